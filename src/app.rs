@@ -1,0 +1,73 @@
+//! The state every handler shares: the pool, the configuration, the GitHub client and
+//! the clock. Nothing in it matters across restarts; all that does lives in PostgreSQL.
+
+use std::sync::{Arc, Mutex};
+
+use sqlx::PgPool;
+use time::OffsetDateTime;
+
+use crate::auth::github::GithubClient;
+use crate::config::Config;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+    pub github: Option<Arc<GithubClient>>,
+    pub clock: Clock,
+}
+
+impl AppState {
+    pub fn new(pool: PgPool, config: Config, clock: Clock) -> Result<Self, crate::error::AppError> {
+        let github = config
+            .github
+            .as_ref()
+            .map(|github| GithubClient::new(github, &config.public_url).map(Arc::new))
+            .transpose()?;
+        Ok(AppState {
+            pool,
+            config: Arc::new(config),
+            github,
+            clock,
+        })
+    }
+}
+
+/// Where `now` comes from. Handlers read it once per request and pass it down, so rules
+/// take time as a parameter and tests move time instead of sleeping.
+#[derive(Clone, Default)]
+pub struct Clock {
+    fixed: Option<Arc<Mutex<OffsetDateTime>>>,
+}
+
+impl Clock {
+    /// The system clock.
+    pub fn system() -> Self {
+        Clock { fixed: None }
+    }
+
+    /// A clock that stands still at `at` until moved with [`Clock::set`] or [`Clock::advance`].
+    pub fn fixed(at: OffsetDateTime) -> Self {
+        Clock {
+            fixed: Some(Arc::new(Mutex::new(at))),
+        }
+    }
+
+    pub fn now(&self) -> OffsetDateTime {
+        match &self.fixed {
+            Some(at) => *at.lock().unwrap_or_else(|poisoned| poisoned.into_inner()),
+            None => OffsetDateTime::now_utc(),
+        }
+    }
+
+    /// Moves a fixed clock to `at`; a system clock cannot be moved.
+    pub fn set(&self, at: OffsetDateTime) {
+        if let Some(fixed) = &self.fixed {
+            *fixed.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
+        }
+    }
+
+    pub fn advance(&self, by: time::Duration) {
+        self.set(self.now() + by);
+    }
+}

@@ -1,0 +1,154 @@
+//! Every SQL statement about people and sign-in.
+
+use sqlx::{PgExecutor, PgPool};
+use time::OffsetDateTime;
+
+use super::model::{GithubIdentity, User};
+
+pub async fn find_by_id(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<(User, Option<OffsetDateTime>)>> {
+    let row = sqlx::query!(
+        "select id, login, name, is_admin, sessions_valid_after from users where id = $1",
+        id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| {
+        (
+            User {
+                id: r.id,
+                login: r.login,
+                name: r.name,
+                is_admin: r.is_admin,
+            },
+            r.sessions_valid_after,
+        )
+    }))
+}
+
+pub async fn find_by_login(db: impl PgExecutor<'_>, login: &str) -> sqlx::Result<Option<User>> {
+    sqlx::query_as!(
+        User,
+        "select id, login, name, is_admin from users where lower(login) = lower($1)",
+        login
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Records a GitHub identity at sign-in, keyed by GitHub's numeric id. A placeholder
+/// with the same login and no GitHub id is claimed; another account that still holds the
+/// login (renamed on GitHub since) gives it up until it signs in again.
+pub async fn upsert_github_user(pool: &PgPool, identity: &GithubIdentity, now: OffsetDateTime) -> sqlx::Result<User> {
+    let mut tx = pool.begin().await?;
+    // Serialise sign-ins of the same login so that the steps below see a stable picture.
+    sqlx::query!("select pg_advisory_xact_lock(hashtext(lower($1)))", identity.login)
+        .execute(&mut *tx)
+        .await?;
+    let known = sqlx::query_scalar!("select id from users where github_id = $1", identity.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let placeholder = match known {
+        Some(_) => None,
+        None => sqlx::query_scalar!(
+            "select id from users where lower(login) = lower($1) and github_id is null",
+            identity.login
+        )
+        .fetch_optional(&mut *tx)
+        .await?,
+    };
+    let keep = known.or(placeholder);
+    sqlx::query!(
+        "update users set login = login || '~' || id, updated_at = $3
+         where lower(login) = lower($1) and id is distinct from $2",
+        identity.login,
+        keep,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    let name = identity.name.as_deref().map(|n| truncate(n, 255));
+    let avatar = identity.avatar_url.as_deref().filter(|a| a.len() <= 500);
+    let user = match keep {
+        Some(id) => {
+            sqlx::query_as!(
+                User,
+                "update users set github_id = $2, login = $3, name = $4, avatar_url = $5, updated_at = $6
+                 where id = $1
+                 returning id, login, name, is_admin",
+                id,
+                identity.id,
+                identity.login,
+                name,
+                avatar,
+                now
+            )
+            .fetch_one(&mut *tx)
+            .await?
+        }
+        None => {
+            sqlx::query_as!(
+                User,
+                "insert into users (github_id, login, name, avatar_url, created_at, updated_at)
+                 values ($1, $2, $3, $4, $5, $5)
+                 returning id, login, name, is_admin",
+                identity.id,
+                identity.login,
+                name,
+                avatar,
+                now
+            )
+            .fetch_one(&mut *tx)
+            .await?
+        }
+    };
+    tx.commit().await?;
+    Ok(user)
+}
+
+/// Finds or creates a person by login alone (development sign-in, demo data, and
+/// administrators naming someone before their first sign-in).
+pub async fn ensure_by_login(db: impl PgExecutor<'_>, login: &str, name: Option<&str>, now: OffsetDateTime) -> sqlx::Result<User> {
+    sqlx::query_as!(
+        User,
+        "insert into users (login, name, created_at, updated_at) values ($1, $2, $3, $3)
+         on conflict ((lower(login))) do update set login = users.login
+         returning id, login, name, is_admin",
+        login,
+        name,
+        now
+    )
+    .fetch_one(db)
+    .await
+}
+
+pub async fn set_admin(db: impl PgExecutor<'_>, user_id: i64, is_admin: bool, now: OffsetDateTime) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update users set is_admin = $2, updated_at = $3 where id = $1",
+        user_id,
+        is_admin,
+        now
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// People to offer on the development sign-in page.
+pub async fn list_recent(db: impl PgExecutor<'_>, limit: i64) -> sqlx::Result<Vec<User>> {
+    sqlx::query_as!(
+        User,
+        "select id, login, name, is_admin from users
+         where login not like '%~%'
+         order by is_admin desc, login limit $1",
+        limit
+    )
+    .fetch_all(db)
+    .await
+}
+
+fn truncate(s: &str, max_chars: usize) -> &str {
+    match s.char_indices().nth(max_chars) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}

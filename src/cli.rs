@@ -1,0 +1,156 @@
+//! The command line: `serve` (the default), `migrate`, `seed-demo` and `admin`.
+
+use std::error::Error;
+
+use clap::{Parser, Subcommand};
+use tokio::net::TcpListener;
+
+use crate::app::{AppState, Clock};
+use crate::config::{ConfigArgs, Environment, LogFormat};
+use crate::db::{self, Database};
+use crate::{auth, demo, router};
+
+#[derive(Debug, Parser)]
+#[command(name = "concord", version, about = "Run an open-source community's teams in the open.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    /// Do not load demo data into an empty database (development mode only loads it).
+    #[arg(long, global = true)]
+    pub no_demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve Concord (the default).
+    Serve,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Load the demo data (fictional teams and people) into an empty database.
+    SeedDemo,
+    /// Manage site administrators.
+    Admin {
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminAction {
+    /// Make a GitHub login a site administrator (they need not have signed in yet).
+    Grant { login: String },
+    /// Take administrator rights away from a login.
+    Revoke { login: String },
+}
+
+type CliResult = Result<(), Box<dyn Error + Send + Sync>>;
+
+pub async fn run(cli: Cli) -> CliResult {
+    init_tracing(&cli.config.log, cli.config.log_format);
+    let config = cli.config.validate()?;
+    let database = Database::connect(&config).await?;
+    db::migrate(&database.pool).await?;
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let seed = config.environment == Environment::Development && !cli.no_demo;
+            serve(&database, config, seed).await
+        }
+        Command::Migrate => {
+            println!("Migrations applied.");
+            Ok(())
+        }
+        Command::SeedDemo => match demo::seed_if_empty(&database.pool, Clock::system().now()).await? {
+            true => {
+                println!("Demo data loaded.");
+                Ok(())
+            }
+            false => Err("the database is not empty; demo data is only loaded into an empty one".into()),
+        },
+        Command::Admin { action } => admin(&database, action).await,
+    };
+    database.close().await;
+    result
+}
+
+async fn serve(database: &Database, config: crate::config::Config, seed: bool) -> CliResult {
+    let clock = Clock::system();
+    if seed && demo::seed_if_empty(&database.pool, clock.now()).await? {
+        tracing::info!("loaded demo data into the empty database");
+    }
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| format!("could not listen on {}: {e} (set CONCORD_BIND to another address)", config.bind))?;
+    let public_url = config.public_url.clone();
+    if config.dev_sign_in() {
+        tracing::warn!("development mode: anyone can sign in as anyone (no GitHub client configured)");
+    }
+    let state = AppState::new(database.pool.clone(), config, clock)?;
+    let cleanup = tokio::spawn(router::delete_expired_sessions(database.pool.clone()));
+    let app = router::build(state);
+    tracing::info!("Concord is listening on {public_url}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    cleanup.abort();
+    tracing::info!("shut down");
+    Ok(())
+}
+
+async fn admin(database: &Database, action: AdminAction) -> CliResult {
+    let (login, grant) = match &action {
+        AdminAction::Grant { login } => (login.trim(), true),
+        AdminAction::Revoke { login } => (login.trim(), false),
+    };
+    if let Some(problem) = auth::model::login_problem(login) {
+        return Err(problem.into());
+    }
+    let now = Clock::system().now();
+    let user = match auth::db::find_by_login(&database.pool, login).await? {
+        Some(user) => user,
+        None if grant => auth::db::ensure_by_login(&database.pool, login, None, now).await?,
+        None => return Err(format!("nobody with the login {login} is known").into()),
+    };
+    auth::db::set_admin(&database.pool, user.id, grant, now).await?;
+    println!(
+        "{} is {} a site administrator.",
+        user.login,
+        if grant { "now" } else { "no longer" }
+    );
+    Ok(())
+}
+
+fn init_tracing(filter: &str, format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => builder.try_init(),
+        LogFormat::Json => builder.json().try_init(),
+    };
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

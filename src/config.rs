@@ -1,0 +1,212 @@
+//! Configuration from command-line flags with environment fallbacks. Everything has a
+//! development default, so `cargo run` needs none of it; production mode refuses to
+//! start without what a public deployment needs.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use url::Url;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Environment {
+    Development,
+    Production,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// The flags shared by every command.
+#[derive(Clone, Debug, Args)]
+pub struct ConfigArgs {
+    /// PostgreSQL to use. Unset: an embedded cluster in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Address to listen on.
+    #[arg(long, env = "CONCORD_BIND", default_value = "127.0.0.1:3000", global = true)]
+    pub bind: SocketAddr,
+
+    /// The URL people use to reach Concord (for links, feeds and the GitHub callback).
+    /// Default: http://<bind>.
+    #[arg(long, env = "CONCORD_PUBLIC_URL", global = true)]
+    pub public_url: Option<Url>,
+
+    /// development (development sign-in, demo data) or production.
+    #[arg(long = "env", env = "CONCORD_ENV", value_enum, default_value = "development", global = true)]
+    pub environment: Environment,
+
+    /// Where the embedded PostgreSQL keeps its cluster.
+    #[arg(long, env = "CONCORD_DATA_DIR", default_value = "data/postgres", global = true)]
+    pub data_dir: PathBuf,
+
+    /// GitHub OAuth app client id. Unset: development sign-in only.
+    #[arg(long, env = "GITHUB_CLIENT_ID", global = true)]
+    pub github_client_id: Option<String>,
+
+    /// A file holding the GitHub client secret. Without it the secret comes from the
+    /// GITHUB_CLIENT_SECRET environment variable; it is never taken from a flag or logged.
+    #[arg(long, env = "GITHUB_CLIENT_SECRET_FILE", global = true)]
+    pub github_client_secret_file: Option<PathBuf>,
+
+    #[arg(
+        long,
+        env = "GITHUB_AUTHORIZE_URL",
+        default_value = "https://github.com/login/oauth/authorize",
+        global = true
+    )]
+    pub github_authorize_url: Url,
+
+    #[arg(
+        long,
+        env = "GITHUB_TOKEN_URL",
+        default_value = "https://github.com/login/oauth/access_token",
+        global = true
+    )]
+    pub github_token_url: Url,
+
+    #[arg(long, env = "GITHUB_API_URL", default_value = "https://api.github.com", global = true)]
+    pub github_api_url: Url,
+
+    /// Log filter, in tracing's EnvFilter syntax.
+    #[arg(long, env = "CONCORD_LOG", default_value = "info,sqlx=warn", global = true)]
+    pub log: String,
+
+    #[arg(long, env = "CONCORD_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    pub log_format: LogFormat,
+}
+
+/// GitHub OAuth settings, present only when a client is configured.
+#[derive(Clone, Debug)]
+pub struct GithubConfig {
+    pub client_id: String,
+    pub client_secret: String,
+    pub authorize_url: Url,
+    pub token_url: Url,
+    pub api_url: Url,
+}
+
+/// The validated configuration the application runs with.
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub environment: Environment,
+    pub bind: SocketAddr,
+    pub public_url: Url,
+    pub database_url: Option<String>,
+    pub data_dir: PathBuf,
+    pub github: Option<GithubConfig>,
+    pub limits: Limits,
+}
+
+/// Request limits, one place for all of them.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    pub body_bytes: usize,
+    pub request_timeout: std::time::Duration,
+    pub session_idle: time::Duration,
+    pub session_absolute: time::Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            body_bytes: 256 * 1024,
+            request_timeout: std::time::Duration::from_secs(15),
+            session_idle: time::Duration::days(7),
+            session_absolute: time::Duration::days(30),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("production mode needs {0}")]
+    Missing(&'static str),
+    #[error("GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET must be set together")]
+    HalfGithub,
+    #[error("could not read the GitHub client secret from {0}: {1}")]
+    SecretFile(PathBuf, std::io::Error),
+    #[error("CONCORD_PUBLIC_URL must be an http or https URL without a path, got {0}")]
+    PublicUrl(Url),
+}
+
+impl ConfigArgs {
+    pub fn validate(self) -> Result<Config, ConfigError> {
+        let production = self.environment == Environment::Production;
+        let secret = match &self.github_client_secret_file {
+            Some(path) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| ConfigError::SecretFile(path.clone(), e))?
+                    .trim()
+                    .to_string(),
+            ),
+            None => std::env::var("GITHUB_CLIENT_SECRET").ok().filter(|s| !s.is_empty()),
+        };
+        let github = match (self.github_client_id.filter(|s| !s.is_empty()), secret) {
+            (Some(client_id), Some(client_secret)) => Some(GithubConfig {
+                client_id,
+                client_secret,
+                authorize_url: self.github_authorize_url,
+                token_url: self.github_token_url,
+                api_url: self.github_api_url,
+            }),
+            (None, None) if production => {
+                return Err(ConfigError::Missing(
+                    "a GitHub OAuth app: set GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET",
+                ));
+            }
+            (None, None) => None,
+            _ => return Err(ConfigError::HalfGithub),
+        };
+        let public_url = match self.public_url {
+            Some(url) => url,
+            None if production => {
+                return Err(ConfigError::Missing(
+                    "the address people reach it at: set CONCORD_PUBLIC_URL (https://...)",
+                ));
+            }
+            None => Url::parse(&format!("http://{}", self.bind))
+                .map_err(|_| ConfigError::Missing("CONCORD_PUBLIC_URL"))?,
+        };
+        if !matches!(public_url.scheme(), "http" | "https")
+            || public_url.path() != "/"
+            || public_url.query().is_some()
+        {
+            return Err(ConfigError::PublicUrl(public_url));
+        }
+        Ok(Config {
+            environment: self.environment,
+            bind: self.bind,
+            public_url,
+            database_url: self.database_url,
+            data_dir: self.data_dir,
+            github,
+            limits: Limits::default(),
+        })
+    }
+}
+
+impl Config {
+    /// Development sign-in is offered only in development mode without a GitHub client.
+    pub fn dev_sign_in(&self) -> bool {
+        self.environment == Environment::Development && self.github.is_none()
+    }
+
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// `scheme://host[:port]`, as browsers send it in `Origin`.
+    pub fn origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+
+    /// An absolute URL for a local path.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{}", self.origin(), path)
+    }
+}

@@ -1,0 +1,169 @@
+//! One error type for every handler. A person sees a plain page with a generic message
+//! and the request id; the log gets the cause. [`render_error_pages`] turns every error
+//! response (ours, and the bare ones from layers and extractors) into that page.
+
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use crate::web::layout::{ErrorPage, Layout};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("sign-in required")]
+    SignInRequired,
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    /// Input that cannot be shown again in a form (a bad link, a tampered request).
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// The request conflicts with the current state (a closed window, a duplicate).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// What the error page middleware needs to render a page for an error.
+#[derive(Clone, Debug)]
+pub struct ErrorInfo {
+    pub message: String,
+}
+
+impl AppError {
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        AppError::Internal(cause.to_string())
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::SignInRequired => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Database(e) if is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The message a person may see: never internals.
+    fn public_message(&self) -> String {
+        match self {
+            AppError::Forbidden(why) => format!("You may not do this: {why}."),
+            AppError::BadRequest(why) | AppError::Conflict(why) => why.clone(),
+            other => default_message(other.status()).to_string(),
+        }
+    }
+}
+
+fn is_unavailable(e: &sqlx::Error) -> bool {
+    matches!(
+        e,
+        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
+    )
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        } else {
+            tracing::debug!(error = %self, "request refused");
+        }
+        let mut response = status.into_response();
+        response.extensions_mut().insert(ErrorInfo {
+            message: self.public_message(),
+        });
+        response
+    }
+}
+
+pub fn default_message(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::NOT_FOUND => "There is nothing at this address.",
+        StatusCode::UNAUTHORIZED => "Please sign in first.",
+        StatusCode::FORBIDDEN => "You may not do this.",
+        StatusCode::METHOD_NOT_ALLOWED => "This address does not accept that kind of request.",
+        StatusCode::PAYLOAD_TOO_LARGE => "What you sent is too large.",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::UNPROCESSABLE_ENTITY => {
+            "The form could not be read. Please go back and try again."
+        }
+        StatusCode::TOO_MANY_REQUESTS => "Too many requests. Please wait a moment and try again.",
+        StatusCode::REQUEST_TIMEOUT | StatusCode::SERVICE_UNAVAILABLE => {
+            "Concord is busy or its database is unavailable. Please try again shortly."
+        }
+        s if s.is_client_error() => "The request could not be handled.",
+        _ => "Something went wrong on our side. It has been logged.",
+    }
+}
+
+/// Renders every error response as a page (or JSON under `/api/`), with the request id.
+/// A sign-in-required GET becomes a redirect to the sign-in page that comes back here.
+pub async fn render_error_pages(request: Request, next: Next) -> Response {
+    let path = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
+    let is_get = request.method() == axum::http::Method::GET;
+    let request_id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let response = next.run(request).await;
+    let status = response.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let is_html = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+    if is_html {
+        // A page that rendered itself with an error status (a form with messages).
+        return response;
+    }
+    let info = response.extensions().get::<ErrorInfo>().cloned();
+    if status == StatusCode::UNAUTHORIZED && is_get && !path.starts_with("/api/") {
+        let target = format!("/login?next={}", url::form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>());
+        return Redirect::to(&target).into_response();
+    }
+    let message = info
+        .map(|i| i.message)
+        .unwrap_or_else(|| default_message(status).to_string());
+    let (mut parts, _) = response.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    if path.starts_with("/api/") {
+        let body = serde_json::json!({ "error": message, "request_id": request_id });
+        parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        return (parts, body.to_string()).into_response();
+    }
+    let page = ErrorPage {
+        layout: Layout::default(),
+        status: status.as_u16(),
+        reason: status.canonical_reason().unwrap_or("Error"),
+        message,
+        request_id,
+    };
+    let html = match askama::Template::render(&page) {
+        Ok(html) => html,
+        Err(e) => {
+            tracing::error!(error = %e, "rendering the error page failed");
+            format!("Error {}", status.as_u16())
+        }
+    };
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    (parts, html).into_response()
+}

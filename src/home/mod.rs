@@ -1,0 +1,23 @@
+//! The home page, and the open routes that need no session: health checks, the
+//! stylesheet and the favicon.
+
+mod handlers;
+mod pages;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::app::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/", get(handlers::show_home))
+}
+
+/// Routes outside the session and CSRF layers.
+pub fn open_routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(handlers::healthz))
+        .route("/readyz", get(handlers::readyz))
+        .route("/static/style.css", get(handlers::stylesheet))
+        .route("/favicon.ico", get(handlers::favicon))
+}

@@ -1,0 +1,79 @@
+//! Every room's routes, and the layers around them. Pages get sessions, the signed-in
+//! person and CSRF protection; health checks and the stylesheet need none of that.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::app::AppState;
+use crate::error::render_error_pages;
+use crate::web::{csrf, security};
+use crate::{auth, home};
+
+pub fn build(state: AppState) -> Router {
+    let config = state.config.clone();
+    let https = config.is_https();
+    let idle = time::Duration::try_from(config.limits.session_idle).unwrap_or(time::Duration::days(7));
+    let sessions = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
+        .with_name(if https { "__Host-concord" } else { "concord_session" })
+        .with_secure(https)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(idle));
+
+    let pages = Router::new()
+        .merge(home::routes())
+        .merge(auth::routes())
+        .layer(from_fn_with_state(state.clone(), csrf::protect))
+        .layer(from_fn_with_state(state.clone(), auth::session::resolve_user))
+        .layer(sessions);
+
+    let mut router = Router::new()
+        .merge(pages)
+        .merge(home::open_routes())
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .layer(from_fn(render_error_pages));
+    for layer in security::header_layers(https) {
+        router = router.layer(layer);
+    }
+    router
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            config.limits.request_timeout,
+        ))
+        .layer(RequestBodyLimitLayer::new(config.limits.body_bytes))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            // The path only: query strings can carry OAuth codes.
+            let id = request
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), id)
+        }))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Deletes expired sessions from the store once an hour, for the life of the server.
+pub async fn delete_expired_sessions(pool: sqlx::PgPool) {
+    use tower_sessions::ExpiredDeletion;
+    let store = PostgresStore::new(pool);
+    if let Err(e) = store.continuously_delete_expired(Duration::from_secs(3600)).await {
+        tracing::error!(error = %e, "deleting expired sessions stopped");
+    }
+}
