@@ -347,7 +347,7 @@ fn spawn_server(
     // fast shutdown and wait for it. It ignores SIGINT so that a Ctrl-C in the terminal
     // (which reaches the server too) still lets it wait for the server to finish.
     let script = r#"
-trap '' INT
+trap '' INT TERM
 exec 3<&0
 "$0" "$@" >>"$CONCORD_PG_LOG" 2>&1 </dev/null &
 pid=$!
