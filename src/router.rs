@@ -19,14 +19,19 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::app::AppState;
 use crate::error::render_error_pages;
 use crate::web::{csrf, security};
-use crate::{auth, home};
+use crate::{api, audit, auth, home, teams};
 
 pub fn build(state: AppState) -> Router {
     let config = state.config.clone();
     let https = config.is_https();
-    let idle = time::Duration::try_from(config.limits.session_idle).unwrap_or(time::Duration::days(7));
+    let idle =
+        time::Duration::try_from(config.limits.session_idle).unwrap_or(time::Duration::days(7));
     let sessions = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
-        .with_name(if https { "__Host-concord" } else { "concord_session" })
+        .with_name(if https {
+            "__Host-concord"
+        } else {
+            "concord_session"
+        })
         .with_secure(https)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -36,13 +41,19 @@ pub fn build(state: AppState) -> Router {
     let pages = Router::new()
         .merge(home::routes())
         .merge(auth::routes())
+        .merge(teams::routes())
+        .merge(audit::routes())
         .layer(from_fn_with_state(state.clone(), csrf::protect))
-        .layer(from_fn_with_state(state.clone(), auth::session::resolve_user))
+        .layer(from_fn_with_state(
+            state.clone(),
+            auth::session::resolve_user,
+        ))
         .layer(sessions);
 
     let mut router = Router::new()
         .merge(pages)
         .merge(home::open_routes())
+        .merge(api::routes())
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(from_fn(render_error_pages));
     for layer in security::header_layers(https) {
@@ -73,7 +84,10 @@ pub fn build(state: AppState) -> Router {
 pub async fn delete_expired_sessions(pool: sqlx::PgPool) {
     use tower_sessions::ExpiredDeletion;
     let store = PostgresStore::new(pool);
-    if let Err(e) = store.continuously_delete_expired(Duration::from_secs(3600)).await {
+    if let Err(e) = store
+        .continuously_delete_expired(Duration::from_secs(3600))
+        .await
+    {
         tracing::error!(error = %e, "deleting expired sessions stopped");
     }
 }

@@ -4,12 +4,52 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 
-use super::pages::HomePage;
+use super::pages::{HomePage, TeamItem};
 use crate::app::AppState;
+use crate::error::AppError;
+use crate::teams;
 use crate::web::layout::Layout;
 
-pub async fn show_home(layout: Layout) -> HomePage {
-    HomePage { layout }
+/// How many teams the home page lists.
+const HOME_TEAMS: i64 = 8;
+
+pub async fn show_home(
+    State(state): State<AppState>,
+    layout: Layout,
+) -> Result<HomePage, AppError> {
+    let teams = teams::db::list_active_names(&state.pool, HOME_TEAMS + 1).await?;
+    let more_teams = teams.len() as i64 > HOME_TEAMS;
+    let teams = teams
+        .into_iter()
+        .take(HOME_TEAMS as usize)
+        .map(|(slug, name, purpose)| TeamItem {
+            slug,
+            name,
+            purpose: first_line(&purpose),
+        })
+        .collect();
+    Ok(HomePage {
+        layout,
+        teams,
+        more_teams,
+    })
+}
+
+/// The first line of a purpose, without Markdown emphasis, for a one-line summary.
+fn first_line(text: &str) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let plain: String = line
+        .chars()
+        .filter(|c| !matches!(c, '*' | '_' | '`' | '#'))
+        .collect();
+    match plain.char_indices().nth(160) {
+        Some((i, _)) => format!("{}…", &plain[..i]),
+        None => plain,
+    }
 }
 
 /// The process is up.
