@@ -22,7 +22,9 @@ pub const PEOPLE: &[(&str, &str)] = &[
 pub async fn seed_if_empty(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<bool> {
     let mut tx = pool.begin().await?;
     // One seeder at a time; the second finds the data there.
-    sqlx::query!("select pg_advisory_xact_lock(7251)").execute(&mut *tx).await?;
+    sqlx::query!("select pg_advisory_xact_lock(7251)")
+        .execute(&mut *tx)
+        .await?;
     let empty = sqlx::query_scalar!("select not exists(select 1 from users) as \"empty!\"")
         .fetch_one(&mut *tx)
         .await?;

@@ -24,9 +24,14 @@ use crate::{auth, home};
 pub fn build(state: AppState) -> Router {
     let config = state.config.clone();
     let https = config.is_https();
-    let idle = time::Duration::try_from(config.limits.session_idle).unwrap_or(time::Duration::days(7));
+    let idle =
+        time::Duration::try_from(config.limits.session_idle).unwrap_or(time::Duration::days(7));
     let sessions = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
-        .with_name(if https { "__Host-concord" } else { "concord_session" })
+        .with_name(if https {
+            "__Host-concord"
+        } else {
+            "concord_session"
+        })
         .with_secure(https)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
@@ -37,23 +42,27 @@ pub fn build(state: AppState) -> Router {
         .merge(home::routes())
         .merge(auth::routes())
         .layer(from_fn_with_state(state.clone(), csrf::protect))
-        .layer(from_fn_with_state(state.clone(), auth::session::resolve_user))
+        .layer(from_fn_with_state(
+            state.clone(),
+            auth::session::resolve_user,
+        ))
         .layer(sessions);
 
     let mut router = Router::new()
         .merge(pages)
         .merge(home::open_routes())
         .fallback(|| async { StatusCode::NOT_FOUND })
-        .layer(from_fn(render_error_pages));
-    for layer in security::header_layers(https) {
-        router = router.layer(layer);
-    }
-    router
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             config.limits.request_timeout,
         ))
         .layer(RequestBodyLimitLayer::new(config.limits.body_bytes))
+        // Outside the limits, so that their refusals get a page too.
+        .layer(from_fn(render_error_pages));
+    for layer in security::header_layers(https) {
+        router = router.layer(layer);
+    }
+    router
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             // The path only: query strings can carry OAuth codes.
@@ -73,7 +82,10 @@ pub fn build(state: AppState) -> Router {
 pub async fn delete_expired_sessions(pool: sqlx::PgPool) {
     use tower_sessions::ExpiredDeletion;
     let store = PostgresStore::new(pool);
-    if let Err(e) = store.continuously_delete_expired(Duration::from_secs(3600)).await {
+    if let Err(e) = store
+        .continuously_delete_expired(Duration::from_secs(3600))
+        .await
+    {
         tracing::error!(error = %e, "deleting expired sessions stopped");
     }
 }
