@@ -63,7 +63,9 @@ impl Clock {
     /// Moves a fixed clock to `at`; a system clock cannot be moved.
     pub fn set(&self, at: OffsetDateTime) {
         if let Some(fixed) = &self.fixed {
-            *fixed.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
+            *fixed
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = at;
         }
     }
 

@@ -11,7 +11,11 @@ use crate::db::{self, Database};
 use crate::{auth, demo, router};
 
 #[derive(Debug, Parser)]
-#[command(name = "concord", version, about = "Run an open-source community's teams in the open.")]
+#[command(
+    name = "concord",
+    version,
+    about = "Run an open-source community's teams in the open."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -63,13 +67,17 @@ pub async fn run(cli: Cli) -> CliResult {
             println!("Migrations applied.");
             Ok(())
         }
-        Command::SeedDemo => match demo::seed_if_empty(&database.pool, Clock::system().now()).await? {
-            true => {
-                println!("Demo data loaded.");
-                Ok(())
+        Command::SeedDemo => {
+            match demo::seed_if_empty(&database.pool, Clock::system().now()).await? {
+                true => {
+                    println!("Demo data loaded.");
+                    Ok(())
+                }
+                false => Err(
+                    "the database is not empty; demo data is only loaded into an empty one".into(),
+                ),
             }
-            false => Err("the database is not empty; demo data is only loaded into an empty one".into()),
-        },
+        }
         Command::Admin { action } => admin(&database, action).await,
     };
     database.close().await;
@@ -81,20 +89,28 @@ async fn serve(database: &Database, config: crate::config::Config, seed: bool) -
     if seed && demo::seed_if_empty(&database.pool, clock.now()).await? {
         tracing::info!("loaded demo data into the empty database");
     }
-    let listener = TcpListener::bind(config.bind)
-        .await
-        .map_err(|e| format!("could not listen on {}: {e} (set CONCORD_BIND to another address)", config.bind))?;
+    let listener = TcpListener::bind(config.bind).await.map_err(|e| {
+        format!(
+            "could not listen on {}: {e} (set CONCORD_BIND to another address)",
+            config.bind
+        )
+    })?;
     let public_url = config.public_url.clone();
     if config.dev_sign_in() {
-        tracing::warn!("development mode: anyone can sign in as anyone (no GitHub client configured)");
+        tracing::warn!(
+            "development mode: anyone can sign in as anyone (no GitHub client configured)"
+        );
     }
     let state = AppState::new(database.pool.clone(), config, clock)?;
     let cleanup = tokio::spawn(router::delete_expired_sessions(database.pool.clone()));
     let app = router::build(state);
     tracing::info!("Concord is listening on {public_url}");
-    axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     cleanup.abort();
     tracing::info!("shut down");
     Ok(())
@@ -126,7 +142,9 @@ async fn admin(database: &Database, action: AdminAction) -> CliResult {
 fn init_tracing(filter: &str, format: LogFormat) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),

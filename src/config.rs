@@ -28,7 +28,12 @@ pub struct ConfigArgs {
     pub database_url: Option<String>,
 
     /// Address to listen on.
-    #[arg(long, env = "CONCORD_BIND", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "CONCORD_BIND",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub bind: SocketAddr,
 
     /// The URL people use to reach Concord (for links, feeds and the GitHub callback).
@@ -37,11 +42,22 @@ pub struct ConfigArgs {
     pub public_url: Option<Url>,
 
     /// development (development sign-in, demo data) or production.
-    #[arg(long = "env", env = "CONCORD_ENV", value_enum, default_value = "development", global = true)]
+    #[arg(
+        long = "env",
+        env = "CONCORD_ENV",
+        value_enum,
+        default_value = "development",
+        global = true
+    )]
     pub environment: Environment,
 
     /// Where the embedded PostgreSQL keeps its cluster.
-    #[arg(long, env = "CONCORD_DATA_DIR", default_value = "data/postgres", global = true)]
+    #[arg(
+        long,
+        env = "CONCORD_DATA_DIR",
+        default_value = "data/postgres",
+        global = true
+    )]
     pub data_dir: PathBuf,
 
     /// GitHub OAuth app client id. Unset: development sign-in only.
@@ -69,14 +85,30 @@ pub struct ConfigArgs {
     )]
     pub github_token_url: Url,
 
-    #[arg(long, env = "GITHUB_API_URL", default_value = "https://api.github.com", global = true)]
+    #[arg(
+        long,
+        env = "GITHUB_API_URL",
+        default_value = "https://api.github.com",
+        global = true
+    )]
     pub github_api_url: Url,
 
     /// Log filter, in tracing's EnvFilter syntax.
-    #[arg(long, env = "CONCORD_LOG", default_value = "info,sqlx=warn", global = true)]
+    #[arg(
+        long,
+        env = "CONCORD_LOG",
+        default_value = "info,sqlx=warn",
+        global = true
+    )]
     pub log: String,
 
-    #[arg(long, env = "CONCORD_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    #[arg(
+        long,
+        env = "CONCORD_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
     pub log_format: LogFormat,
 }
 
@@ -144,7 +176,9 @@ impl ConfigArgs {
                     .trim()
                     .to_string(),
             ),
-            None => std::env::var("GITHUB_CLIENT_SECRET").ok().filter(|s| !s.is_empty()),
+            None => std::env::var("GITHUB_CLIENT_SECRET")
+                .ok()
+                .filter(|s| !s.is_empty()),
         };
         let github = match (self.github_client_id.filter(|s| !s.is_empty()), secret) {
             (Some(client_id), Some(client_secret)) => Some(GithubConfig {

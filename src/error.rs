@@ -134,7 +134,10 @@ pub async fn render_error_pages(request: Request, next: Next) -> Response {
     }
     let info = response.extensions().get::<ErrorInfo>().cloned();
     if status == StatusCode::UNAUTHORIZED && is_get && !path.starts_with("/api/") {
-        let target = format!("/login?next={}", url::form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>());
+        let target = format!(
+            "/login?next={}",
+            url::form_urlencoded::byte_serialize(path.as_bytes()).collect::<String>()
+        );
         return Redirect::to(&target).into_response();
     }
     let message = info
@@ -144,7 +147,10 @@ pub async fn render_error_pages(request: Request, next: Next) -> Response {
     parts.headers.remove(header::CONTENT_LENGTH);
     if path.starts_with("/api/") {
         let body = serde_json::json!({ "error": message, "request_id": request_id });
-        parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        parts.headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         return (parts, body.to_string()).into_response();
     }
     let page = ErrorPage {

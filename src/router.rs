@@ -55,16 +55,17 @@ pub fn build(state: AppState) -> Router {
         .merge(home::open_routes())
         .merge(api::routes())
         .fallback(|| async { StatusCode::NOT_FOUND })
-        .layer(from_fn(render_error_pages));
-    for layer in security::header_layers(https) {
-        router = router.layer(layer);
-    }
-    router
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             config.limits.request_timeout,
         ))
         .layer(RequestBodyLimitLayer::new(config.limits.body_bytes))
+        // Outside the limits, so that their refusals get a page too.
+        .layer(from_fn(render_error_pages));
+    for layer in security::header_layers(https) {
+        router = router.layer(layer);
+    }
+    router
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
             // The path only: query strings can carry OAuth codes.

@@ -5,7 +5,10 @@ use time::OffsetDateTime;
 
 use super::model::{GithubIdentity, User};
 
-pub async fn find_by_id(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<(User, Option<OffsetDateTime>)>> {
+pub async fn find_by_id(
+    db: impl PgExecutor<'_>,
+    id: i64,
+) -> sqlx::Result<Option<(User, Option<OffsetDateTime>)>> {
     let row = sqlx::query!(
         "select id, login, name, is_admin, sessions_valid_after from users where id = $1",
         id
@@ -38,23 +41,32 @@ pub async fn find_by_login(db: impl PgExecutor<'_>, login: &str) -> sqlx::Result
 /// Records a GitHub identity at sign-in, keyed by GitHub's numeric id. A placeholder
 /// with the same login and no GitHub id is claimed; another account that still holds the
 /// login (renamed on GitHub since) gives it up until it signs in again.
-pub async fn upsert_github_user(pool: &PgPool, identity: &GithubIdentity, now: OffsetDateTime) -> sqlx::Result<User> {
+pub async fn upsert_github_user(
+    pool: &PgPool,
+    identity: &GithubIdentity,
+    now: OffsetDateTime,
+) -> sqlx::Result<User> {
     let mut tx = pool.begin().await?;
     // Serialise sign-ins of the same login so that the steps below see a stable picture.
-    sqlx::query!("select pg_advisory_xact_lock(hashtext(lower($1)))", identity.login)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtext(lower($1)))",
+        identity.login
+    )
+    .execute(&mut *tx)
+    .await?;
     let known = sqlx::query_scalar!("select id from users where github_id = $1", identity.id)
         .fetch_optional(&mut *tx)
         .await?;
     let placeholder = match known {
         Some(_) => None,
-        None => sqlx::query_scalar!(
-            "select id from users where lower(login) = lower($1) and github_id is null",
-            identity.login
-        )
-        .fetch_optional(&mut *tx)
-        .await?,
+        None => {
+            sqlx::query_scalar!(
+                "select id from users where lower(login) = lower($1) and github_id is null",
+                identity.login
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+        }
     };
     let keep = known.or(placeholder);
     sqlx::query!(
@@ -107,7 +119,12 @@ pub async fn upsert_github_user(pool: &PgPool, identity: &GithubIdentity, now: O
 
 /// Finds or creates a person by login alone (development sign-in, demo data, and
 /// administrators naming someone before their first sign-in).
-pub async fn ensure_by_login(db: impl PgExecutor<'_>, login: &str, name: Option<&str>, now: OffsetDateTime) -> sqlx::Result<User> {
+pub async fn ensure_by_login(
+    db: impl PgExecutor<'_>,
+    login: &str,
+    name: Option<&str>,
+    now: OffsetDateTime,
+) -> sqlx::Result<User> {
     sqlx::query_as!(
         User,
         "insert into users (login, name, created_at, updated_at) values ($1, $2, $3, $3)
@@ -121,7 +138,12 @@ pub async fn ensure_by_login(db: impl PgExecutor<'_>, login: &str, name: Option<
     .await
 }
 
-pub async fn set_admin(db: impl PgExecutor<'_>, user_id: i64, is_admin: bool, now: OffsetDateTime) -> sqlx::Result<()> {
+pub async fn set_admin(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    is_admin: bool,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
     sqlx::query!(
         "update users set is_admin = $2, updated_at = $3 where id = $1",
         user_id,

@@ -15,7 +15,8 @@ use super::model::GithubIdentity;
 use crate::config::GithubConfig;
 use crate::error::AppError;
 
-type OauthClient = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
+type OauthClient =
+    BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
 
 pub struct GithubClient {
     oauth: OauthClient,
@@ -86,7 +87,11 @@ impl GithubClient {
     }
 
     /// Exchanges the code for a token, reads the identity once, and drops the token.
-    pub async fn finish(&self, code: String, verifier: String) -> Result<GithubIdentity, SignInError> {
+    pub async fn finish(
+        &self,
+        code: String,
+        verifier: String,
+    ) -> Result<GithubIdentity, SignInError> {
         let token = self
             .oauth
             .exchange_code(AuthorizationCode::new(code))
@@ -124,8 +129,12 @@ fn describe_token_error<RE: std::error::Error + 'static>(
         oauth2::RequestTokenError::ServerResponse(response) => {
             format!("the token endpoint refused: {}", response.error())
         }
-        oauth2::RequestTokenError::Request(e) => format!("the token endpoint could not be reached: {e}"),
-        oauth2::RequestTokenError::Parse(e, _) => format!("the token endpoint answered garbage: {e}"),
+        oauth2::RequestTokenError::Request(e) => {
+            format!("the token endpoint could not be reached: {e}")
+        }
+        oauth2::RequestTokenError::Parse(e, _) => {
+            format!("the token endpoint answered garbage: {e}")
+        }
         oauth2::RequestTokenError::Other(e) => format!("the token endpoint failed: {e}"),
     }
 }

@@ -1,7 +1,7 @@
+use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -31,9 +31,18 @@ pub async fn show_sign_in(
     Ok(page.into_response())
 }
 
-async fn sign_in_page(state: &AppState, layout: Layout, session: &Session, next: String) -> Result<SignInPage, AppError> {
+async fn sign_in_page(
+    state: &AppState,
+    layout: Layout,
+    session: &Session,
+    next: String,
+) -> Result<SignInPage, AppError> {
     let dev_sign_in = state.config.dev_sign_in();
-    let people = if dev_sign_in { db::list_recent(&state.pool, 12).await? } else { Vec::new() };
+    let people = if dev_sign_in {
+        db::list_recent(&state.pool, 12).await?
+    } else {
+        Vec::new()
+    };
     Ok(SignInPage {
         layout: with_form_token(layout, session).await?,
         next,
@@ -84,7 +93,10 @@ pub async fn start_github(
 ) -> Result<Response, AppError> {
     let github = state.github.as_ref().ok_or(AppError::NotFound)?;
     let (url, pending) = github.start(local_path(query.next.as_deref()));
-    session.insert(PENDING_KEY, pending).await.map_err(AppError::internal)?;
+    session
+        .insert(PENDING_KEY, pending)
+        .await
+        .map_err(AppError::internal)?;
     Ok(Redirect::to(url.as_str()).into_response())
 }
 
@@ -103,27 +115,40 @@ pub async fn finish_github(
 ) -> Result<Response, AppError> {
     let github = state.github.as_ref().ok_or(AppError::NotFound)?;
     // The pending sign-in is used once, whatever happens next.
-    let pending: Option<PendingSignIn> = session.remove(PENDING_KEY).await.map_err(AppError::internal)?;
+    let pending: Option<PendingSignIn> = session
+        .remove(PENDING_KEY)
+        .await
+        .map_err(AppError::internal)?;
     let failure = |status: StatusCode, message: &str| {
         tracing::warn!(reason = message, "GitHub sign-in failed");
         (status, message.to_string())
     };
     let outcome = match (pending, query) {
-        (_, CallbackQuery { error: Some(error), .. }) if error == "access_denied" => {
-            Err(failure(StatusCode::FORBIDDEN, "You declined to sign in with GitHub, so you are not signed in."))
-        }
-        (_, CallbackQuery { error: Some(_), .. }) => {
-            Err(failure(StatusCode::BAD_GATEWAY, "GitHub could not sign you in. Please try again."))
-        }
+        (
+            _,
+            CallbackQuery {
+                error: Some(error), ..
+            },
+        ) if error == "access_denied" => Err(failure(
+            StatusCode::FORBIDDEN,
+            "You declined to sign in with GitHub, so you are not signed in.",
+        )),
+        (_, CallbackQuery { error: Some(_), .. }) => Err(failure(
+            StatusCode::BAD_GATEWAY,
+            "GitHub could not sign you in. Please try again.",
+        )),
         (None, _) => Err(failure(
             StatusCode::BAD_REQUEST,
             "This sign-in link has expired or was already used. Please start again.",
         )),
-        (Some(pending), CallbackQuery { code: Some(code), state: Some(returned), .. })
-            if returned.as_bytes() == pending.state.as_bytes() =>
-        {
-            Ok((code, pending))
-        }
+        (
+            Some(pending),
+            CallbackQuery {
+                code: Some(code),
+                state: Some(returned),
+                ..
+            },
+        ) if returned.as_bytes() == pending.state.as_bytes() => Ok((code, pending)),
         (Some(_), _) => Err(failure(
             StatusCode::BAD_REQUEST,
             "This sign-in did not start here, so it was refused. Please start again.",
@@ -134,7 +159,10 @@ pub async fn finish_github(
             Ok(identity) => Ok((identity, pending.next)),
             Err(e) => {
                 tracing::warn!(error = %e, "GitHub sign-in failed");
-                Err((StatusCode::BAD_GATEWAY, format!("{e}. You are not signed in; please try again.")))
+                Err((
+                    StatusCode::BAD_GATEWAY,
+                    format!("{e}. You are not signed in; please try again."),
+                ))
             }
         },
         Err(e) => Err(e),

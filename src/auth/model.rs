@@ -33,7 +33,9 @@ pub struct GithubIdentity {
 pub fn is_valid_login(login: &str) -> bool {
     !login.is_empty()
         && login.len() <= 39
-        && login.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && login
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         && !login.starts_with('-')
         && !login.ends_with('-')
         && !login.contains("--")
@@ -46,7 +48,9 @@ pub fn login_problem(login: &str) -> Option<&'static str> {
     } else if is_valid_login(login) {
         None
     } else {
-        Some("A GitHub login has 1 to 39 letters, digits or single hyphens, and does not start or end with a hyphen.")
+        Some(
+            "A GitHub login has 1 to 39 letters, digits or single hyphens, and does not start or end with a hyphen.",
+        )
     }
 }
 
@@ -59,7 +63,17 @@ mod tests {
         for ok in ["a", "amber-finch", "A1", &"x".repeat(39)] {
             assert!(is_valid_login(ok), "{ok}");
         }
-        for bad in ["", "-a", "a-", "a--b", "a b", "a_b", "é", &"x".repeat(40), "a/b"] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "a--b",
+            "a b",
+            "a_b",
+            "é",
+            &"x".repeat(40),
+            "a/b",
+        ] {
             assert!(!is_valid_login(bad), "{bad}");
         }
     }
@@ -89,7 +103,15 @@ mod local_path_tests {
     #[test]
     fn only_local_paths_are_kept() {
         assert_eq!(local_path(Some("/teams/core?x=1")), "/teams/core?x=1");
-        for bad in ["//evil.example", "/\\evil.example", "https://evil.example", "evil", "/a\\b", "/\nx", ""] {
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil",
+            "/a\\b",
+            "/\nx",
+            "",
+        ] {
             assert_eq!(local_path(Some(bad)), "/", "{bad:?}");
         }
         assert_eq!(local_path(None), "/");

@@ -37,7 +37,10 @@ pub async fn sign_in(session: &Session, user: &User, now: OffsetDateTime) -> Res
         signed_in_at: now,
         last_seen: now,
     };
-    session.insert(KEY, auth).await.map_err(AppError::internal)?;
+    session
+        .insert(KEY, auth)
+        .await
+        .map_err(AppError::internal)?;
     tracing::info!(user_id = user.id, login = %user.login, "signed in");
     Ok(())
 }
@@ -49,7 +52,12 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
 
 /// Resolves the signed-in person once per request, ending sessions that are past their
 /// idle or absolute limit or that were revoked.
-pub async fn resolve_user(State(state): State<AppState>, session: Session, mut request: Request, next: Next) -> Response {
+pub async fn resolve_user(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
     match current_user(&state, &session).await {
         Ok(user) => {
             request.extensions_mut().insert(SignedIn(user));
@@ -60,15 +68,26 @@ pub async fn resolve_user(State(state): State<AppState>, session: Session, mut r
 }
 
 async fn current_user(state: &AppState, session: &Session) -> Result<Option<User>, AppError> {
-    let Some(mut auth) = session.get::<SessionAuth>(KEY).await.map_err(AppError::internal)? else {
+    let Some(mut auth) = session
+        .get::<SessionAuth>(KEY)
+        .await
+        .map_err(AppError::internal)?
+    else {
         return Ok(None);
     };
     let now = state.clock.now();
     let limits = &state.config.limits;
-    let expired = now - auth.last_seen > limits.session_idle || now - auth.signed_in_at > limits.session_absolute;
-    let found = if expired { None } else { db::find_by_id(&state.pool, auth.user_id).await? };
+    let expired = now - auth.last_seen > limits.session_idle
+        || now - auth.signed_in_at > limits.session_absolute;
+    let found = if expired {
+        None
+    } else {
+        db::find_by_id(&state.pool, auth.user_id).await?
+    };
     let user = match found {
-        Some((user, valid_after)) if valid_after.is_none_or(|after| auth.signed_in_at >= after) => user,
+        Some((user, valid_after)) if valid_after.is_none_or(|after| auth.signed_in_at >= after) => {
+            user
+        }
         _ => {
             session.flush().await.map_err(AppError::internal)?;
             return Ok(None);
@@ -76,7 +95,10 @@ async fn current_user(state: &AppState, session: &Session) -> Result<Option<User
     };
     if now - auth.last_seen > TOUCH_AFTER {
         auth.last_seen = now;
-        session.insert(KEY, auth).await.map_err(AppError::internal)?;
+        session
+            .insert(KEY, auth)
+            .await
+            .map_err(AppError::internal)?;
     }
     Ok(Some(user))
 }

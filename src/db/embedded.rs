@@ -90,7 +90,13 @@ impl Cluster {
         if cluster.connect_options("postgres").connect().await.is_ok() {
             return Ok(cluster);
         }
-        cluster.watchdog = Some(spawn_server(&bin, &runner, &cluster.data_dir, &cluster.socket_dir, durability)?);
+        cluster.watchdog = Some(spawn_server(
+            &bin,
+            &runner,
+            &cluster.data_dir,
+            &cluster.socket_dir,
+            durability,
+        )?);
         cluster.wait_ready().await?;
         Ok(cluster)
     }
@@ -122,9 +128,12 @@ impl Cluster {
                 .fetch_one(&admin)
                 .await?;
         if !exists {
-            sqlx::query(&format!("create database \"{}\"", database.replace('"', "")))
-                .execute(&admin)
-                .await?;
+            sqlx::query(&format!(
+                "create database \"{}\"",
+                database.replace('"', "")
+            ))
+            .execute(&admin)
+            .await?;
         }
         admin.close().await;
         Ok(())
@@ -165,7 +174,10 @@ impl Cluster {
             if let Some(Ok(Some(status))) = self.watchdog.as_mut().map(Child::try_wait) {
                 return Err(EmbeddedError::Start {
                     path: self.data_dir.clone(),
-                    detail: format!("the server exited ({status}); see {}", self.log_path().display()),
+                    detail: format!(
+                        "the server exited ({status}); see {}",
+                        self.log_path().display()
+                    ),
                 });
             }
             match options.connect().await {
@@ -195,12 +207,20 @@ fn log_path(data_dir: &Path) -> PathBuf {
 /// Finds the directory holding `initdb` and `postgres`.
 pub fn find_bindir() -> Option<PathBuf> {
     let has_server = |dir: &Path| dir.join("initdb").is_file() && dir.join("postgres").is_file();
-    if let Some(path) = std::env::var_os("PATH") {
-        if let Some(dir) = std::env::split_paths(&path).find(|d| has_server(d)) {
-            return Some(dir);
-        }
+    if let Some(path) = std::env::var_os("PATH")
+        && let Some(dir) = std::env::split_paths(&path).find(|d| has_server(d))
+    {
+        // Follow a symlinked `initdb` to the directory that holds the other tools.
+        return std::fs::canonicalize(dir.join("initdb"))
+            .ok()
+            .and_then(|initdb| initdb.parent().map(Path::to_path_buf))
+            .filter(|real| has_server(real))
+            .or(Some(dir));
     }
-    if let Ok(out) = std::process::Command::new("pg_config").arg("--bindir").output() {
+    if let Ok(out) = std::process::Command::new("pg_config")
+        .arg("--bindir")
+        .output()
+    {
         let dir = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
         if out.status.success() && has_server(&dir) {
             return Some(dir);
@@ -222,7 +242,10 @@ pub fn find_bindir() -> Option<PathBuf> {
 /// Who runs the server: this process's user, or `postgres` when we are root.
 enum Runner {
     Current,
-    Postgres { uid: nix::unistd::Uid, gid: nix::unistd::Gid },
+    Postgres {
+        uid: nix::unistd::Uid,
+        gid: nix::unistd::Gid,
+    },
 }
 
 impl Runner {
@@ -291,7 +314,14 @@ async fn init(bin: &Path, runner: &Runner, data_dir: &Path) -> Result<(), Embedd
         .command(bin.join("initdb"))
         .arg("--pgdata")
         .arg(data_dir)
-        .args(["--username", SUPERUSER, "--auth", "trust", "--encoding", "UTF8"])
+        .args([
+            "--username",
+            SUPERUSER,
+            "--auth",
+            "trust",
+            "--encoding",
+            "UTF8",
+        ])
         .args(["--locale", "C.UTF-8", "--no-instructions"])
         .stdin(Stdio::null())
         .output()
@@ -335,7 +365,12 @@ fn spawn_server(
     ];
     if durability == Durability::Throwaway {
         settings.extend(
-            ["fsync=off", "synchronous_commit=off", "full_page_writes=off"].map(String::from),
+            [
+                "fsync=off",
+                "synchronous_commit=off",
+                "full_page_writes=off",
+            ]
+            .map(String::from),
         );
     }
     let mut args = vec!["-D".to_string(), data_dir.display().to_string()];

@@ -37,8 +37,14 @@ impl Database {
         match &config.database_url {
             Some(url) => {
                 let options: PgConnectOptions = url.parse().map_err(DbError::Url)?;
-                let pool = pool_options().connect_with(options).await.map_err(DbError::Connect)?;
-                Ok(Database { pool, cluster: None })
+                let pool = pool_options()
+                    .connect_with(options)
+                    .await
+                    .map_err(DbError::Connect)?;
+                Ok(Database {
+                    pool,
+                    cluster: None,
+                })
             }
             None => {
                 let cluster = Cluster::start(&config.data_dir, Durability::Durable).await?;
@@ -59,10 +65,10 @@ impl Database {
     /// Closes the pool, then stops the embedded cluster if this process started it.
     pub async fn close(self) {
         self.pool.close().await;
-        if let Some(cluster) = self.cluster {
-            if let Err(e) = cluster.stop().await {
-                tracing::error!(error = %e, "stopping the embedded PostgreSQL failed");
-            }
+        if let Some(cluster) = self.cluster
+            && let Err(e) = cluster.stop().await
+        {
+            tracing::error!(error = %e, "stopping the embedded PostgreSQL failed");
         }
     }
 }

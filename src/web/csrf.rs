@@ -20,13 +20,20 @@ pub const FIELD: &str = "csrf_token";
 
 /// The session's token, created on first use.
 pub async fn token(session: &Session) -> Result<String, AppError> {
-    if let Some(token) = session.get::<String>(KEY).await.map_err(AppError::internal)? {
+    if let Some(token) = session
+        .get::<String>(KEY)
+        .await
+        .map_err(AppError::internal)?
+    {
         return Ok(token);
     }
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    session.insert(KEY, &token).await.map_err(AppError::internal)?;
+    session
+        .insert(KEY, &token)
+        .await
+        .map_err(AppError::internal)?;
     Ok(token)
 }
 
@@ -35,8 +42,16 @@ pub async fn existing_token(session: &Session) -> Result<Option<String>, AppErro
     session.get::<String>(KEY).await.map_err(AppError::internal)
 }
 
-pub async fn protect(State(state): State<AppState>, session: Session, request: Request, next: Next) -> Response {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+pub async fn protect(
+    State(state): State<AppState>,
+    session: Session,
+    request: Request,
+    next: Next,
+) -> Response {
+    if matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    ) {
         return next.run(request).await;
     }
     match check(&state, &session, request).await {
@@ -47,15 +62,14 @@ pub async fn protect(State(state): State<AppState>, session: Session, request: R
 
 async fn check(state: &AppState, session: &Session, request: Request) -> Result<Request, AppError> {
     let headers = request.headers();
-    if let Some(site) = headers.get("sec-fetch-site") {
-        if !matches!(site.as_bytes(), b"same-origin" | b"none") {
-            return Err(AppError::Forbidden("the request came from another site"));
-        }
-    }
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        if origin.as_bytes() != state.config.origin().as_bytes() {
-            return Err(AppError::Forbidden("the request came from another site"));
-        }
+    let cross_site = headers
+        .get("sec-fetch-site")
+        .is_some_and(|site| !matches!(site.as_bytes(), b"same-origin" | b"none"));
+    let foreign_origin = headers
+        .get(header::ORIGIN)
+        .is_some_and(|origin| origin.as_bytes() != state.config.origin().as_bytes());
+    if cross_site || foreign_origin {
+        return Err(AppError::Forbidden("the request came from another site"));
     }
     let expected = existing_token(session).await?.ok_or(AppError::Forbidden(
         "the form has expired; please go back, reload the page and try again",

@@ -28,7 +28,11 @@ impl Flash {
     }
 }
 
-pub async fn push(session: &Session, kind: FlashKind, message: impl Into<String>) -> Result<(), AppError> {
+pub async fn push(
+    session: &Session,
+    kind: FlashKind,
+    message: impl Into<String>,
+) -> Result<(), AppError> {
     let flash = Flash {
         kind,
         message: message.into(),

@@ -26,7 +26,13 @@ impl FormErrors {
     }
 
     /// Checks a required text field: trimmed, not empty, at most `max` characters.
-    pub fn required(&mut self, field: &'static str, label: &str, value: &str, max: usize) -> String {
+    pub fn required(
+        &mut self,
+        field: &'static str,
+        label: &str,
+        value: &str,
+        max: usize,
+    ) -> String {
         let value = value.trim();
         if value.is_empty() {
             self.add(field, format!("{label} is required."));
@@ -37,7 +43,13 @@ impl FormErrors {
     }
 
     /// Checks an optional text field: trimmed, at most `max` characters; empty is `None`.
-    pub fn optional(&mut self, field: &'static str, label: &str, value: &str, max: usize) -> Option<String> {
+    pub fn optional(
+        &mut self,
+        field: &'static str,
+        label: &str,
+        value: &str,
+        max: usize,
+    ) -> Option<String> {
         let value = value.trim();
         self.check_length(field, label, value, max);
         (!value.is_empty()).then(|| value.to_string())
@@ -50,7 +62,10 @@ impl FormErrors {
                 field,
                 format!("{label} is too long: {length} characters, at most {max}."),
             );
-        } else if value.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        } else if value
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
             self.add(field, format!("{label} contains control characters."));
         }
     }
@@ -69,7 +84,10 @@ mod tests {
         assert_eq!(errors.get("t"), Some("Title is required."));
         let mut errors = FormErrors::default();
         errors.required("t", "Title", "ééééééé", 6);
-        assert_eq!(errors.get("t"), Some("Title is too long: 7 characters, at most 6."));
+        assert_eq!(
+            errors.get("t"),
+            Some("Title is too long: 7 characters, at most 6.")
+        );
     }
 
     #[test]

@@ -10,9 +10,9 @@ use tower_sessions::Session;
 use crate::app::AppState;
 use crate::auth::model::User;
 use crate::error::AppError;
+use crate::web::csrf;
 use crate::web::extract::MaybeUser;
 use crate::web::flash::{self, Flash};
-use crate::web::csrf;
 
 #[derive(Clone, Debug, Default)]
 pub struct Layout {
@@ -26,7 +26,10 @@ pub struct Layout {
 impl FromRequestParts<AppState> for Layout {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let Ok(MaybeUser(user)) = MaybeUser::from_request_parts(parts, state).await;
         let session = Session::from_request_parts(parts, state)
             .await

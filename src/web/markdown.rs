@@ -8,8 +8,31 @@ use pulldown_cmark::{Options, Parser, html};
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let tags: HashSet<&str> = [
-        "a", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
-        "li", "ol", "p", "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+        "a",
+        "blockquote",
+        "br",
+        "code",
+        "del",
+        "em",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "strong",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
         "input",
     ]
     .into_iter()
@@ -22,7 +45,10 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .tag_attributes(
             [
                 ("a", ["href", "title"].into_iter().collect()),
-                ("input", ["type", "checked", "disabled"].into_iter().collect()),
+                (
+                    "input",
+                    ["type", "checked", "disabled"].into_iter().collect(),
+                ),
                 ("th", ["align"].into_iter().collect()),
                 ("td", ["align"].into_iter().collect()),
                 ("ol", ["start"].into_iter().collect()),
@@ -36,7 +62,8 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Renders Markdown written by a person into HTML that is safe to embed in a page.
 pub fn render(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
     SANITIZER.clean(&unsafe_html).to_string()
@@ -48,7 +75,10 @@ mod tests {
 
     #[test]
     fn renders_markdown() {
-        assert_eq!(render("**hi** [a](https://example.org)"), "<p><strong>hi</strong> <a href=\"https://example.org\" rel=\"nofollow noopener noreferrer\">a</a></p>\n");
+        assert_eq!(
+            render("**hi** [a](https://example.org)"),
+            "<p><strong>hi</strong> <a href=\"https://example.org\" rel=\"nofollow noopener noreferrer\">a</a></p>\n"
+        );
     }
 
     #[test]
@@ -65,7 +95,17 @@ mod tests {
             "\"><script>alert(1)</script>",
         ] {
             let html = render(attack);
-            for needle in ["<script", "onerror", "javascript:", "<svg", "<math", "<style", "data:", "<iframe", "<img"] {
+            for needle in [
+                "<script",
+                "onerror",
+                "javascript:",
+                "<svg",
+                "<math",
+                "<style",
+                "data:",
+                "<iframe",
+                "<img",
+            ] {
                 assert!(!html.contains(needle), "{attack:?} rendered as {html:?}");
             }
         }

@@ -1,0 +1,151 @@
+//! The command line as a person runs it: configuration errors, and `admin grant`.
+
+use std::process::Command;
+
+use crate::support::TestApp;
+
+fn concord() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_concord"));
+    for var in [
+        "DATABASE_URL",
+        "GITHUB_CLIENT_ID",
+        "GITHUB_CLIENT_SECRET",
+        "CONCORD_PUBLIC_URL",
+        "CONCORD_ENV",
+    ] {
+        command.env_remove(var);
+    }
+    command
+}
+
+#[test]
+fn production_refuses_to_start_without_what_it_needs() {
+    let out = concord()
+        .env("CONCORD_ENV", "production")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("production mode needs a GitHub OAuth app"),
+        "{stderr}"
+    );
+
+    let out = concord()
+        .env("CONCORD_ENV", "production")
+        .env("GITHUB_CLIENT_ID", "id")
+        .env("GITHUB_CLIENT_SECRET", "secret-value-123")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("CONCORD_PUBLIC_URL"), "{stderr}");
+    assert!(
+        !stderr.contains("secret-value-123"),
+        "the secret is never printed: {stderr}"
+    );
+}
+
+#[test]
+fn half_a_github_configuration_and_bad_urls_are_refused() {
+    let out = concord()
+        .env("GITHUB_CLIENT_ID", "id")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must be set together"));
+
+    let out = concord()
+        .env("CONCORD_PUBLIC_URL", "ftp://example.org/x")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("CONCORD_PUBLIC_URL must be an http or https URL")
+    );
+
+    let out = concord()
+        .env("CONCORD_BIND", "not-an-address")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--bind"));
+}
+
+#[test]
+fn help_lists_the_configuration() {
+    let out = concord().arg("--help").output().expect("run");
+    let help = String::from_utf8_lossy(&out.stdout);
+    for name in [
+        "DATABASE_URL",
+        "CONCORD_BIND",
+        "CONCORD_PUBLIC_URL",
+        "CONCORD_ENV",
+        "CONCORD_DATA_DIR",
+        "GITHUB_CLIENT_ID",
+        "GITHUB_AUTHORIZE_URL",
+        "GITHUB_TOKEN_URL",
+        "GITHUB_API_URL",
+        "CONCORD_LOG",
+        "CONCORD_LOG_FORMAT",
+        "seed-demo",
+        "migrate",
+        "admin",
+    ] {
+        assert!(help.contains(name), "--help mentions {name}:\n{help}");
+    }
+}
+
+#[tokio::test]
+async fn admin_grant_and_revoke() {
+    let app = TestApp::spawn().await;
+    let url = database_url(&app);
+    let out = concord()
+        .env("DATABASE_URL", &url)
+        .args(["admin", "grant", "quill-harper"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let is_admin: bool =
+        sqlx::query_scalar("select is_admin from users where login = 'quill-harper'")
+            .fetch_one(&app.pool)
+            .await
+            .expect("user");
+    assert!(is_admin);
+    let person = app.signed_in("quill-harper").await;
+    person.get("/").await.assert_contains("(administrator)");
+
+    let out = concord()
+        .env("DATABASE_URL", &url)
+        .args(["admin", "revoke", "quill-harper"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    person.get("/").await.assert_lacks("(administrator)");
+
+    let out = concord()
+        .env("DATABASE_URL", &url)
+        .args(["admin", "grant", "not a login"])
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+}
+
+fn database_url(app: &TestApp) -> String {
+    let options = &app.db_options;
+    let host = options
+        .get_socket()
+        .map(|s| s.display().to_string())
+        .unwrap_or_else(|| options.get_host().to_string());
+    format!(
+        "postgres://{}@localhost:{}/{}?host={host}",
+        options.get_username(),
+        options.get_port(),
+        options.get_database().expect("database name"),
+    )
+}

@@ -1,0 +1,8 @@
+//! Concord's integration tests: one binary, so the test PostgreSQL starts once per run.
+
+mod support;
+
+mod auth;
+mod cli;
+mod embedded;
+mod security;
