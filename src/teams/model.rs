@@ -717,7 +717,9 @@ pub fn roster(rows: &[LedgerRow]) -> Roster {
             }),
         }
     }
-    roster.current.sort_by_key(|m| (m.role, m.login.to_lowercase()));
+    roster
+        .current
+        .sort_by_key(|m| (m.role, m.login.to_lowercase()));
     roster.alumni.sort_by(|a, b| {
         let last = |x: &Alumnus| x.stints.last().and_then(|s| s.to);
         last(b)
