@@ -6,18 +6,22 @@ use axum::response::IntoResponse;
 
 use super::pages::{HomePage, TeamItem};
 use crate::app::AppState;
-use crate::error::AppError;
 use crate::teams;
 use crate::web::layout::Layout;
 
 /// How many teams the home page lists.
 const HOME_TEAMS: i64 = 8;
 
-pub async fn show_home(
-    State(state): State<AppState>,
-    layout: Layout,
-) -> Result<HomePage, AppError> {
-    let teams = teams::db::list_active_names(&state.pool, HOME_TEAMS + 1).await?;
+/// The home page stays up when the database is not: the list of teams is then left out.
+pub async fn show_home(State(state): State<AppState>, layout: Layout) -> HomePage {
+    let listed = teams::db::list_active_names(&state.pool, HOME_TEAMS + 1).await;
+    let (teams, teams_unavailable) = match listed {
+        Ok(teams) => (teams, false),
+        Err(e) => {
+            tracing::warn!(error = %e, "the home page could not list the teams");
+            (Vec::new(), true)
+        }
+    };
     let more_teams = teams.len() as i64 > HOME_TEAMS;
     let teams = teams
         .into_iter()
@@ -28,11 +32,12 @@ pub async fn show_home(
             purpose: first_line(&purpose),
         })
         .collect();
-    Ok(HomePage {
+    HomePage {
         layout,
         teams,
         more_teams,
-    })
+        teams_unavailable,
+    }
 }
 
 /// The first line of a purpose, without Markdown emphasis, for a one-line summary.

@@ -10,6 +10,8 @@ pub struct HomePage {
     pub teams: Vec<TeamItem>,
     /// There are more teams than listed.
     pub more_teams: bool,
+    /// The database did not answer.
+    pub teams_unavailable: bool,
 }
 
 pub struct TeamItem {
