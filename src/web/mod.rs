@@ -2,6 +2,7 @@
 //! layout, form validation and Markdown rendering.
 
 pub mod csrf;
+pub mod dates;
 pub mod extract;
 pub mod flash;
 pub mod form;

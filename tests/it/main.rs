@@ -2,7 +2,10 @@
 
 mod support;
 
+mod api;
+mod audit;
 mod auth;
 mod cli;
 mod embedded;
 mod security;
+mod teams;
