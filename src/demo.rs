@@ -7,7 +7,7 @@ use time::{Duration, OffsetDateTime};
 use crate::auth;
 use crate::auth::model::User;
 use crate::teams::db::{self as teams_db, WriteError};
-use crate::teams::model::{Charter, DecisionRule, NewTeam, Role, RuleKind, Team};
+use crate::teams::model::{Cause, Charter, DecisionRule, NewTeam, Role, RuleKind, Team};
 
 /// Fictional people. `amber-finch` is a site administrator.
 pub const PEOPLE: &[(&str, &str)] = &[
@@ -122,7 +122,17 @@ async fn seed_teams(
 
     let a = Some(&admin);
     let founding = "Founding member";
-    teams_db::add_member(tx, &core, "amber-finch", Role::Lead, founding, a, ago(1100)).await?;
+    teams_db::add_member(
+        tx,
+        &core,
+        "amber-finch",
+        Role::Lead,
+        founding,
+        a,
+        Cause::DIRECT,
+        ago(1100),
+    )
+    .await?;
     teams_db::add_member(
         tx,
         &core,
@@ -130,6 +140,7 @@ async fn seed_teams(
         Role::Member,
         founding,
         a,
+        Cause::DIRECT,
         ago(1100),
     )
     .await?;
@@ -140,6 +151,7 @@ async fn seed_teams(
         Role::Member,
         founding,
         a,
+        Cause::DIRECT,
         ago(1100),
     )
     .await?;
@@ -150,6 +162,7 @@ async fn seed_teams(
         Role::Lead,
         founding,
         a,
+        Cause::DIRECT,
         ago(1000),
     )
     .await?;
@@ -160,6 +173,7 @@ async fn seed_teams(
         Role::Member,
         founding,
         a,
+        Cause::DIRECT,
         ago(1000),
     )
     .await?;
@@ -171,6 +185,7 @@ async fn seed_teams(
         Role::Member,
         delegated,
         a,
+        Cause::DIRECT,
         ago(900),
     )
     .await?;
@@ -181,6 +196,7 @@ async fn seed_teams(
         Role::Member,
         delegated,
         a,
+        Cause::DIRECT,
         ago(880),
     )
     .await?;
@@ -191,6 +207,7 @@ async fn seed_teams(
         Role::Member,
         delegated,
         a,
+        Cause::DIRECT,
         ago(880),
     )
     .await?;
@@ -201,11 +218,32 @@ async fn seed_teams(
         Role::Member,
         "Joined after the 2024 call",
         a,
+        Cause::DIRECT,
         ago(700),
     )
     .await?;
-    teams_db::add_member(tx, &ci, "gale-thistle", Role::Lead, delegated, a, ago(600)).await?;
-    teams_db::add_member(tx, &ci, "elm-sparrow", Role::Member, delegated, a, ago(590)).await?;
+    teams_db::add_member(
+        tx,
+        &ci,
+        "gale-thistle",
+        Role::Lead,
+        delegated,
+        a,
+        Cause::DIRECT,
+        ago(600),
+    )
+    .await?;
+    teams_db::add_member(
+        tx,
+        &ci,
+        "elm-sparrow",
+        Role::Member,
+        delegated,
+        a,
+        Cause::DIRECT,
+        ago(590),
+    )
+    .await?;
 
     let (Some(dahlia), Some(cedar), Some(fern), Some(gale)) = (
         person(tx, "dahlia-reed").await?,
@@ -216,7 +254,16 @@ async fn seed_teams(
         return Ok(());
     };
     let reason = "Stepped down to focus on the packages team";
-    teams_db::record_leaving(tx, &core, &dahlia, reason, Some(&dahlia), ago(500)).await?;
+    teams_db::record_leaving(
+        tx,
+        &core,
+        &dahlia,
+        reason,
+        Some(&dahlia),
+        Cause::DIRECT,
+        ago(500),
+    )
+    .await?;
     let reason = "Chosen by the team to lead it";
     teams_db::change_role(
         tx,
@@ -225,11 +272,21 @@ async fn seed_teams(
         Role::Lead,
         reason,
         Some(&dahlia),
+        Cause::DIRECT,
         ago(500),
     )
     .await?;
     let reason = "Moved on to infrastructure work";
-    teams_db::record_leaving(tx, &packages, &cedar, reason, Some(&cedar), ago(300)).await?;
+    teams_db::record_leaving(
+        tx,
+        &packages,
+        &cedar,
+        reason,
+        Some(&cedar),
+        Cause::DIRECT,
+        ago(300),
+    )
+    .await?;
     let reason = "Joined to work on mirrors";
     teams_db::add_member(
         tx,
@@ -238,6 +295,7 @@ async fn seed_teams(
         Role::Member,
         reason,
         Some(&gale),
+        Cause::DIRECT,
         ago(280),
     )
     .await?;
@@ -248,6 +306,7 @@ async fn seed_teams(
         Role::OnLeave,
         "Parental leave",
         Some(&fern),
+        Cause::DIRECT,
         ago(60),
     )
     .await?;
@@ -299,7 +358,7 @@ async fn create(
         },
         note: None,
     };
-    teams_db::create_team(tx, &new, parent, actor, at).await?;
+    teams_db::create_team(tx, &new, parent, actor, Cause::DIRECT, at).await?;
     teams_db::find_team(&mut **tx, team.slug)
         .await?
         .ok_or_else(|| WriteError::Refused(format!("the demo team {} vanished", team.slug)))
