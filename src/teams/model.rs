@@ -218,8 +218,9 @@ fn refuse(signed_in: bool, why: &'static str) -> Result<(), AppError> {
     }
 }
 
-/// Until decisions exist, a team's members and the site administrators add members,
-/// change roles and record leaving.
+/// A team's members and the site administrators add members, change roles and record
+/// leaving directly (a decision's membership effect does it too, with the decision as
+/// its cause).
 pub fn require_member_manager(standing: &Standing) -> Result<(), AppError> {
     if standing.is_admin || standing.is_member {
         Ok(())
