@@ -429,7 +429,7 @@ async fn seed_decisions(
     )
     .await?;
     decisions_db::take_position(tx, id, dahlia, Stance::Agree, None, ago(2)).await?;
-    let concern = "Say how vendored code gets security updates.";
+    let concern = "Say how vendored code gets security updates";
     decisions_db::raise_concern(tx, id, elm, concern, ago(1)).await?;
 
     // Team-only and open: waiting for the core team.

@@ -207,6 +207,25 @@ impl Tally {
     }
 }
 
+impl Tally {
+    /// The counts in a sentence.
+    pub fn describe(&self) -> String {
+        format!(
+            "{}: {} agree, {} stand aside, {} object, {} not yet spoken; {}.",
+            plural(self.deciders, "decider", "deciders"),
+            self.agree,
+            self.stand_aside,
+            self.object,
+            self.absent,
+            plural(
+                self.unresolved_concerns,
+                "unresolved concern",
+                "unresolved concerns"
+            ),
+        )
+    }
+}
+
 fn plural(count: usize, one: &str, many: &str) -> String {
     if count == 1 {
         format!("1 {one}")
@@ -983,6 +1002,18 @@ mod tests {
                 Outcome::Lapsed
             );
         }
+    }
+
+    #[test]
+    fn tallies_read_as_sentences() {
+        assert_eq!(
+            tally(3, &[Agree, Object], 1).describe(),
+            "3 deciders: 1 agree, 0 stand aside, 1 object, 1 not yet spoken; 1 unresolved concern."
+        );
+        assert_eq!(
+            tally(1, &[], 0).describe(),
+            "1 decider: 0 agree, 0 stand aside, 0 object, 1 not yet spoken; 0 unresolved concerns."
+        );
     }
 
     #[test]

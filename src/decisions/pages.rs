@@ -135,6 +135,9 @@ pub struct DecisionFormPage {
     pub question: Field,
     pub body: Field,
     pub closes_at: Field,
+    /// Whether the typed closing time is a valid `datetime-local` value; if not, it is
+    /// shown again in a text input (a date input may not hold it).
+    pub closes_at_valid: bool,
     pub visibility: Choice,
     pub effect_kind: Choice,
     pub effect_text: Field,
@@ -172,6 +175,8 @@ impl DecisionFormPage {
                 .hint("The background and the proposal, in Markdown."),
             closes_at: Field::new("closes_at", "Closing time (UTC)", &form.closes_at, 16, errors)
                 .hint("Read as UTC, not your local time: YYYY-MM-DD HH:MM, at least an hour from now and within 90 days. It can pass earlier once every decider has spoken."),
+            closes_at_valid: crate::web::dates::parse_datetime_local(&form.closes_at)
+                .is_some_and(|at| crate::web::dates::format_datetime_local(at) == form.closes_at.trim()),
             visibility: choice(
                 "visibility",
                 "Who may see it",
@@ -295,7 +300,8 @@ pub struct DecisionPage {
     /// One sentence on why the outcome is what it is.
     pub explanation: String,
     pub needs: Vec<String>,
-    pub tally: Tally,
+    /// The tally in a sentence.
+    pub tally: String,
     pub deciders: Vec<DeciderView>,
     pub silent: Vec<String>,
     pub history: Vec<HistoryView>,
@@ -474,7 +480,7 @@ impl DecisionPage {
             } else {
                 Vec::new()
             },
-            tally,
+            tally: tally.describe(),
             deciders,
             silent,
             history,

@@ -89,7 +89,7 @@ impl World {
 }
 
 /// Valid fields for a new decision with free-text effect, closing in a week.
-fn decision_fields<'a>(question: &'a str) -> Vec<(&'static str, &'a str)> {
+fn decision_fields(question: &str) -> Vec<(&'static str, &str)> {
     vec![
         ("question", question),
         ("body", "Some **background**."),
