@@ -25,6 +25,8 @@ pub mod error;
 pub mod home;
 /// The personal inbox: what awaits a signed-in person, a section per room.
 pub mod inbox;
+/// Recruitment: calls for nominations, consent, the private pipeline, eligibility lists.
+pub mod nominations;
 /// All rooms' routes and the layers around them.
 pub mod router;
 /// Teams, charters, delegation and the membership ledger.

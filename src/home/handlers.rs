@@ -4,13 +4,15 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 
-use super::pages::{HomePage, TeamItem};
+use super::pages::{CallItem, HomePage, TeamItem};
 use crate::app::AppState;
-use crate::teams;
+use crate::{nominations, teams};
 use crate::web::layout::Layout;
 
 /// How many teams the home page lists.
 const HOME_TEAMS: i64 = 8;
+/// How many open calls for nominations the home page lists.
+const HOME_CALLS: i64 = 10;
 
 /// The home page stays up when the database is not: the list of teams is then left out.
 pub async fn show_home(State(state): State<AppState>, layout: Layout) -> HomePage {
@@ -32,9 +34,30 @@ pub async fn show_home(State(state): State<AppState>, layout: Layout) -> HomePag
             purpose: first_line(&purpose),
         })
         .collect();
+    let now = state.clock.now();
+    let calls = match nominations::db::open_calls(&state.pool, now, HOME_CALLS).await {
+        Ok(calls) => calls,
+        Err(e) => {
+            tracing::warn!(error = %e, "the home page could not list the open calls");
+            Vec::new()
+        }
+    };
+    let calls = calls
+        .into_iter()
+        .map(|c| CallItem {
+            id: c.id,
+            title: c.title,
+            team_name: c.team_name,
+            closes: format!(
+                "closes {}",
+                crate::web::dates::format_utc(c.closes_at)
+            ),
+        })
+        .collect();
     HomePage {
         layout,
         teams,
+        calls,
         more_teams,
         teams_unavailable,
     }

@@ -8,6 +8,8 @@ use crate::web::layout::Layout;
 pub struct HomePage {
     pub layout: Layout,
     pub teams: Vec<TeamItem>,
+    /// Calls for nominations open now.
+    pub calls: Vec<CallItem>,
     /// There are more teams than listed.
     pub more_teams: bool,
     /// The database did not answer.
@@ -18,4 +20,11 @@ pub struct TeamItem {
     pub slug: String,
     pub name: String,
     pub purpose: String,
+}
+
+pub struct CallItem {
+    pub id: i64,
+    pub title: String,
+    pub team_name: String,
+    pub closes: String,
 }

@@ -3,7 +3,7 @@ use axum::extract::State;
 use super::model::{SECTION_LIMIT, Section};
 use super::pages::InboxPage;
 use crate::app::AppState;
-use crate::decisions;
+use crate::{decisions, nominations};
 use crate::error::AppError;
 use crate::web::extract::CurrentUser;
 use crate::web::layout::Layout;
@@ -14,10 +14,23 @@ pub async fn show_inbox(
     CurrentUser(user): CurrentUser,
 ) -> Result<InboxPage, AppError> {
     let now = state.clock.now();
-    let sections = vec![Section {
-        heading: "Decisions waiting for your position",
-        empty: "No decision is waiting for your position.",
-        items: decisions::db::awaiting_position(&state.pool, user.id, now, SECTION_LIMIT).await?,
-    }];
+    let sections = vec![
+        Section {
+            heading: "Decisions waiting for your position",
+            empty: "No decision is waiting for your position.",
+            items: decisions::db::awaiting_position(&state.pool, user.id, now, SECTION_LIMIT)
+                .await?,
+        },
+        Section {
+            heading: "Nominations of you to answer",
+            empty: "No nomination is waiting for your answer.",
+            items: nominations::db::to_answer(&state.pool, user.id, SECTION_LIMIT).await?,
+        },
+        Section {
+            heading: "Calls of your teams with stale nominations",
+            empty: "No call of your teams has a stale nomination.",
+            items: nominations::db::stale_calls(&state.pool, user.id, now, SECTION_LIMIT).await?,
+        },
+    ];
     Ok(InboxPage::new(layout, sections, now))
 }

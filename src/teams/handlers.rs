@@ -111,9 +111,12 @@ pub async fn show_team(
         delegate: active && model::require_delegator(&standing).is_ok(),
         revoke: active && model::require_revoker(&standing, &team).is_ok(),
     };
-    Ok(TeamPage::new(
-        layout, &team, &sub_teams, &events, &ledger, actions, now,
-    ))
+    let mut page = TeamPage::new(layout, &team, &sub_teams, &events, &ledger, actions, now);
+    if standing.is_member {
+        let stale = crate::nominations::db::team_stale_count(&state.pool, team.id, now).await?;
+        page.stale_nominations = crate::nominations::pages::stale_text(stale);
+    }
+    Ok(page)
 }
 
 fn blank_team_form() -> TeamForm {

@@ -336,6 +336,8 @@ pub struct TeamPage {
     pub alumni: Vec<AlumnusView>,
     pub history: Vec<HistoryView>,
     pub actions: Actions,
+    /// "2 stale nominations" in the team's calls, for its members; empty otherwise.
+    pub stale_nominations: String,
 }
 
 impl TeamPage {
@@ -383,6 +385,7 @@ impl TeamPage {
                 .collect(),
             history: history_views(ledger.iter()),
             actions,
+            stale_nominations: String::new(),
         }
     }
 }

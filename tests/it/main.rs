@@ -8,5 +8,6 @@ mod auth;
 mod cli;
 mod decisions;
 mod embedded;
+mod nominations;
 mod security;
 mod teams;
