@@ -469,7 +469,15 @@ async fn seed_nominations(
         return Ok(());
     };
     let mut people = Vec::new();
-    for login in ["dahlia-reed", "elm-sparrow", "basil-moss", "ivy-marsh", "juniper-holt", "kestrel-vane", "linden-ash"] {
+    for login in [
+        "dahlia-reed",
+        "elm-sparrow",
+        "basil-moss",
+        "ivy-marsh",
+        "juniper-holt",
+        "kestrel-vane",
+        "linden-ash",
+    ] {
         match person(tx, login).await? {
             Some(p) => people.push(p),
             None => return Ok(()),

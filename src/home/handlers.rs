@@ -6,8 +6,8 @@ use axum::response::IntoResponse;
 
 use super::pages::{CallItem, HomePage, TeamItem};
 use crate::app::AppState;
-use crate::{nominations, teams};
 use crate::web::layout::Layout;
+use crate::{nominations, teams};
 
 /// How many teams the home page lists.
 const HOME_TEAMS: i64 = 8;
@@ -48,10 +48,7 @@ pub async fn show_home(State(state): State<AppState>, layout: Layout) -> HomePag
             id: c.id,
             title: c.title,
             team_name: c.team_name,
-            closes: format!(
-                "closes {}",
-                crate::web::dates::format_utc(c.closes_at)
-            ),
+            closes: format!("closes {}", crate::web::dates::format_utc(c.closes_at)),
         })
         .collect();
     HomePage {

@@ -3,10 +3,10 @@ use axum::extract::State;
 use super::model::{SECTION_LIMIT, Section};
 use super::pages::InboxPage;
 use crate::app::AppState;
-use crate::{decisions, nominations};
 use crate::error::AppError;
 use crate::web::extract::CurrentUser;
 use crate::web::layout::Layout;
+use crate::{decisions, nominations};
 
 pub async fn show_inbox(
     State(state): State<AppState>,

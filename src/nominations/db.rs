@@ -333,10 +333,16 @@ async fn nominations(
 }
 
 pub async fn find_nomination(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Nomination>> {
-    Ok(nominations(db, Some(id), None, None).await?.into_iter().next())
+    Ok(nominations(db, Some(id), None, None)
+        .await?
+        .into_iter()
+        .next())
 }
 
-pub async fn call_nominations(db: impl PgExecutor<'_>, call_id: i64) -> sqlx::Result<Vec<Nomination>> {
+pub async fn call_nominations(
+    db: impl PgExecutor<'_>,
+    call_id: i64,
+) -> sqlx::Result<Vec<Nomination>> {
     nominations(db, None, Some(&[call_id]), None).await
 }
 
@@ -349,7 +355,10 @@ pub async fn nominations_of_calls(
 }
 
 /// Nominations of `user_id` and nominations they made.
-pub async fn my_nominations(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<Nomination>> {
+pub async fn my_nominations(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+) -> sqlx::Result<Vec<Nomination>> {
     nominations(db, None, None, Some(user_id)).await
 }
 
@@ -572,9 +581,9 @@ pub async fn apply_shortlist(
         )
         .await
         .map_err(|e| match e {
-            WriteError::Refused(why) => {
-                WriteError::Refused(format!("The effect cannot be applied: nomination #{id}: {why}"))
-            }
+            WriteError::Refused(why) => WriteError::Refused(format!(
+                "The effect cannot be applied: nomination #{id}: {why}"
+            )),
             e => e,
         })?;
         if n.call_id != call_id {
@@ -822,7 +831,11 @@ pub async fn remove_entry(
 // ----- the inbox -----
 
 /// Nominations of `user_id` waiting for their answer (no event yet, not ended).
-pub async fn to_answer(db: impl PgExecutor<'_>, user_id: i64, limit: i64) -> sqlx::Result<Vec<Item>> {
+pub async fn to_answer(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<Item>> {
     let rows = sqlx::query!(
         "select n.id, c.title, t.name as team_name
          from nominations n join calls c on c.id = n.call_id join teams t on t.id = c.team_id

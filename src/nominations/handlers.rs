@@ -24,7 +24,11 @@ use crate::web::flash;
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
 
-async fn is_member_of(state: &AppState, team_id: i64, user: Option<&User>) -> Result<bool, AppError> {
+async fn is_member_of(
+    state: &AppState,
+    team_id: i64,
+    user: Option<&User>,
+) -> Result<bool, AppError> {
     Ok(match user {
         Some(user) => teams_db::current_team_ids(&state.pool, user.id)
             .await?
@@ -33,7 +37,11 @@ async fn is_member_of(state: &AppState, team_id: i64, user: Option<&User>) -> Re
     })
 }
 
-async fn load_team(state: &AppState, slug: &str, user: Option<&User>) -> Result<(Team, bool), AppError> {
+async fn load_team(
+    state: &AppState,
+    slug: &str,
+    user: Option<&User>,
+) -> Result<(Team, bool), AppError> {
     let team = teams_db::find_team(&state.pool, slug)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -41,8 +49,14 @@ async fn load_team(state: &AppState, slug: &str, user: Option<&User>) -> Result<
     Ok((team, member))
 }
 
-async fn load_call(state: &AppState, id: i64, user: Option<&User>) -> Result<(Call, bool), AppError> {
-    let call = db::find_call(&state.pool, id).await?.ok_or(AppError::NotFound)?;
+async fn load_call(
+    state: &AppState,
+    id: i64,
+    user: Option<&User>,
+) -> Result<(Call, bool), AppError> {
+    let call = db::find_call(&state.pool, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let member = is_member_of(state, call.team_id, user).await?;
     Ok((call, member))
 }
@@ -100,7 +114,14 @@ pub async fn list_calls(
     } else {
         Vec::new()
     };
-    Ok(CallsPage::new(layout, &team, &calls, &stale, member && team.is_active(), now))
+    Ok(CallsPage::new(
+        layout,
+        &team,
+        &calls,
+        &stale,
+        member && team.is_active(),
+        now,
+    ))
 }
 
 /// Per call, how many of its nominations are stale (members only), in one query.
@@ -133,7 +154,12 @@ pub async fn new_call(
     let (team, member) = load_team(&state, &slug, Some(&user)).await?;
     member_rule(member, Some(&user))?;
     team.require_active()?;
-    Ok(CallFormPage::new(layout, &team, &CallForm::blank(now), &FormErrors::default()))
+    Ok(CallFormPage::new(
+        layout,
+        &team,
+        &CallForm::blank(now),
+        &FormErrors::default(),
+    ))
 }
 
 pub async fn create_call(
@@ -161,8 +187,22 @@ pub async fn create_call(
                 errors
             } else {
                 let mut tx = state.pool.begin().await?;
-                let id = db::create_call(&mut tx, &team, &new, eligible_team.map(|t| t.id), &user, now).await?;
-                return done(tx, &session, "The call for nominations is open.", &format!("/calls/{id}")).await;
+                let id = db::create_call(
+                    &mut tx,
+                    &team,
+                    &new,
+                    eligible_team.map(|t| t.id),
+                    &user,
+                    now,
+                )
+                .await?;
+                return done(
+                    tx,
+                    &session,
+                    "The call for nominations is open.",
+                    &format!("/calls/{id}"),
+                )
+                .await;
             }
         }
     };
@@ -187,7 +227,15 @@ async fn call_page(
     } else {
         Vec::new()
     };
-    Ok(CallPage::new(layout, &call, member, &announced, &pipeline, shortlist_problems, now))
+    Ok(CallPage::new(
+        layout,
+        &call,
+        member,
+        &announced,
+        &pipeline,
+        shortlist_problems,
+        now,
+    ))
 }
 
 pub async fn show_call(
@@ -207,7 +255,12 @@ pub async fn new_nomination(
     let now = state.clock.now();
     let (call, _) = load_call(&state, id, Some(&user)).await?;
     model::require_window_open(call.window(now)).map_err(AppError::Conflict)?;
-    Ok(NominatePage::new(layout, &call, &NominateForm::default(), &FormErrors::default()))
+    Ok(NominatePage::new(
+        layout,
+        &call,
+        &NominateForm::default(),
+        &FormErrors::default(),
+    ))
 }
 
 pub async fn create_nomination(
@@ -264,15 +317,24 @@ pub async fn create_endorsement(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let (call, _) = load_call(&state, id, Some(&user)).await?;
-    let (login, body) = form
-        .validate()
-        .map_err(|errors| AppError::BadRequest(crate::web::form::render_errors(&errors).join(" ")))?;
+    let (login, body) = form.validate().map_err(|errors| {
+        AppError::BadRequest(crate::web::form::render_errors(&errors).join(" "))
+    })?;
     let mut tx = state.pool.begin().await?;
     db::endorse(&mut tx, &call, &login, &user, &body, now).await?;
-    done(tx, &session, "Your endorsement is sent privately to the team.", &format!("/calls/{id}")).await
+    done(
+        tx,
+        &session,
+        "Your endorsement is sent privately to the team.",
+        &format!("/calls/{id}"),
+    )
+    .await
 }
 
-fn parse_decision_time(text: &str, now: time::OffsetDateTime) -> Result<time::OffsetDateTime, Vec<String>> {
+fn parse_decision_time(
+    text: &str,
+    now: time::OffsetDateTime,
+) -> Result<time::OffsetDateTime, Vec<String>> {
     model::decision_closes_at(text, now).map_err(|e| vec![e])
 }
 
@@ -333,7 +395,11 @@ pub async fn open_shortlist(
         };
         return open_decision(&state, &session, &call, &user, &new, now).await;
     }
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, call_page(&state, layout, id, problems).await?).into_response())
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        call_page(&state, layout, id, problems).await?,
+    )
+        .into_response())
 }
 
 async fn open_decision(
@@ -378,7 +444,16 @@ async fn nomination_page(
     } else {
         Vec::new()
     };
-    Ok(NominationPage::new(layout, &call, &nomination, standing, &events, &endorsements, input, now))
+    Ok(NominationPage::new(
+        layout,
+        &call,
+        &nomination,
+        standing,
+        &events,
+        &endorsements,
+        input,
+        now,
+    ))
 }
 
 pub async fn show_nomination(
@@ -392,7 +467,9 @@ pub async fn show_nomination(
 /// Who may add which event from the nomination page.
 fn require_for(kind: EventKind, standing: &Standing) -> Result<(), AppError> {
     match kind {
-        EventKind::Accepted | EventKind::Declined | EventKind::Withdrawn => model::require_nominee(standing),
+        EventKind::Accepted | EventKind::Declined | EventKind::Withdrawn => {
+            model::require_nominee(standing)
+        }
         _ => model::require_member(standing),
     }
 }
@@ -417,7 +494,16 @@ async fn add_event(
     match note {
         Ok(note) => {
             let mut tx = state.pool.begin().await?;
-            db::add_event(&mut tx, id, kind, user, note.as_deref(), EventLinks::default(), now).await?;
+            db::add_event(
+                &mut tx,
+                id,
+                kind,
+                user,
+                note.as_deref(),
+                EventLinks::default(),
+                now,
+            )
+            .await?;
             done(tx, session, message, &format!("/nominations/{id}")).await
         }
         Err(errors) => {
@@ -426,7 +512,11 @@ async fn add_event(
                 note: typed.to_string(),
                 error: errors.get("note").map(str::to_string),
             };
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, nomination_page(state, layout, id, input).await?).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                nomination_page(state, layout, id, input).await?,
+            )
+                .into_response())
         }
     }
 }
@@ -438,8 +528,18 @@ pub async fn accept_nomination(
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    add_event(&state, layout, &session, &user, id, EventKind::Accepted, Ok(None), "",
-        "You accepted the nomination. The team will consider it; your stage is shown here.").await
+    add_event(
+        &state,
+        layout,
+        &session,
+        &user,
+        id,
+        EventKind::Accepted,
+        Ok(None),
+        "",
+        "You accepted the nomination. The team will consider it; your stage is shown here.",
+    )
+    .await
 }
 
 pub async fn decline_nomination(
@@ -451,8 +551,18 @@ pub async fn decline_nomination(
     Form(form): Form<NoteForm>,
 ) -> Result<Response, AppError> {
     let note = form.optional("Reason");
-    add_event(&state, layout, &session, &user, id, EventKind::Declined, note, &form.note,
-        "You declined the nomination. Your reason stays with the team.").await
+    add_event(
+        &state,
+        layout,
+        &session,
+        &user,
+        id,
+        EventKind::Declined,
+        note,
+        &form.note,
+        "You declined the nomination. Your reason stays with the team.",
+    )
+    .await
 }
 
 pub async fn withdraw_nomination(
@@ -464,8 +574,18 @@ pub async fn withdraw_nomination(
     Form(form): Form<NoteForm>,
 ) -> Result<Response, AppError> {
     let note = form.optional("Reason");
-    add_event(&state, layout, &session, &user, id, EventKind::Withdrawn, note, &form.note,
-        "You withdrew from the nomination.").await
+    add_event(
+        &state,
+        layout,
+        &session,
+        &user,
+        id,
+        EventKind::Withdrawn,
+        note,
+        &form.note,
+        "You withdrew from the nomination.",
+    )
+    .await
 }
 
 pub async fn record_interview(
@@ -477,8 +597,18 @@ pub async fn record_interview(
     Form(form): Form<NoteForm>,
 ) -> Result<Response, AppError> {
     let note = form.required("Interview notes").map(Some);
-    add_event(&state, layout, &session, &user, id, EventKind::Interviewed, note, &form.note,
-        "The interview is recorded; its notes are for the team only.").await
+    add_event(
+        &state,
+        layout,
+        &session,
+        &user,
+        id,
+        EventKind::Interviewed,
+        note,
+        &form.note,
+        "The interview is recorded; its notes are for the team only.",
+    )
+    .await
 }
 
 pub async fn give_feedback(
@@ -490,8 +620,18 @@ pub async fn give_feedback(
     Form(form): Form<NoteForm>,
 ) -> Result<Response, AppError> {
     let note = form.required("Feedback").map(Some);
-    add_event(&state, layout, &session, &user, id, EventKind::Feedback, note, &form.note,
-        "Your feedback is shared with the candidate.").await
+    add_event(
+        &state,
+        layout,
+        &session,
+        &user,
+        id,
+        EventKind::Feedback,
+        note,
+        &form.note,
+        "Your feedback is shared with the candidate.",
+    )
+    .await
 }
 
 pub async fn mark_not_selected(
@@ -503,8 +643,18 @@ pub async fn mark_not_selected(
     Form(form): Form<NoteForm>,
 ) -> Result<Response, AppError> {
     let note = form.optional("Feedback to the candidate");
-    add_event(&state, layout, &session, &user, id, EventKind::NotSelected, note, &form.note,
-        "The nomination is marked not selected.").await
+    add_event(
+        &state,
+        layout,
+        &session,
+        &user,
+        id,
+        EventKind::NotSelected,
+        note,
+        &form.note,
+        "The nomination is marked not selected.",
+    )
+    .await
 }
 
 pub async fn announce_nominee(
@@ -514,8 +664,18 @@ pub async fn announce_nominee(
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    add_event(&state, layout, &session, &user, id, EventKind::Announced, Ok(None), "",
-        "Announced: the call's public page now names them.").await
+    add_event(
+        &state,
+        layout,
+        &session,
+        &user,
+        id,
+        EventKind::Announced,
+        Ok(None),
+        "",
+        "Announced: the call's public page now names them.",
+    )
+    .await
 }
 
 pub async fn open_admission(
@@ -541,7 +701,11 @@ pub async fn open_admission(
             note: form.closes_at.clone(),
             error: Some(problem),
         };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, nomination_page(&state, layout, id, input).await?).into_response());
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            nomination_page(&state, layout, id, input).await?,
+        )
+            .into_response());
     }
     let closes_at = model::decision_closes_at(&form.closes_at, now).map_err(AppError::Conflict)?;
     let new = NewDecision {
@@ -582,7 +746,12 @@ pub async fn show_lists(
     Admin(_): Admin,
 ) -> Result<ListsPage, AppError> {
     let entries = db::list_entries(&state.pool).await?;
-    Ok(ListsPage::new(layout, &entries, &ListEntryForm::default(), &FormErrors::default()))
+    Ok(ListsPage::new(
+        layout,
+        &entries,
+        &ListEntryForm::default(),
+        &FormErrors::default(),
+    ))
 }
 
 pub async fn add_list_entry(
@@ -606,7 +775,11 @@ pub async fn add_list_entry(
         }
         Err(errors) => {
             let entries = db::list_entries(&state.pool).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, ListsPage::new(layout, &entries, &form, &errors)).into_response())
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ListsPage::new(layout, &entries, &form, &errors),
+            )
+                .into_response())
         }
     }
 }
@@ -620,6 +793,10 @@ pub async fn remove_list_entry(
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
     let removed = db::remove_entry(&mut tx, id, &admin, now).await?;
-    let message = if removed { "Removed from the list." } else { "That entry was already removed." };
+    let message = if removed {
+        "Removed from the list."
+    } else {
+        "That entry was already removed."
+    };
     done(tx, &session, message, "/eligibility").await
 }

@@ -55,18 +55,39 @@ pub fn routes() -> Router<AppState> {
         .route("/calls/{id}/endorse", post(handlers::create_endorsement))
         .route("/calls/{id}/shortlist", post(handlers::open_shortlist))
         .route("/nominations/{id}", get(handlers::show_nomination))
-        .route("/nominations/{id}/accept", post(handlers::accept_nomination))
-        .route("/nominations/{id}/decline", post(handlers::decline_nomination))
-        .route("/nominations/{id}/withdraw", post(handlers::withdraw_nomination))
-        .route("/nominations/{id}/interview", post(handlers::record_interview))
+        .route(
+            "/nominations/{id}/accept",
+            post(handlers::accept_nomination),
+        )
+        .route(
+            "/nominations/{id}/decline",
+            post(handlers::decline_nomination),
+        )
+        .route(
+            "/nominations/{id}/withdraw",
+            post(handlers::withdraw_nomination),
+        )
+        .route(
+            "/nominations/{id}/interview",
+            post(handlers::record_interview),
+        )
         .route("/nominations/{id}/feedback", post(handlers::give_feedback))
-        .route("/nominations/{id}/not-selected", post(handlers::mark_not_selected))
+        .route(
+            "/nominations/{id}/not-selected",
+            post(handlers::mark_not_selected),
+        )
         .route("/nominations/{id}/admit", post(handlers::open_admission))
-        .route("/nominations/{id}/announce", post(handlers::announce_nominee))
+        .route(
+            "/nominations/{id}/announce",
+            post(handlers::announce_nominee),
+        )
         .route("/me/nominations", get(handlers::my_nominations))
         .route(
             "/eligibility",
             get(handlers::show_lists).post(handlers::add_list_entry),
         )
-        .route("/eligibility/{id}/remove", post(handlers::remove_list_entry))
+        .route(
+            "/eligibility/{id}/remove",
+            post(handlers::remove_list_entry),
+        )
 }

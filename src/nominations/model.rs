@@ -96,7 +96,11 @@ impl Call {
     }
 }
 
-pub fn window(opens_at: OffsetDateTime, closes_at: OffsetDateTime, now: OffsetDateTime) -> WindowState {
+pub fn window(
+    opens_at: OffsetDateTime,
+    closes_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> WindowState {
     if now < opens_at {
         WindowState::NotYetOpen
     } else if now < closes_at {
@@ -278,7 +282,8 @@ pub fn require_stage(stage: Stage, event: EventKind) -> Result<(), String> {
     }
     Err(match (event, stage) {
         (EventKind::Shortlisted | EventKind::Admitted, Stage::Nominated) => {
-            "The nominee has not accepted the nomination; without their consent it goes no further.".into()
+            "The nominee has not accepted the nomination; without their consent it goes no further."
+                .into()
         }
         (EventKind::Admitted, _) => format!(
             "Only a shortlisted nomination can be admitted; this one is: {}.",
@@ -389,7 +394,10 @@ fn parse_time(
             if at.is_none() {
                 errors.add(
                     field,
-                    format!("Enter {} as YYYY-MM-DD HH:MM in UTC, for example 2026-12-01 18:00.", label.to_lowercase()),
+                    format!(
+                        "Enter {} as YYYY-MM-DD HH:MM in UTC, for example 2026-12-01 18:00.",
+                        label.to_lowercase()
+                    ),
                 );
             }
             at
@@ -458,7 +466,10 @@ impl CallForm {
             "team" => {
                 let slug = self.eligible_team.trim().to_lowercase();
                 if slug.is_empty() || slug.len() > 40 {
-                    errors.add("eligible_team", "Name the team whose members are eligible, by its slug.");
+                    errors.add(
+                        "eligible_team",
+                        "Name the team whose members are eligible, by its slug.",
+                    );
                 }
                 ("team", Some(slug), None)
             }
@@ -483,7 +494,12 @@ impl CallForm {
             1..=365,
         );
         let opens_at = parse_time(&mut errors, "opens_at", "The opening time", &self.opens_at);
-        let closes_at = parse_time(&mut errors, "closes_at", "The closing time", &self.closes_at);
+        let closes_at = parse_time(
+            &mut errors,
+            "closes_at",
+            "The closing time",
+            &self.closes_at,
+        );
         if let (Some(opens), Some(closes)) = (opens_at, closes_at) {
             if closes <= opens {
                 errors.add("closes_at", "The call must close after it opens.");
@@ -553,13 +569,21 @@ impl NoteForm {
     pub fn required(&self, label: &str) -> Result<String, FormErrors> {
         let mut errors = FormErrors::default();
         let note = errors.required("note", label, &self.note, NOTE_MAX);
-        if errors.is_empty() { Ok(note) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(note)
+        } else {
+            Err(errors)
+        }
     }
 
     pub fn optional(&self, label: &str) -> Result<Option<String>, FormErrors> {
         let mut errors = FormErrors::default();
         let note = errors.optional("note", label, &self.note, NOTE_MAX);
-        if errors.is_empty() { Ok(note) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(note)
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -577,8 +601,17 @@ impl EndorseForm {
         if let Some(problem) = login_problem(&login) {
             errors.add("login", problem);
         }
-        let body = errors.required("endorsement", "Endorsement", &self.endorsement, ENDORSEMENT_MAX);
-        if errors.is_empty() { Ok((login, body)) } else { Err(errors) }
+        let body = errors.required(
+            "endorsement",
+            "Endorsement",
+            &self.endorsement,
+            ENDORSEMENT_MAX,
+        );
+        if errors.is_empty() {
+            Ok((login, body))
+        } else {
+            Err(errors)
+        }
     }
 }
 
@@ -645,15 +678,19 @@ impl ListEntryForm {
         if let Some(problem) = login_problem(&login) {
             errors.add("login", problem);
         }
-        if errors.is_empty() { Ok((name, login)) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok((name, login))
+        } else {
+            Err(errors)
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use time::macros::datetime;
     use EventKind::*;
+    use time::macros::datetime;
 
     const NOW: OffsetDateTime = datetime!(2026-05-01 12:00 UTC);
 
@@ -661,7 +698,10 @@ mod tests {
     fn the_window_opens_and_closes() {
         let opens = NOW;
         let closes = NOW + Duration::days(7);
-        assert_eq!(window(opens, closes, NOW - Duration::seconds(1)), WindowState::NotYetOpen);
+        assert_eq!(
+            window(opens, closes, NOW - Duration::seconds(1)),
+            WindowState::NotYetOpen
+        );
         assert_eq!(window(opens, closes, NOW), WindowState::Open);
         assert_eq!(window(opens, closes, closes), WindowState::Closed);
         assert!(require_window_open(WindowState::Closed).is_err());
@@ -677,17 +717,40 @@ mod tests {
             stage_of([Accepted, Shortlisted, Interviewed, Admitted, Announced]),
             Stage::Announced
         );
-        assert_eq!(stage_of([Accepted, Shortlisted, Withdrawn]), Stage::Withdrawn);
+        assert_eq!(
+            stage_of([Accepted, Shortlisted, Withdrawn]),
+            Stage::Withdrawn
+        );
         assert_eq!(stage_of([Accepted, NotSelected]), Stage::NotSelected);
     }
 
     #[test]
     fn staleness_is_computed_from_the_last_activity() {
         let week = Duration::days(7);
-        assert!(!is_stale(Stage::Accepted, NOW - Duration::days(7), week, NOW));
-        assert!(is_stale(Stage::Accepted, NOW - Duration::days(8), week, NOW));
-        assert!(!is_stale(Stage::Declined, NOW - Duration::days(80), week, NOW));
-        assert!(!is_stale(Stage::Announced, NOW - Duration::days(80), week, NOW));
+        assert!(!is_stale(
+            Stage::Accepted,
+            NOW - Duration::days(7),
+            week,
+            NOW
+        ));
+        assert!(is_stale(
+            Stage::Accepted,
+            NOW - Duration::days(8),
+            week,
+            NOW
+        ));
+        assert!(!is_stale(
+            Stage::Declined,
+            NOW - Duration::days(80),
+            week,
+            NOW
+        ));
+        assert!(!is_stale(
+            Stage::Announced,
+            NOW - Duration::days(80),
+            week,
+            NOW
+        ));
     }
 
     #[test]
@@ -717,7 +780,11 @@ mod tests {
         assert!(why.contains("Committers"), "{why}");
         let list = Eligibility::List("trusted".into());
         assert!(list.problem("x", false, true).is_none());
-        assert!(list.problem("x", true, false).expect("refused").contains("trusted"));
+        assert!(
+            list.problem("x", true, false)
+                .expect("refused")
+                .contains("trusted")
+        );
     }
 
     #[test]
@@ -728,14 +795,26 @@ mod tests {
         };
         assert!(matches!(require_viewer(&nobody), Err(AppError::NotFound)));
         for s in [
-            Standing { is_member: true, ..nobody },
-            Standing { is_nominee: true, ..nobody },
-            Standing { is_nominator: true, ..nobody },
+            Standing {
+                is_member: true,
+                ..nobody
+            },
+            Standing {
+                is_nominee: true,
+                ..nobody
+            },
+            Standing {
+                is_nominator: true,
+                ..nobody
+            },
         ] {
             assert!(require_viewer(&s).is_ok());
         }
         assert!(matches!(
-            require_nominee(&Standing { is_nominator: true, ..nobody }),
+            require_nominee(&Standing {
+                is_nominator: true,
+                ..nobody
+            }),
             Err(AppError::Forbidden(_))
         ));
         assert!(matches!(
@@ -755,17 +834,75 @@ mod tests {
     #[test]
     fn the_call_form_is_checked() {
         let new = call_form().validate(NOW).expect("valid");
-        assert_eq!((new.seats, new.stale_after_days, new.eligibility), (1, 14, "open"));
+        assert_eq!(
+            (new.seats, new.stale_after_days, new.eligibility),
+            (1, 14, "open")
+        );
         for (form, field) in [
-            (CallForm { title: " ".into(), ..call_form() }, "title"),
-            (CallForm { seats: "many".into(), ..call_form() }, "seats"),
-            (CallForm { seats: "0".into(), ..call_form() }, "seats"),
-            (CallForm { stale_after_days: "-1".into(), ..call_form() }, "stale_after_days"),
-            (CallForm { closes_at: "2026-04-01T10:00".into(), ..call_form() }, "closes_at"),
-            (CallForm { opens_at: "soon".into(), ..call_form() }, "opens_at"),
-            (CallForm { eligibility: "list".into(), eligible_list: "Not A List".into(), ..call_form() }, "eligible_list"),
-            (CallForm { eligibility: "team".into(), ..call_form() }, "eligible_team"),
-            (CallForm { eligibility: "friends".into(), ..call_form() }, "eligibility"),
+            (
+                CallForm {
+                    title: " ".into(),
+                    ..call_form()
+                },
+                "title",
+            ),
+            (
+                CallForm {
+                    seats: "many".into(),
+                    ..call_form()
+                },
+                "seats",
+            ),
+            (
+                CallForm {
+                    seats: "0".into(),
+                    ..call_form()
+                },
+                "seats",
+            ),
+            (
+                CallForm {
+                    stale_after_days: "-1".into(),
+                    ..call_form()
+                },
+                "stale_after_days",
+            ),
+            (
+                CallForm {
+                    closes_at: "2026-04-01T10:00".into(),
+                    ..call_form()
+                },
+                "closes_at",
+            ),
+            (
+                CallForm {
+                    opens_at: "soon".into(),
+                    ..call_form()
+                },
+                "opens_at",
+            ),
+            (
+                CallForm {
+                    eligibility: "list".into(),
+                    eligible_list: "Not A List".into(),
+                    ..call_form()
+                },
+                "eligible_list",
+            ),
+            (
+                CallForm {
+                    eligibility: "team".into(),
+                    ..call_form()
+                },
+                "eligible_team",
+            ),
+            (
+                CallForm {
+                    eligibility: "friends".into(),
+                    ..call_form()
+                },
+                "eligibility",
+            ),
         ] {
             let errors = form.validate(NOW).expect_err("refused");
             assert!(errors.get(field).is_some(), "{field}: {errors:?}");
@@ -781,12 +918,45 @@ mod tests {
         .validate()
         .expect("valid");
         assert_eq!(login, "amber-finch");
-        assert!(NominateForm { nominee: "no such login!".into(), statement: "x".into() }.validate().is_err());
-        assert!(NominateForm { nominee: "a".into(), statement: "x".repeat(4001) }.validate().is_err());
-        assert!(EndorseForm { login: "a".into(), endorsement: "x".repeat(501) }.validate().is_err());
-        assert!(ListEntryForm { list_name: "committers".into(), login: "a".into() }.validate().is_ok());
+        assert!(
+            NominateForm {
+                nominee: "no such login!".into(),
+                statement: "x".into()
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            NominateForm {
+                nominee: "a".into(),
+                statement: "x".repeat(4001)
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            EndorseForm {
+                login: "a".into(),
+                endorsement: "x".repeat(501)
+            }
+            .validate()
+            .is_err()
+        );
+        assert!(
+            ListEntryForm {
+                list_name: "committers".into(),
+                login: "a".into()
+            }
+            .validate()
+            .is_ok()
+        );
         assert!(NoteForm { note: " ".into() }.required("Reason").is_err());
-        assert_eq!(NoteForm { note: " ".into() }.optional("Reason").expect("ok"), None);
+        assert_eq!(
+            NoteForm { note: " ".into() }
+                .optional("Reason")
+                .expect("ok"),
+            None
+        );
         assert!(decision_closes_at("2026-05-01T12:30", NOW).is_err());
         assert!(decision_closes_at("2026-05-08T12:00", NOW).is_ok());
     }

@@ -29,10 +29,7 @@ fn window_text(call: &Call, now: OffsetDateTime) -> String {
             format_utc(call.closes_at),
             time_left(call.closes_at, now)
         ),
-        WindowState::Closed => format!(
-            "Closed for nominations on {}.",
-            format_utc(call.closes_at)
-        ),
+        WindowState::Closed => format!("Closed for nominations on {}.", format_utc(call.closes_at)),
     }
 }
 
@@ -136,8 +133,14 @@ impl CallFormPage {
             team_name: team.name.clone(),
             problems: render_errors(errors),
             title: Field::new("title", "Title", &form.title, model::TITLE_MAX, errors),
-            looking_for: Field::new("looking_for", "What the team looks for", &form.looking_for, model::LOOKING_FOR_MAX, errors)
-                .hint("Public, in Markdown."),
+            looking_for: Field::new(
+                "looking_for",
+                "What the team looks for",
+                &form.looking_for,
+                model::LOOKING_FOR_MAX,
+                errors,
+            )
+            .hint("Public, in Markdown."),
             eligibility: Choice {
                 name: "eligibility",
                 label: "Who may be nominated",
@@ -151,17 +154,35 @@ impl CallFormPage {
                     .collect(),
                 error: errors.get("eligibility").map(str::to_string),
             },
-            eligible_team: Field::new("eligible_team", "Team (slug)", &form.eligible_team, 40, errors)
-                .hint("For “current members of a team”: the team's slug, e.g. committers."),
-            eligible_list: Field::new("eligible_list", "List name", &form.eligible_list, model::LIST_NAME_MAX, errors)
-                .hint("For “people on a list”: the list's name."),
+            eligible_team: Field::new(
+                "eligible_team",
+                "Team (slug)",
+                &form.eligible_team,
+                40,
+                errors,
+            )
+            .hint("For “current members of a team”: the team's slug, e.g. committers."),
+            eligible_list: Field::new(
+                "eligible_list",
+                "List name",
+                &form.eligible_list,
+                model::LIST_NAME_MAX,
+                errors,
+            )
+            .hint("For “people on a list”: the list's name."),
             seats: Field::new("seats", "Seats", &form.seats, 3, errors),
             opens_at: Field::new("opens_at", "Opens (UTC)", &form.opens_at, 16, errors)
                 .hint("YYYY-MM-DD HH:MM, in UTC."),
             closes_at: Field::new("closes_at", "Closes (UTC)", &form.closes_at, 16, errors)
                 .hint("YYYY-MM-DD HH:MM, in UTC, within a year."),
-            stale_after_days: Field::new("stale_after_days", "Stale after (days)", &form.stale_after_days, 3, errors)
-                .hint("A nomination with no activity for longer is flagged to the team."),
+            stale_after_days: Field::new(
+                "stale_after_days",
+                "Stale after (days)",
+                &form.stale_after_days,
+                3,
+                errors,
+            )
+            .hint("A nomination with no activity for longer is flagged to the team."),
         }
     }
 }
@@ -266,10 +287,22 @@ impl NominatePage {
             team_name: call.team_name.clone(),
             eligibility: call.eligibility.describe(),
             problems: render_errors(errors),
-            nominee: Field::new("nominee", "GitHub login of the nominee", &form.nominee, model::LOGIN_MAX + 1, errors)
-                .hint("Your own login to nominate yourself. They need not have signed in yet."),
-            statement: Field::new("statement", "Statement", &form.statement, model::STATEMENT_MAX, errors)
-                .hint("Why them, in Markdown. Only the nominee, you and the team see it."),
+            nominee: Field::new(
+                "nominee",
+                "GitHub login of the nominee",
+                &form.nominee,
+                model::LOGIN_MAX + 1,
+                errors,
+            )
+            .hint("Your own login to nominate yourself. They need not have signed in yet."),
+            statement: Field::new(
+                "statement",
+                "Statement",
+                &form.statement,
+                model::STATEMENT_MAX,
+                errors,
+            )
+            .hint("Why them, in Markdown. Only the nominee, you and the team see it."),
         }
     }
 }
@@ -395,31 +428,91 @@ impl NominationPage {
                 label,
                 hint,
                 button,
-                value: if typed { input.note.clone() } else { String::new() },
+                value: if typed {
+                    input.note.clone()
+                } else {
+                    String::new()
+                },
                 error: if typed { input.error.clone() } else { None },
                 bare,
             });
         };
         if standing.is_nominee {
             if allowed(EventKind::Accepted) {
-                add(EventKind::Accepted, "accept", "Accept", "", "The team then considers your nomination.", "Accept the nomination", true);
-                add(EventKind::Declined, "decline", "Decline", "Reason (optional)", "Seen only by the team.", "Decline the nomination", false);
+                add(
+                    EventKind::Accepted,
+                    "accept",
+                    "Accept",
+                    "",
+                    "The team then considers your nomination.",
+                    "Accept the nomination",
+                    true,
+                );
+                add(
+                    EventKind::Declined,
+                    "decline",
+                    "Decline",
+                    "Reason (optional)",
+                    "Seen only by the team.",
+                    "Decline the nomination",
+                    false,
+                );
             } else if allowed(EventKind::Withdrawn) {
-                add(EventKind::Withdrawn, "withdraw", "Withdraw", "Reason (optional)", "Seen only by the team.", "Withdraw", false);
+                add(
+                    EventKind::Withdrawn,
+                    "withdraw",
+                    "Withdraw",
+                    "Reason (optional)",
+                    "Seen only by the team.",
+                    "Withdraw",
+                    false,
+                );
             }
         }
         if standing.is_member {
             if allowed(EventKind::Interviewed) {
-                add(EventKind::Interviewed, "interview", "Record an interview", "Interview notes", "For the team only.", "Record the interview", false);
+                add(
+                    EventKind::Interviewed,
+                    "interview",
+                    "Record an interview",
+                    "Interview notes",
+                    "For the team only.",
+                    "Record the interview",
+                    false,
+                );
             }
             if allowed(EventKind::Feedback) {
-                add(EventKind::Feedback, "feedback", "Feedback to the candidate", "Feedback", "The nominee reads it.", "Send feedback", false);
+                add(
+                    EventKind::Feedback,
+                    "feedback",
+                    "Feedback to the candidate",
+                    "Feedback",
+                    "The nominee reads it.",
+                    "Send feedback",
+                    false,
+                );
             }
             if allowed(EventKind::NotSelected) {
-                add(EventKind::NotSelected, "not-selected", "Not selected", "Feedback to the candidate (optional)", "The nominee reads it.", "Mark not selected", false);
+                add(
+                    EventKind::NotSelected,
+                    "not-selected",
+                    "Not selected",
+                    "Feedback to the candidate (optional)",
+                    "The nominee reads it.",
+                    "Mark not selected",
+                    false,
+                );
             }
             if allowed(EventKind::Announced) {
-                add(EventKind::Announced, "announce", "Announce", "", "The call's public page then names them.", "Announce", true);
+                add(
+                    EventKind::Announced,
+                    "announce",
+                    "Announce",
+                    "",
+                    "The call's public page then names them.",
+                    "Announce",
+                    true,
+                );
             }
         }
         let admitting = input.form == "admit";
@@ -486,7 +579,12 @@ pub struct MinePage {
 }
 
 impl MinePage {
-    pub fn new(layout: Layout, user: &User, nominations: &[Nomination], _now: OffsetDateTime) -> Self {
+    pub fn new(
+        layout: Layout,
+        user: &User,
+        nominations: &[Nomination],
+        _now: OffsetDateTime,
+    ) -> Self {
         let item = |n: &Nomination| MineItem {
             id: n.id,
             call_id: n.call_id,
@@ -497,7 +595,11 @@ impl MinePage {
         };
         MinePage {
             layout,
-            of_me: nominations.iter().filter(|n| n.nominee_id == user.id).map(item).collect(),
+            of_me: nominations
+                .iter()
+                .filter(|n| n.nominee_id == user.id)
+                .map(item)
+                .collect(),
             by_me: nominations
                 .iter()
                 .filter(|n| n.nominator_id == user.id && n.nominee_id != user.id)
@@ -531,7 +633,12 @@ pub struct ListsPage {
 }
 
 impl ListsPage {
-    pub fn new(layout: Layout, entries: &[ListEntry], form: &ListEntryForm, errors: &FormErrors) -> Self {
+    pub fn new(
+        layout: Layout,
+        entries: &[ListEntry],
+        form: &ListEntryForm,
+        errors: &FormErrors,
+    ) -> Self {
         let mut lists: Vec<ListGroup> = Vec::new();
         for e in entries {
             let view = ListEntryView {
@@ -551,9 +658,21 @@ impl ListsPage {
             layout,
             lists,
             problems: render_errors(errors),
-            list_name: Field::new("list_name", "List name", &form.list_name, model::LIST_NAME_MAX, errors)
-                .hint("Lowercase letters, digits and hyphens, e.g. committers."),
-            login: Field::new("login", "GitHub login", &form.login, model::LOGIN_MAX + 1, errors),
+            list_name: Field::new(
+                "list_name",
+                "List name",
+                &form.list_name,
+                model::LIST_NAME_MAX,
+                errors,
+            )
+            .hint("Lowercase letters, digits and hyphens, e.g. committers."),
+            login: Field::new(
+                "login",
+                "GitHub login",
+                &form.login,
+                model::LOGIN_MAX + 1,
+                errors,
+            ),
         }
     }
 }

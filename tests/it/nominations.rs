@@ -58,7 +58,11 @@ impl World {
         self.admin
             .post(
                 &format!("/teams/{team}/members"),
-                &[("login", login), ("role", role), ("reason", "Founding member")],
+                &[
+                    ("login", login),
+                    ("role", role),
+                    ("reason", "Founding member"),
+                ],
             )
             .await
             .assert_redirect(&format!("/teams/{team}/members"));
@@ -74,8 +78,14 @@ fn call_fields<'a>(eligibility: &'a str, extra: &'a str) -> Vec<(&'static str, &
         ("title", "New reviewers"),
         ("looking_for", "People who **review** kindly."),
         ("eligibility", eligibility),
-        ("eligible_team", if eligibility == "team" { extra } else { "" }),
-        ("eligible_list", if eligibility == "list" { extra } else { "" }),
+        (
+            "eligible_team",
+            if eligibility == "team" { extra } else { "" },
+        ),
+        (
+            "eligible_list",
+            if eligibility == "list" { extra } else { "" },
+        ),
         ("seats", "2"),
         ("opens_at", NOW),
         ("closes_at", IN_TWO_WEEKS),
@@ -84,7 +94,12 @@ fn call_fields<'a>(eligibility: &'a str, extra: &'a str) -> Vec<(&'static str, &
 }
 
 fn id_after(page: &Page, prefix: &str) -> i64 {
-    assert!(page.status.is_redirection(), "{} {}", page.status, page.body);
+    assert!(
+        page.status.is_redirection(),
+        "{} {}",
+        page.status,
+        page.body
+    );
     page.location()
         .and_then(|l| l.strip_prefix(prefix))
         .and_then(|id| id.parse().ok())
@@ -106,7 +121,10 @@ async fn nominate(client: &Client, call: i64, login: &str, statement: &str) -> P
 }
 
 async fn nominated(client: &Client, call: i64, login: &str, statement: &str) -> i64 {
-    id_after(&nominate(client, call, login, statement).await, "/nominations/")
+    id_after(
+        &nominate(client, call, login, statement).await,
+        "/nominations/",
+    )
 }
 
 /// Both deciders of `core` agree and alice records the outcome.
@@ -138,7 +156,11 @@ async fn from_call_to_announced_member() {
         w.person("olga").await,
     );
     let call = open_call(&alice, &call_fields("team", "committers")).await;
-    w.app.visitor().get("/").await.assert_contains("New reviewers");
+    w.app
+        .visitor()
+        .get("/")
+        .await
+        .assert_contains("New reviewers");
     w.app
         .visitor()
         .get(&format!("/calls/{call}"))
@@ -148,7 +170,9 @@ async fn from_call_to_announced_member() {
         .assert_contains("<strong>review</strong>");
 
     let n = nominated(&olga, call, "@carl", "Carl reviews everything.").await;
-    carl.get("/inbox").await.assert_contains("You are nominated: New reviewers");
+    carl.get("/inbox")
+        .await
+        .assert_contains("You are nominated: New reviewers");
     carl.get("/me/nominations")
         .await
         .assert_contains("Nominated (waiting for the nominee");
@@ -170,9 +194,13 @@ async fn from_call_to_announced_member() {
         .get(&format!("/decisions/{shortlist}"))
         .await
         .assert_contains("shortlists, in the call “New reviewers”: carl.");
-    carl.get("/me/nominations").await.assert_contains("Accepted by the nominee");
+    carl.get("/me/nominations")
+        .await
+        .assert_contains("Accepted by the nominee");
     pass(&alice, &bob, shortlist).await;
-    carl.get("/me/nominations").await.assert_contains("Shortlisted");
+    carl.get("/me/nominations")
+        .await
+        .assert_contains("Shortlisted");
 
     bob.post(
         &format!("/nominations/{n}/interview"),
@@ -180,14 +208,23 @@ async fn from_call_to_announced_member() {
     )
     .await
     .assert_redirect(&format!("/nominations/{n}"));
-    carl.get("/me/nominations").await.assert_contains("Interviewed");
+    carl.get("/me/nominations")
+        .await
+        .assert_contains("Interviewed");
 
     // Admit by decision: the ledger gains carl, linked to both.
     let page = alice
-        .post(&format!("/nominations/{n}/admit"), &[("closes_at", IN_A_WEEK)])
+        .post(
+            &format!("/nominations/{n}/admit"),
+            &[("closes_at", IN_A_WEEK)],
+        )
         .await;
     let admit = id_after(&page, "/decisions/");
-    w.app.visitor().get("/teams/core").await.assert_lacks("carl");
+    w.app
+        .visitor()
+        .get("/teams/core")
+        .await
+        .assert_lacks("carl");
     pass(&alice, &bob, admit).await;
     let (decision_id, nomination_id): (Option<i64>, Option<i64>) = sqlx::query_as(
         "select m.decision_id, m.nomination_id from memberships m join users u on u.id = m.user_id
@@ -197,7 +234,9 @@ async fn from_call_to_announced_member() {
     .await
     .expect("carl's ledger row in core");
     assert_eq!((decision_id, nomination_id), (Some(admit), Some(n)));
-    carl.get("/me/nominations").await.assert_contains("Decided: admitted");
+    carl.get("/me/nominations")
+        .await
+        .assert_contains("Decided: admitted");
     w.app
         .visitor()
         .get(&format!("/calls/{call}"))
@@ -214,7 +253,9 @@ async fn from_call_to_announced_member() {
         .await
         .assert_lacks("Nobody has been announced yet.")
         .assert_contains("<li>carl</li>");
-    carl.get("/me/nominations").await.assert_contains("Announced");
+    carl.get("/me/nominations")
+        .await
+        .assert_contains("Announced");
 }
 
 #[tokio::test]
@@ -264,7 +305,10 @@ async fn refusals() {
         .assert_status(422)
         .assert_contains("has not accepted the nomination");
     alice
-        .post(&format!("/nominations/{n}/admit"), &[("closes_at", IN_A_WEEK)])
+        .post(
+            &format!("/nominations/{n}/admit"),
+            &[("closes_at", IN_A_WEEK)],
+        )
         .await
         .assert_status(422)
         .assert_contains("has not accepted the nomination");
@@ -325,11 +369,17 @@ async fn eligibility_lists_are_for_administrators() {
         .await
         .assert_status(422);
     w.admin
-        .post("/eligibility", &[("list_name", "trusted"), ("login", "@nina")])
+        .post(
+            "/eligibility",
+            &[("list_name", "trusted"), ("login", "@nina")],
+        )
         .await
         .assert_redirect("/eligibility");
     w.admin
-        .post("/eligibility", &[("list_name", "trusted"), ("login", "nina")])
+        .post(
+            "/eligibility",
+            &[("list_name", "trusted"), ("login", "nina")],
+        )
         .await
         .assert_redirect("/eligibility");
     w.admin.get("/eligibility").await.assert_contains("nina");
@@ -348,19 +398,37 @@ async fn stale_nominations_are_flagged_to_the_team() {
     let call = open_call(&alice, &call_fields("open", "")).await;
     let olga = w.person("olga").await;
     nominated(&olga, call, "nina", "Nina.").await;
-    alice.get("/teams/core").await.assert_lacks("stale nomination");
+    alice
+        .get("/teams/core")
+        .await
+        .assert_lacks("stale nomination");
     w.app.clock.advance(Duration::days(8));
     let (alice, ivan) = (w.person("alice").await, w.person("ivan").await);
     alice
         .get("/inbox")
         .await
         .assert_contains("New reviewers: 1 stale nomination");
-    alice.get("/teams/core").await.assert_contains("1 stale nomination");
-    alice.get(&format!("/calls/{call}")).await.assert_contains("(stale)");
-    alice.get("/teams/core/calls").await.assert_contains("1 stale nomination");
+    alice
+        .get("/teams/core")
+        .await
+        .assert_contains("1 stale nomination");
+    alice
+        .get(&format!("/calls/{call}"))
+        .await
+        .assert_contains("(stale)");
+    alice
+        .get("/teams/core/calls")
+        .await
+        .assert_contains("1 stale nomination");
     ivan.get("/inbox").await.assert_lacks("1 stale nomination");
-    ivan.get("/teams/core").await.assert_lacks("1 stale nomination");
-    w.app.visitor().get("/teams/core").await.assert_lacks("1 stale nomination");
+    ivan.get("/teams/core")
+        .await
+        .assert_lacks("1 stale nomination");
+    w.app
+        .visitor()
+        .get("/teams/core")
+        .await
+        .assert_lacks("1 stale nomination");
 }
 
 /// Every page and feed, as visitor, unrelated signed-in person and member of another team:
@@ -378,7 +446,10 @@ async fn nothing_private_leaks() {
     let n = nominated(&olga, call, "nina-nominee", "SECRET-STATEMENT").await;
     bob.post(
         &format!("/calls/{call}/endorse"),
-        &[("login", "nina-nominee"), ("endorsement", "SECRET-ENDORSEMENT")],
+        &[
+            ("login", "nina-nominee"),
+            ("endorsement", "SECRET-ENDORSEMENT"),
+        ],
     )
     .await
     .assert_redirect(&format!("/calls/{call}"));
@@ -391,10 +462,16 @@ async fn nothing_private_leaks() {
         .await;
     let shortlist = id_after(&page, "/decisions/");
     pass(&alice, &bob, shortlist).await;
-    bob.post(&format!("/nominations/{n}/interview"), &[("note", "SECRET-INTERVIEW")])
-        .await;
-    bob.post(&format!("/nominations/{n}/feedback"), &[("note", "SECRET-FEEDBACK")])
-        .await;
+    bob.post(
+        &format!("/nominations/{n}/interview"),
+        &[("note", "SECRET-INTERVIEW")],
+    )
+    .await;
+    bob.post(
+        &format!("/nominations/{n}/feedback"),
+        &[("note", "SECRET-FEEDBACK")],
+    )
+    .await;
 
     // Who sees what, among those who may.
     alice
