@@ -3,6 +3,7 @@
 mod support;
 
 mod auth;
+mod browser;
 mod cli;
 mod embedded;
 mod security;
