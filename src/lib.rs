@@ -1,8 +1,12 @@
 //! Concord: an open-source community runs its teams in the open here. One room per
 //! domain: a URL prefix, a source folder and a template folder of the same name.
 
+/// The read-only JSON API (`/api/v1/...`).
+pub mod api;
 /// Shared state: pool, configuration, GitHub client, clock.
 pub mod app;
+/// The audit log: one entry per change of state, public or team-only.
+pub mod audit;
 /// Sign-in with GitHub, development sign-in, sessions.
 pub mod auth;
 /// The command line.
@@ -19,5 +23,7 @@ pub mod error;
 pub mod home;
 /// All rooms' routes and the layers around them.
 pub mod router;
+/// Teams, charters, delegation and the membership ledger.
+pub mod teams;
 /// Shared HTTP pieces: extractors, CSRF, flash, layout, forms, Markdown.
 pub mod web;

@@ -19,7 +19,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::app::AppState;
 use crate::error::render_error_pages;
 use crate::web::{csrf, security};
-use crate::{auth, home};
+use crate::{api, audit, auth, home, teams};
 
 pub fn build(state: AppState) -> Router {
     let config = state.config.clone();
@@ -41,6 +41,8 @@ pub fn build(state: AppState) -> Router {
     let pages = Router::new()
         .merge(home::routes())
         .merge(auth::routes())
+        .merge(teams::routes())
+        .merge(audit::routes())
         .layer(from_fn_with_state(state.clone(), csrf::protect))
         .layer(from_fn_with_state(
             state.clone(),
@@ -51,6 +53,7 @@ pub fn build(state: AppState) -> Router {
     let mut router = Router::new()
         .merge(pages)
         .merge(home::open_routes())
+        .merge(api::routes())
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -4,12 +4,57 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 
-use super::pages::HomePage;
+use super::pages::{HomePage, TeamItem};
 use crate::app::AppState;
+use crate::teams;
 use crate::web::layout::Layout;
 
-pub async fn show_home(layout: Layout) -> HomePage {
-    HomePage { layout }
+/// How many teams the home page lists.
+const HOME_TEAMS: i64 = 8;
+
+/// The home page stays up when the database is not: the list of teams is then left out.
+pub async fn show_home(State(state): State<AppState>, layout: Layout) -> HomePage {
+    let listed = teams::db::list_active_names(&state.pool, HOME_TEAMS + 1).await;
+    let (teams, teams_unavailable) = match listed {
+        Ok(teams) => (teams, false),
+        Err(e) => {
+            tracing::warn!(error = %e, "the home page could not list the teams");
+            (Vec::new(), true)
+        }
+    };
+    let more_teams = teams.len() as i64 > HOME_TEAMS;
+    let teams = teams
+        .into_iter()
+        .take(HOME_TEAMS as usize)
+        .map(|(slug, name, purpose)| TeamItem {
+            slug,
+            name,
+            purpose: first_line(&purpose),
+        })
+        .collect();
+    HomePage {
+        layout,
+        teams,
+        more_teams,
+        teams_unavailable,
+    }
+}
+
+/// The first line of a purpose, without Markdown emphasis, for a one-line summary.
+fn first_line(text: &str) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let plain: String = line
+        .chars()
+        .filter(|c| !matches!(c, '*' | '_' | '`' | '#'))
+        .collect();
+    match plain.char_indices().nth(160) {
+        Some((i, _)) => format!("{}…", &plain[..i]),
+        None => plain,
+    }
 }
 
 /// The process is up.

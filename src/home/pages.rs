@@ -7,4 +7,15 @@ use crate::web::layout::Layout;
 #[template(path = "home/index.html")]
 pub struct HomePage {
     pub layout: Layout,
+    pub teams: Vec<TeamItem>,
+    /// There are more teams than listed.
+    pub more_teams: bool,
+    /// The database did not answer.
+    pub teams_unavailable: bool,
+}
+
+pub struct TeamItem {
+    pub slug: String,
+    pub name: String,
+    pub purpose: String,
 }

@@ -2,8 +2,11 @@
 
 mod support;
 
+mod api;
+mod audit;
 mod auth;
 mod browser;
 mod cli;
 mod embedded;
 mod security;
+mod teams;

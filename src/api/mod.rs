@@ -1,0 +1,19 @@
+//! The read-only JSON API for bots and other sites, in the spirit of the rust-lang team
+//! API: teams with their charters, parents, sub-teams, members and alumni. Field names
+//! are stable and documented in docs/API.md. Answers carry a weak ETag (a hash of the
+//! body) and `Cache-Control`; a matching `If-None-Match` gets `304 Not Modified`. The
+//! API needs no session, so it sits outside the session and CSRF layers.
+
+mod handlers;
+pub mod model;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::app::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/teams", get(handlers::list_teams))
+        .route("/api/v1/teams/{slug}", get(handlers::show_team))
+}

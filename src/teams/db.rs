@@ -1,0 +1,756 @@
+//! Every SQL statement about teams, charters and the membership ledger. Writes take the
+//! caller's transaction and record their audit entry in it.
+
+use std::collections::HashMap;
+
+use serde_json::json;
+use sqlx::{PgExecutor, Postgres, Transaction};
+use time::{Date, OffsetDateTime};
+
+use super::model::{
+    Charter, CharterChange, DecisionRule, EndKind, LedgerRow, NewTeam, Role, RuleKind, Team,
+    changed_fields,
+};
+use crate::audit::{self, Entry, Subject, Visibility};
+use crate::auth;
+use crate::auth::model::User;
+
+/// Why a write did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// A rule checked under the transaction's locks refused it; the message is for people.
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+impl WriteError {
+    /// The constraint a write broke (a unique index, an exclusion), if that is what
+    /// happened: the handler turns it into a form message.
+    pub fn constraint(&self) -> Option<&str> {
+        match self {
+            WriteError::Database(e) => e.as_database_error().and_then(|e| e.constraint()),
+            WriteError::Refused(_) => None,
+        }
+    }
+}
+
+impl From<WriteError> for crate::error::AppError {
+    fn from(e: WriteError) -> Self {
+        match e {
+            WriteError::Refused(why) => crate::error::AppError::Conflict(why),
+            WriteError::Database(e) => crate::error::AppError::Database(e),
+        }
+    }
+}
+
+struct TeamRecord {
+    id: i64,
+    slug: String,
+    name: String,
+    purpose: String,
+    mandate: String,
+    rule_kind: String,
+    rule_n: i32,
+    review_on: Option<Date>,
+    parent_id: Option<i64>,
+    parent_slug: Option<String>,
+    parent_name: Option<String>,
+    created_at: OffsetDateTime,
+    revoked_at: Option<OffsetDateTime>,
+}
+
+fn decode<T>(value: Option<T>, what: &str, found: &str) -> sqlx::Result<T> {
+    value.ok_or_else(|| sqlx::Error::Decode(format!("unknown {what} {found:?}").into()))
+}
+
+fn rule(kind: &str, n: i32) -> sqlx::Result<DecisionRule> {
+    Ok(DecisionRule {
+        kind: decode(RuleKind::parse(kind), "decision rule", kind)?,
+        n,
+    })
+}
+
+impl TryFrom<TeamRecord> for Team {
+    type Error = sqlx::Error;
+
+    fn try_from(r: TeamRecord) -> sqlx::Result<Team> {
+        Ok(Team {
+            charter: Charter {
+                mandate: r.mandate,
+                rule: rule(&r.rule_kind, r.rule_n)?,
+                review_on: r.review_on,
+            },
+            id: r.id,
+            slug: r.slug,
+            name: r.name,
+            purpose: r.purpose,
+            parent_id: r.parent_id,
+            parent_slug: r.parent_slug,
+            parent_name: r.parent_name,
+            created_at: r.created_at,
+            revoked_at: r.revoked_at,
+        })
+    }
+}
+
+pub async fn find_team(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Option<Team>> {
+    let record = sqlx::query_as!(
+        TeamRecord,
+        "select t.id, t.slug, t.name, t.purpose, t.mandate, t.rule_kind, t.rule_n, t.review_on,
+                t.parent_id, p.slug as \"parent_slug?\", p.name as \"parent_name?\", t.created_at, t.revoked_at
+         from teams t left join teams p on p.id = t.parent_id
+         where t.slug = $1",
+        slug
+    )
+    .fetch_optional(db)
+    .await?;
+    record.map(Team::try_from).transpose()
+}
+
+/// Every team, revoked ones included, by name.
+pub async fn list_teams(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Team>> {
+    sqlx::query_as!(
+        TeamRecord,
+        "select t.id, t.slug, t.name, t.purpose, t.mandate, t.rule_kind, t.rule_n, t.review_on,
+                t.parent_id, p.slug as \"parent_slug?\", p.name as \"parent_name?\", t.created_at, t.revoked_at
+         from teams t left join teams p on p.id = t.parent_id
+         order by t.name, t.id"
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(Team::try_from)
+    .collect()
+}
+
+/// A short list for the home page: active teams, by name.
+pub async fn list_active_names(
+    db: impl PgExecutor<'_>,
+    limit: i64,
+) -> sqlx::Result<Vec<(String, String, String)>> {
+    let rows = sqlx::query!(
+        "select slug, name, purpose from teams where revoked_at is null order by name, id limit $1",
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.slug, r.name, r.purpose))
+        .collect())
+}
+
+/// How many people each team has now (teams without members are absent).
+pub async fn member_counts(db: impl PgExecutor<'_>) -> sqlx::Result<HashMap<i64, i64>> {
+    let rows = sqlx::query!(
+        "select team_id, count(*) as \"count!\" from memberships where left_at is null group by team_id"
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.team_id, r.count)).collect())
+}
+
+/// A team delegated by another, as the delegating team's page lists it.
+#[derive(Clone, Debug)]
+pub struct SubTeam {
+    pub slug: String,
+    pub name: String,
+    pub mandate: String,
+    pub revoked_at: Option<OffsetDateTime>,
+}
+
+pub async fn sub_teams(db: impl PgExecutor<'_>, team_id: i64) -> sqlx::Result<Vec<SubTeam>> {
+    sqlx::query_as!(
+        SubTeam,
+        "select slug, name, mandate, revoked_at from teams where parent_id = $1 order by revoked_at nulls first, name",
+        team_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// The ids of the teams a person belongs to now.
+pub async fn current_team_ids(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<i64>> {
+    sqlx::query_scalar!(
+        "select team_id from memberships where user_id = $1 and left_at is null order by team_id",
+        user_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A dated, attributed record of a charter.
+#[derive(Clone, Debug)]
+pub struct CharterEvent {
+    pub id: i64,
+    pub team_slug: String,
+    pub team_name: String,
+    pub parent_slug: Option<String>,
+    pub parent_name: Option<String>,
+    pub kind: String,
+    pub charter: Charter,
+    pub note: Option<String>,
+    pub actor_login: Option<String>,
+    pub at: OffsetDateTime,
+}
+
+/// The records of a team's own charter and of the delegations it made, oldest first.
+pub async fn charter_events(
+    db: impl PgExecutor<'_>,
+    team_id: i64,
+) -> sqlx::Result<Vec<CharterEvent>> {
+    let rows = sqlx::query!(
+        "select e.id, t.slug as team_slug, t.name as team_name, p.slug as \"parent_slug?\", p.name as \"parent_name?\",
+                e.kind, e.mandate, e.rule_kind, e.rule_n, e.review_on, e.note, u.login as \"actor_login?\", e.at
+         from charter_events e
+         join teams t on t.id = e.team_id
+         left join teams p on p.id = e.parent_id
+         left join users u on u.id = e.actor_id
+         where e.team_id = $1 or e.parent_id = $1
+         order by e.at, e.id",
+        team_id
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(CharterEvent {
+                charter: Charter {
+                    mandate: r.mandate,
+                    rule: rule(&r.rule_kind, r.rule_n)?,
+                    review_on: r.review_on,
+                },
+                id: r.id,
+                team_slug: r.team_slug,
+                team_name: r.team_name,
+                parent_slug: r.parent_slug,
+                parent_name: r.parent_name,
+                kind: r.kind,
+                note: r.note,
+                actor_login: r.actor_login,
+                at: r.at,
+            })
+        })
+        .collect()
+}
+
+struct LedgerRecord {
+    id: i64,
+    team_id: i64,
+    user_id: i64,
+    login: String,
+    name: Option<String>,
+    role: String,
+    joined_at: OffsetDateTime,
+    join_reason: String,
+    added_by: Option<String>,
+    left_at: Option<OffsetDateTime>,
+    end_kind: Option<String>,
+    leave_reason: Option<String>,
+    closed_by: Option<String>,
+    decision_id: Option<i64>,
+    nomination_id: Option<i64>,
+}
+
+impl TryFrom<LedgerRecord> for LedgerRow {
+    type Error = sqlx::Error;
+
+    fn try_from(r: LedgerRecord) -> sqlx::Result<LedgerRow> {
+        let end_kind = match r.end_kind.as_deref() {
+            None => None,
+            Some(kind) => Some(decode(EndKind::parse(kind), "end of membership", kind)?),
+        };
+        Ok(LedgerRow {
+            role: decode(Role::parse(&r.role), "role", &r.role)?,
+            end_kind,
+            id: r.id,
+            team_id: r.team_id,
+            user_id: r.user_id,
+            login: r.login,
+            name: r.name,
+            joined_at: r.joined_at,
+            join_reason: r.join_reason,
+            added_by: r.added_by,
+            left_at: r.left_at,
+            leave_reason: r.leave_reason,
+            closed_by: r.closed_by,
+            decision_id: r.decision_id,
+            nomination_id: r.nomination_id,
+        })
+    }
+}
+
+/// One team's whole ledger, oldest first.
+pub async fn ledger(db: impl PgExecutor<'_>, team_id: i64) -> sqlx::Result<Vec<LedgerRow>> {
+    sqlx::query_as!(
+        LedgerRecord,
+        "select m.id, m.team_id, m.user_id, u.login, u.name, m.role, m.joined_at, m.join_reason,
+                a.login as \"added_by?\", m.left_at, m.end_kind, m.leave_reason, c.login as \"closed_by?\",
+                m.decision_id, m.nomination_id
+         from memberships m
+         join users u on u.id = m.user_id
+         left join users a on a.id = m.added_by
+         left join users c on c.id = m.closed_by
+         where m.team_id = $1
+         order by m.joined_at, m.id",
+        team_id
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(LedgerRow::try_from)
+    .collect()
+}
+
+/// Every team's ledger at once, oldest first (for the API's list of teams).
+pub async fn all_ledgers(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<LedgerRow>> {
+    sqlx::query_as!(
+        LedgerRecord,
+        "select m.id, m.team_id, m.user_id, u.login, u.name, m.role, m.joined_at, m.join_reason,
+                a.login as \"added_by?\", m.left_at, m.end_kind, m.leave_reason, c.login as \"closed_by?\",
+                m.decision_id, m.nomination_id
+         from memberships m
+         join users u on u.id = m.user_id
+         left join users a on a.id = m.added_by
+         left join users c on c.id = m.closed_by
+         order by m.team_id, m.joined_at, m.id"
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(LedgerRow::try_from)
+    .collect()
+}
+
+fn team_subject(id: i64, slug: &str) -> Subject {
+    Subject {
+        kind: "team",
+        id: Some(id),
+        label: slug.to_string(),
+    }
+}
+
+fn charter_json(charter: &Charter) -> serde_json::Value {
+    json!({
+        "mandate": charter.mandate,
+        "decision_rule": charter.rule.describe(),
+        "review_on": charter.review_on.map(crate::web::dates::format_date),
+    })
+}
+
+/// Locks a team's row for the rest of the transaction and refuses if it was revoked.
+/// Delegations, charter changes, revocations and membership changes of one team all take
+/// this lock, so each sees the others' outcome.
+async fn lock_active(tx: &mut Transaction<'_, Postgres>, team_id: i64) -> Result<(), WriteError> {
+    let revoked = sqlx::query_scalar!(
+        "select revoked_at from teams where id = $1 for update",
+        team_id
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    match revoked {
+        None => Ok(()),
+        Some(_) => Err(WriteError::Refused(
+            "The team's delegation was revoked; it can no longer change.".into(),
+        )),
+    }
+}
+
+/// Creates a team: top-level when `parent` is `None`, else delegated by `parent`.
+pub async fn create_team(
+    tx: &mut Transaction<'_, Postgres>,
+    new: &NewTeam,
+    parent: Option<&Team>,
+    actor: &User,
+    now: OffsetDateTime,
+) -> Result<i64, WriteError> {
+    if let Some(parent) = parent {
+        lock_active(tx, parent.id).await?;
+    }
+    let parent_id = parent.map(|p| p.id);
+    let charter = &new.charter;
+    let id = sqlx::query_scalar!(
+        "insert into teams (slug, name, purpose, mandate, rule_kind, rule_n, review_on, parent_id, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+         returning id",
+        new.slug,
+        new.name,
+        new.purpose,
+        charter.mandate,
+        charter.rule.kind.as_str(),
+        charter.rule.n,
+        charter.review_on,
+        parent_id,
+        now
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let kind = if parent.is_some() {
+        "delegated"
+    } else {
+        "created"
+    };
+    insert_event(
+        tx,
+        id,
+        parent_id,
+        kind,
+        charter,
+        new.note.as_deref(),
+        actor,
+        now,
+    )
+    .await?;
+    let mut details = charter_json(charter);
+    details["name"] = json!(new.name);
+    details["parent"] = json!(parent.map(|p| p.slug.clone()));
+    details["note"] = json!(new.note);
+    audit::record(
+        tx,
+        &Entry {
+            at: now,
+            actor_id: Some(actor.id),
+            action: if parent.is_some() {
+                "team.delegated"
+            } else {
+                "team.created"
+            },
+            subject: team_subject(id, &new.slug),
+            team_id: Some(id),
+            visibility: Visibility::Public,
+            details,
+        },
+    )
+    .await?;
+    Ok(id)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_event(
+    tx: &mut Transaction<'_, Postgres>,
+    team_id: i64,
+    parent_id: Option<i64>,
+    kind: &str,
+    charter: &Charter,
+    note: Option<&str>,
+    actor: &User,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into charter_events (team_id, parent_id, kind, mandate, rule_kind, rule_n, review_on, note, actor_id, at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        team_id,
+        parent_id,
+        kind,
+        charter.mandate,
+        charter.rule.kind.as_str(),
+        charter.rule.n,
+        charter.review_on,
+        note,
+        actor.id,
+        now
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Changes a team's purpose and charter, keeping a dated record of the new charter.
+pub async fn change_charter(
+    tx: &mut Transaction<'_, Postgres>,
+    team: &Team,
+    change: &CharterChange,
+    actor: &User,
+    now: OffsetDateTime,
+) -> Result<(), WriteError> {
+    lock_active(tx, team.id).await?;
+    let charter = &change.charter;
+    sqlx::query!(
+        "update teams set purpose = $2, mandate = $3, rule_kind = $4, rule_n = $5, review_on = $6, updated_at = $7
+         where id = $1",
+        team.id,
+        change.purpose,
+        charter.mandate,
+        charter.rule.kind.as_str(),
+        charter.rule.n,
+        charter.review_on,
+        now
+    )
+    .execute(&mut **tx)
+    .await?;
+    insert_event(
+        tx,
+        team.id,
+        team.parent_id,
+        "charter_changed",
+        charter,
+        change.note.as_deref(),
+        actor,
+        now,
+    )
+    .await?;
+    let mut details = charter_json(charter);
+    details["changed"] = json!(changed_fields(team, change));
+    details["note"] = json!(change.note);
+    audit::record(
+        tx,
+        &Entry {
+            at: now,
+            actor_id: Some(actor.id),
+            action: "team.charter_changed",
+            subject: team_subject(team.id, &team.slug),
+            team_id: Some(team.id),
+            visibility: Visibility::Public,
+            details,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Revokes a delegated team: it keeps its history, its open memberships end, and it can
+/// no longer change. A team that still has active sub-teams cannot be revoked.
+pub async fn revoke_team(
+    tx: &mut Transaction<'_, Postgres>,
+    team: &Team,
+    reason: &str,
+    actor: &User,
+    now: OffsetDateTime,
+) -> Result<(), WriteError> {
+    lock_active(tx, team.id).await?;
+    let active_children = sqlx::query_scalar!(
+        "select slug from teams where parent_id = $1 and revoked_at is null order by slug",
+        team.id
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    if !active_children.is_empty() {
+        return Err(WriteError::Refused(format!(
+            "{} still delegates to {}; revoke those delegations first.",
+            team.name,
+            active_children.join(", ")
+        )));
+    }
+    sqlx::query!(
+        "update teams set revoked_at = $2, updated_at = $2 where id = $1",
+        team.id,
+        now
+    )
+    .execute(&mut **tx)
+    .await?;
+    let closed = sqlx::query_scalar!(
+        "update memberships m set left_at = $2, end_kind = 'left', leave_reason = 'The team''s delegation was revoked.',
+                closed_by = $3
+         from users u
+         where m.team_id = $1 and m.left_at is null and u.id = m.user_id
+         returning u.login",
+        team.id,
+        now,
+        actor.id
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    insert_event(
+        tx,
+        team.id,
+        team.parent_id,
+        "revoked",
+        &team.charter,
+        Some(reason),
+        actor,
+        now,
+    )
+    .await?;
+    audit::record(
+        tx,
+        &Entry {
+            at: now,
+            actor_id: Some(actor.id),
+            action: "team.revoked",
+            subject: team_subject(team.id, &team.slug),
+            team_id: Some(team.id),
+            visibility: Visibility::Public,
+            details: json!({ "reason": reason, "parent": team.parent_slug, "memberships_ended": closed }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+fn membership_subject(team: &Team, login: &str, membership_id: i64) -> Subject {
+    Subject {
+        kind: "membership",
+        id: Some(membership_id),
+        label: format!("{} in {}", login, team.slug),
+    }
+}
+
+/// Adds a person by GitHub login (creating the person if Concord does not know them yet).
+/// Returns the person. A person who is already a member breaks `memberships_one_open`.
+pub async fn add_member(
+    tx: &mut Transaction<'_, Postgres>,
+    team: &Team,
+    login: &str,
+    role: Role,
+    reason: &str,
+    actor: Option<&User>,
+    now: OffsetDateTime,
+) -> Result<User, WriteError> {
+    lock_active(tx, team.id).await?;
+    let known = auth::db::find_by_login(&mut **tx, login).await?;
+    let person = match &known {
+        Some(person) => person.clone(),
+        None => auth::db::ensure_by_login(&mut **tx, login, None, now).await?,
+    };
+    let actor_id = actor.map(|a| a.id);
+    let id = sqlx::query_scalar!(
+        "insert into memberships (team_id, user_id, role, joined_at, join_reason, added_by)
+         values ($1, $2, $3, $4, $5, $6)
+         returning id",
+        team.id,
+        person.id,
+        role.as_str(),
+        now,
+        reason,
+        actor_id
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        &Entry {
+            at: now,
+            actor_id,
+            action: "membership.joined",
+            subject: membership_subject(team, &person.login, id),
+            team_id: Some(team.id),
+            visibility: Visibility::Public,
+            details: json!({
+                "login": person.login,
+                "role": role.as_str(),
+                "reason": reason,
+                "new_to_concord": known.is_none(),
+            }),
+        },
+    )
+    .await?;
+    Ok(person)
+}
+
+/// Closes a person's open row in a team; returns the row's id and role.
+async fn close_open_row(
+    tx: &mut Transaction<'_, Postgres>,
+    team: &Team,
+    person: &User,
+    end: EndKind,
+    reason: &str,
+    actor: Option<&User>,
+    now: OffsetDateTime,
+) -> Result<(i64, Role), WriteError> {
+    let row = sqlx::query!(
+        "update memberships set left_at = $3, end_kind = $4, leave_reason = $5, closed_by = $6
+         where team_id = $1 and user_id = $2 and left_at is null
+         returning id, role",
+        team.id,
+        person.id,
+        now,
+        end.as_str(),
+        reason,
+        actor.map(|a| a.id)
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| {
+        WriteError::Refused(format!(
+            "{} is not a current member of {}.",
+            person.login, team.name
+        ))
+    })?;
+    let role = decode(Role::parse(&row.role), "role", &row.role)?;
+    Ok((row.id, role))
+}
+
+/// Changes a current member's role: the open row closes and the next opens at `now`.
+pub async fn change_role(
+    tx: &mut Transaction<'_, Postgres>,
+    team: &Team,
+    person: &User,
+    role: Role,
+    reason: &str,
+    actor: Option<&User>,
+    now: OffsetDateTime,
+) -> Result<(), WriteError> {
+    lock_active(tx, team.id).await?;
+    let (_, previous) =
+        close_open_row(tx, team, person, EndKind::RoleChanged, reason, actor, now).await?;
+    if previous == role {
+        return Err(WriteError::Refused(format!(
+            "{} is already {} of {}.",
+            person.login,
+            role.label(),
+            team.name
+        )));
+    }
+    let actor_id = actor.map(|a| a.id);
+    let id = sqlx::query_scalar!(
+        "insert into memberships (team_id, user_id, role, joined_at, join_reason, added_by)
+         values ($1, $2, $3, $4, $5, $6)
+         returning id",
+        team.id,
+        person.id,
+        role.as_str(),
+        now,
+        reason,
+        actor_id
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        &Entry {
+            at: now,
+            actor_id,
+            action: "membership.role_changed",
+            subject: membership_subject(team, &person.login, id),
+            team_id: Some(team.id),
+            visibility: Visibility::Public,
+            details: json!({
+                "login": person.login,
+                "from": previous.as_str(),
+                "to": role.as_str(),
+                "reason": reason,
+            }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records that a member leaves: the open row closes; the history stays.
+pub async fn record_leaving(
+    tx: &mut Transaction<'_, Postgres>,
+    team: &Team,
+    person: &User,
+    reason: &str,
+    actor: Option<&User>,
+    now: OffsetDateTime,
+) -> Result<(), WriteError> {
+    lock_active(tx, team.id).await?;
+    let (id, role) = close_open_row(tx, team, person, EndKind::Left, reason, actor, now).await?;
+    audit::record(
+        tx,
+        &Entry {
+            at: now,
+            actor_id: actor.map(|a| a.id),
+            action: "membership.left",
+            subject: membership_subject(team, &person.login, id),
+            team_id: Some(team.id),
+            visibility: Visibility::Public,
+            details: json!({ "login": person.login, "role": role.as_str(), "reason": reason }),
+        },
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,544 @@
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use tower_sessions::Session;
+
+use super::db::{self, WriteError};
+use super::model::{
+    self, CharterFields, CharterForm, LeaveForm, MemberForm, RevokeForm, RoleForm, Standing, Team,
+    TeamForm,
+};
+use super::pages::{
+    Actions, CharterPage, MemberInputs, MemberPage, MembersPage, RevokePage, TeamFormPage,
+    TeamPage, TreePage,
+};
+use crate::app::AppState;
+use crate::auth::model::User;
+use crate::error::AppError;
+use crate::web::extract::{Admin, CurrentUser};
+use crate::web::flash;
+use crate::web::form::FormErrors;
+use crate::web::layout::Layout;
+
+/// The team and where `user` stands towards it.
+async fn load(
+    state: &AppState,
+    slug: &str,
+    user: Option<&User>,
+) -> Result<(Team, Standing), AppError> {
+    let team = db::find_team(&state.pool, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let user_teams = match user {
+        Some(user) => db::current_team_ids(&state.pool, user.id).await?,
+        None => Vec::new(),
+    };
+    let standing = Standing::of(user, &team, &user_teams);
+    Ok((team, standing))
+}
+
+async fn load_person(state: &AppState, login: &str) -> Result<User, AppError> {
+    crate::auth::db::find_by_login(&state.pool, login)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Commits, leaves a message for the next page, and goes there.
+async fn done(
+    tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    session: &Session,
+    message: String,
+    to: &str,
+) -> Result<Response, AppError> {
+    tx.commit().await?;
+    flash::success(session, message).await?;
+    Ok(Redirect::to(to).into_response())
+}
+
+fn unprocessable(page: impl IntoResponse) -> Result<Response, AppError> {
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+}
+
+/// A refusal found under the transaction's locks, shown on the form.
+fn refused(e: WriteError) -> Result<FormErrors, AppError> {
+    match e {
+        WriteError::Refused(why) => {
+            let mut errors = FormErrors::default();
+            errors.add("form", why);
+            Ok(errors)
+        }
+        other => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TreeQuery {
+    q: Option<String>,
+}
+
+pub async fn list_teams(
+    State(state): State<AppState>,
+    layout: Layout,
+    Query(query): Query<TreeQuery>,
+) -> Result<TreePage, AppError> {
+    let teams = db::list_teams(&state.pool).await?;
+    let counts = db::member_counts(&state.pool).await?;
+    Ok(TreePage::new(
+        layout,
+        &teams,
+        &counts,
+        query.q.as_deref().unwrap_or(""),
+    ))
+}
+
+pub async fn show_team(
+    State(state): State<AppState>,
+    layout: Layout,
+    Path(slug): Path<String>,
+) -> Result<TeamPage, AppError> {
+    let now = state.clock.now();
+    let (team, standing) = load(&state, &slug, layout.user.as_ref()).await?;
+    let sub_teams = db::sub_teams(&state.pool, team.id).await?;
+    let events = db::charter_events(&state.pool, team.id).await?;
+    let ledger = db::ledger(&state.pool, team.id).await?;
+    let active = team.is_active();
+    let actions = Actions {
+        manage_members: active && model::require_member_manager(&standing).is_ok(),
+        edit_charter: active && model::require_charter_editor(&standing).is_ok(),
+        delegate: active && model::require_delegator(&standing).is_ok(),
+        revoke: active && model::require_revoker(&standing, &team).is_ok(),
+    };
+    Ok(TeamPage::new(
+        layout, &team, &sub_teams, &events, &ledger, actions, now,
+    ))
+}
+
+fn blank_team_form() -> TeamForm {
+    TeamForm {
+        charter: CharterFields {
+            rule_kind: model::RuleKind::Unanimous.as_str().into(),
+            rule_n: "0".into(),
+            ..CharterFields::default()
+        },
+        ..TeamForm::default()
+    }
+}
+
+pub async fn new_team(layout: Layout, Admin(_): Admin) -> TeamFormPage {
+    TeamFormPage::new(layout, None, &blank_team_form(), &FormErrors::default())
+}
+
+pub async fn create_team(
+    State(state): State<AppState>,
+    layout: Layout,
+    session: Session,
+    Admin(user): Admin,
+    Form(form): Form<TeamForm>,
+) -> Result<Response, AppError> {
+    save_team(&state, layout, &session, None, &user, form).await
+}
+
+pub async fn new_delegation(
+    State(state): State<AppState>,
+    layout: Layout,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> Result<TeamFormPage, AppError> {
+    let (parent, standing) = load(&state, &slug, Some(&user)).await?;
+    model::require_delegator(&standing)?;
+    parent.require_active()?;
+    Ok(TeamFormPage::new(
+        layout,
+        Some(&parent),
+        &blank_team_form(),
+        &FormErrors::default(),
+    ))
+}
+
+pub async fn create_delegation(
+    State(state): State<AppState>,
+    layout: Layout,
+    session: Session,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<TeamForm>,
+) -> Result<Response, AppError> {
+    let (parent, standing) = load(&state, &slug, Some(&user)).await?;
+    model::require_delegator(&standing)?;
+    parent.require_active()?;
+    save_team(&state, layout, &session, Some(&parent), &user, form).await
+}
+
+async fn save_team(
+    state: &AppState,
+    layout: Layout,
+    session: &Session,
+    parent: Option<&Team>,
+    user: &User,
+    form: TeamForm,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let errors = match form.validate(now) {
+        Err(errors) => errors,
+        Ok(new) => {
+            let mut tx = state.pool.begin().await?;
+            match db::create_team(&mut tx, &new, parent, user, now).await {
+                Ok(_) => {
+                    let message = match parent {
+                        Some(parent) => format!("{} delegated {}.", parent.name, new.name),
+                        None => format!("{} was created.", new.name),
+                    };
+                    return done(tx, session, message, &format!("/teams/{}", new.slug)).await;
+                }
+                Err(e) if e.constraint() == Some("teams_slug_key") => {
+                    let mut errors = FormErrors::default();
+                    errors.add(
+                        "slug",
+                        "Another team already has this slug; choose another.",
+                    );
+                    errors
+                }
+                Err(e) => refused(e)?,
+            }
+        }
+    };
+    unprocessable(TeamFormPage::new(layout, parent, &form, &errors))
+}
+
+pub async fn edit_charter(
+    State(state): State<AppState>,
+    layout: Layout,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> Result<CharterPage, AppError> {
+    let (team, standing) = load(&state, &slug, Some(&user)).await?;
+    model::require_charter_editor(&standing)?;
+    team.require_active()?;
+    Ok(CharterPage::new(
+        layout,
+        &team,
+        &CharterForm::from_team(&team),
+        &FormErrors::default(),
+    ))
+}
+
+pub async fn update_charter(
+    State(state): State<AppState>,
+    layout: Layout,
+    session: Session,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<CharterForm>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let (team, standing) = load(&state, &slug, Some(&user)).await?;
+    model::require_charter_editor(&standing)?;
+    team.require_active()?;
+    let errors = match form.validate(&team, now) {
+        Err(errors) => errors,
+        Ok(change) => {
+            let mut tx = state.pool.begin().await?;
+            match db::change_charter(&mut tx, &team, &change, &user, now).await {
+                Ok(()) => {
+                    let message = format!("The charter of {} was changed.", team.name);
+                    return done(tx, &session, message, &format!("/teams/{}", team.slug)).await;
+                }
+                Err(e) => refused(e)?,
+            }
+        }
+    };
+    unprocessable(CharterPage::new(layout, &team, &form, &errors))
+}
+
+async fn current_member_count(state: &AppState, team: &Team) -> Result<usize, AppError> {
+    let ledger = db::ledger(&state.pool, team.id).await?;
+    Ok(model::roster(&ledger).current.len())
+}
+
+pub async fn confirm_revocation(
+    State(state): State<AppState>,
+    layout: Layout,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> Result<RevokePage, AppError> {
+    let (team, standing) = load(&state, &slug, Some(&user)).await?;
+    model::require_revoker(&standing, &team)?;
+    team.require_active()?;
+    let members = current_member_count(&state, &team).await?;
+    Ok(RevokePage::new(
+        layout,
+        &team,
+        members,
+        "",
+        &FormErrors::default(),
+    ))
+}
+
+pub async fn revoke_team(
+    State(state): State<AppState>,
+    layout: Layout,
+    session: Session,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<RevokeForm>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let (team, standing) = load(&state, &slug, Some(&user)).await?;
+    model::require_revoker(&standing, &team)?;
+    team.require_active()?;
+    let errors = match form.validate() {
+        Err(errors) => errors,
+        Ok(reason) => {
+            let mut tx = state.pool.begin().await?;
+            match db::revoke_team(&mut tx, &team, &reason, &user, now).await {
+                Ok(()) => {
+                    let message = format!("The delegation of {} was revoked.", team.name);
+                    return done(tx, &session, message, &format!("/teams/{}", team.slug)).await;
+                }
+                Err(e) => refused(e)?,
+            }
+        }
+    };
+    let members = current_member_count(&state, &team).await?;
+    unprocessable(RevokePage::new(
+        layout,
+        &team,
+        members,
+        &form.reason,
+        &errors,
+    ))
+}
+
+pub async fn manage_members(
+    State(state): State<AppState>,
+    layout: Layout,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> Result<MembersPage, AppError> {
+    let (team, standing) = load(&state, &slug, Some(&user)).await?;
+    model::require_member_manager(&standing)?;
+    team.require_active()?;
+    let ledger = db::ledger(&state.pool, team.id).await?;
+    let form = MemberForm {
+        role: model::Role::Member.as_str().into(),
+        ..MemberForm::default()
+    };
+    Ok(MembersPage::new(
+        layout,
+        &team,
+        &ledger,
+        &form,
+        &FormErrors::default(),
+    ))
+}
+
+pub async fn add_member(
+    State(state): State<AppState>,
+    layout: Layout,
+    session: Session,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<MemberForm>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let (team, standing) = load(&state, &slug, Some(&user)).await?;
+    model::require_member_manager(&standing)?;
+    team.require_active()?;
+    let errors = match form.validate() {
+        Err(errors) => errors,
+        Ok(new) => {
+            let mut tx = state.pool.begin().await?;
+            match db::add_member(
+                &mut tx,
+                &team,
+                &new.login,
+                new.role,
+                &new.reason,
+                Some(&user),
+                now,
+            )
+            .await
+            {
+                Ok(person) => {
+                    let message = format!(
+                        "{} joined {} as {}.",
+                        person.login,
+                        team.name,
+                        new.role.label()
+                    );
+                    return done(
+                        tx,
+                        &session,
+                        message,
+                        &format!("/teams/{}/members", team.slug),
+                    )
+                    .await;
+                }
+                Err(e)
+                    if matches!(
+                        e.constraint(),
+                        Some("memberships_one_open" | "memberships_no_overlap")
+                    ) =>
+                {
+                    let mut errors = FormErrors::default();
+                    errors.add(
+                        "login",
+                        format!(
+                            "{} is already a current member of {}.",
+                            new.login, team.name
+                        ),
+                    );
+                    errors
+                }
+                Err(e) => refused(e)?,
+            }
+        }
+    };
+    let ledger = db::ledger(&state.pool, team.id).await?;
+    unprocessable(MembersPage::new(layout, &team, &ledger, &form, &errors))
+}
+
+pub async fn show_member(
+    State(state): State<AppState>,
+    layout: Layout,
+    CurrentUser(user): CurrentUser,
+    Path((slug, login)): Path<(String, String)>,
+) -> Result<MemberPage, AppError> {
+    let (team, standing) = load(&state, &slug, Some(&user)).await?;
+    model::require_member_manager(&standing)?;
+    team.require_active()?;
+    let person = load_person(&state, &login).await?;
+    let ledger = db::ledger(&state.pool, team.id).await?;
+    Ok(MemberPage::new(
+        layout,
+        &team,
+        &person,
+        &ledger,
+        &MemberInputs::default(),
+        &FormErrors::default(),
+    ))
+}
+
+/// What the member forms need: the team, the person, the ledger, and their current role.
+struct MemberContext {
+    team: Team,
+    person: User,
+    ledger: Vec<model::LedgerRow>,
+    role: Option<model::Role>,
+    now: OffsetDateTime,
+}
+
+async fn member_context(
+    state: &AppState,
+    user: &User,
+    slug: &str,
+    login: &str,
+) -> Result<MemberContext, AppError> {
+    let now = state.clock.now();
+    let (team, standing) = load(state, slug, Some(user)).await?;
+    model::require_member_manager(&standing)?;
+    team.require_active()?;
+    let person = load_person(state, login).await?;
+    let ledger = db::ledger(&state.pool, team.id).await?;
+    let role = ledger
+        .iter()
+        .find(|row| row.user_id == person.id && row.left_at.is_none())
+        .map(|row| row.role);
+    Ok(MemberContext {
+        team,
+        person,
+        ledger,
+        role,
+        now,
+    })
+}
+
+fn not_a_member(c: &MemberContext) -> AppError {
+    AppError::Conflict(format!(
+        "{} is not a current member of {}.",
+        c.person.login, c.team.name
+    ))
+}
+
+pub async fn change_role(
+    State(state): State<AppState>,
+    layout: Layout,
+    session: Session,
+    CurrentUser(user): CurrentUser,
+    Path((slug, login)): Path<(String, String)>,
+    Form(form): Form<RoleForm>,
+) -> Result<Response, AppError> {
+    let c = member_context(&state, &user, &slug, &login).await?;
+    let current = c.role.ok_or_else(|| not_a_member(&c))?;
+    let errors = match form.validate(current) {
+        Err(errors) => errors,
+        Ok((role, reason)) => {
+            let mut tx = state.pool.begin().await?;
+            match db::change_role(
+                &mut tx,
+                &c.team,
+                &c.person,
+                role,
+                &reason,
+                Some(&user),
+                c.now,
+            )
+            .await
+            {
+                Ok(()) => {
+                    let message = format!(
+                        "{} is now {} of {}.",
+                        c.person.login,
+                        role.label(),
+                        c.team.name
+                    );
+                    return done(tx, &session, message, &format!("/teams/{}", c.team.slug)).await;
+                }
+                Err(e) => refused(e)?,
+            }
+        }
+    };
+    let inputs = MemberInputs {
+        role: form,
+        leave_reason: String::new(),
+    };
+    unprocessable(MemberPage::new(
+        layout, &c.team, &c.person, &c.ledger, &inputs, &errors,
+    ))
+}
+
+pub async fn record_leaving(
+    State(state): State<AppState>,
+    layout: Layout,
+    session: Session,
+    CurrentUser(user): CurrentUser,
+    Path((slug, login)): Path<(String, String)>,
+    Form(form): Form<LeaveForm>,
+) -> Result<Response, AppError> {
+    let c = member_context(&state, &user, &slug, &login).await?;
+    c.role.ok_or_else(|| not_a_member(&c))?;
+    let errors = match form.validate() {
+        Err(errors) => errors,
+        Ok(reason) => {
+            let mut tx = state.pool.begin().await?;
+            match db::record_leaving(&mut tx, &c.team, &c.person, &reason, Some(&user), c.now).await
+            {
+                Ok(()) => {
+                    let message = format!("{} left {}.", c.person.login, c.team.name);
+                    return done(tx, &session, message, &format!("/teams/{}", c.team.slug)).await;
+                }
+                Err(e) => refused(e)?,
+            }
+        }
+    };
+    let inputs = MemberInputs {
+        role: RoleForm::default(),
+        leave_reason: form.leave_reason,
+    };
+    unprocessable(MemberPage::new(
+        layout, &c.team, &c.person, &c.ledger, &inputs, &errors,
+    ))
+}

@@ -1,0 +1,64 @@
+//! Teams, their charters, delegation and the membership ledger.
+//!
+//! - A team has a slug (its address and API name, fixed), a name, a purpose and a charter:
+//!   its mandate (what it may decide), its decision rule and its review date.
+//! - Site administrators create top-level teams. A team's members delegate new teams
+//!   beneath it, each with its own charter. Delegation, every charter change and a
+//!   revocation are dated, attributed records shown on both teams' pages. A revoked team
+//!   keeps its history, its memberships end, and it no longer changes; a team with active
+//!   sub-teams cannot be revoked. Every team has an older parent (a database check), so the
+//!   tree of delegations has no cycles; `/teams` shows it with the mandates.
+//! - A charter is edited by the team's members, the members of the team that delegated it,
+//!   and site administrators. A delegation is revoked by the members of the delegating team
+//!   or an administrator.
+//! - Membership is a ledger: rows are never overwritten (a database trigger allows only
+//!   closing an open row). A role change (member, lead, on leave) closes the current row
+//!   and opens the next at the same instant, in one transaction. One open row per person
+//!   and team (a partial unique index), and no overlapping rows (an exclusion constraint).
+//!   Until decisions exist, the team's members and site administrators manage membership.
+//! - Every change writes its audit entry in the same transaction.
+
+pub mod db;
+mod handlers;
+pub mod model;
+mod pages;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::app::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/teams",
+            get(handlers::list_teams).post(handlers::create_team),
+        )
+        .route("/teams/new", get(handlers::new_team))
+        .route("/teams/{slug}", get(handlers::show_team))
+        .route(
+            "/teams/{slug}/delegate",
+            get(handlers::new_delegation).post(handlers::create_delegation),
+        )
+        .route(
+            "/teams/{slug}/charter",
+            get(handlers::edit_charter).post(handlers::update_charter),
+        )
+        .route(
+            "/teams/{slug}/revoke",
+            get(handlers::confirm_revocation).post(handlers::revoke_team),
+        )
+        .route(
+            "/teams/{slug}/members",
+            get(handlers::manage_members).post(handlers::add_member),
+        )
+        .route("/teams/{slug}/members/{login}", get(handlers::show_member))
+        .route(
+            "/teams/{slug}/members/{login}/role",
+            post(handlers::change_role),
+        )
+        .route(
+            "/teams/{slug}/members/{login}/leave",
+            post(handlers::record_leaving),
+        )
+}

@@ -1,0 +1,68 @@
+//! Times as pages show them: always UTC, always labelled.
+
+use time::macros::format_description;
+use time::{Date, OffsetDateTime, UtcOffset};
+
+/// `2026-11-21 14:03 UTC`.
+pub fn format_utc(at: OffsetDateTime) -> String {
+    let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    at.to_offset(UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_default()
+}
+
+/// `2026-11-21`, the day in UTC.
+pub fn format_day(at: OffsetDateTime) -> String {
+    format_date(at.to_offset(UtcOffset::UTC).date())
+}
+
+/// `2026-11-21`.
+pub fn format_date(day: Date) -> String {
+    let format = format_description!("[year]-[month]-[day]");
+    day.format(&format).unwrap_or_default()
+}
+
+/// Reads `YYYY-MM-DD` as typed into a date field; `None` if it is not a real day.
+pub fn parse_date(text: &str) -> Option<Date> {
+    let format = format_description!("[year]-[month]-[day]");
+    Date::parse(text.trim(), &format).ok()
+}
+
+/// RFC 3339 in UTC, as the JSON API writes times.
+pub fn rfc3339(at: OffsetDateTime) -> String {
+    at.to_offset(UtcOffset::UTC)
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn shows_utc() {
+        let at = datetime!(2026-11-21 15:03:09 +01:00);
+        assert_eq!(format_utc(at), "2026-11-21 14:03 UTC");
+        assert_eq!(format_day(at), "2026-11-21");
+        assert_eq!(rfc3339(at), "2026-11-21T14:03:09Z");
+    }
+
+    #[test]
+    fn parses_only_real_days() {
+        assert_eq!(
+            parse_date(" 2027-02-28 ").map(format_date).as_deref(),
+            Some("2027-02-28")
+        );
+        for bad in [
+            "2027-02-30",
+            "27-02-01",
+            "2027/02/01",
+            "tomorrow",
+            "",
+            "2027-2-1",
+        ] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+    }
+}

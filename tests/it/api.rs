@@ -1,0 +1,126 @@
+//! The JSON API: field names, teams with members and alumni, and HTTP caching.
+
+use reqwest::StatusCode;
+use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use serde_json::Value;
+use time::Duration;
+
+use crate::teams::World;
+
+async fn get(world: &World, path: &str, etag: Option<&str>) -> reqwest::Response {
+    let mut request = reqwest::Client::new().get(format!("{}{}", world.app.address, path));
+    if let Some(etag) = etag {
+        request = request.header(IF_NONE_MATCH, etag);
+    }
+    request.send().await.expect("request")
+}
+
+#[tokio::test]
+async fn teams_with_members_alumni_parent_and_mandate() {
+    let world = World::new().await;
+    let carol = world.delegate_packages().await;
+    drop(carol);
+    world.app.clock.advance(Duration::days(400));
+    let carol = world.app.signed_in("carol").await;
+    carol
+        .post(
+            "/teams/core/members/carol/leave",
+            &[("leave_reason", "Done")],
+        )
+        .await
+        .assert_redirect("/teams/core");
+
+    let response = get(&world, "/api/v1/teams", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[CONTENT_TYPE], "application/json");
+    assert!(response.headers().get("set-cookie").is_none());
+    let list: Value = response.json().await.expect("json");
+    let teams = list["teams"].as_array().expect("teams");
+    let slugs: Vec<&str> = teams.iter().filter_map(|t| t["slug"].as_str()).collect();
+    assert_eq!(slugs, vec!["core", "infra", "packages"]);
+
+    let core = &teams[0];
+    assert_eq!(core["name"], "Core");
+    assert_eq!(core["url"], format!("{}/teams/core", world.app.address));
+    assert_eq!(core["parent"], Value::Null);
+    assert_eq!(core["subteams"], serde_json::json!(["packages"]));
+    assert_eq!(core["mandate"], "The direction of the project.");
+    assert_eq!(
+        core["decision_rule"],
+        serde_json::json!({"kind": "unanimous", "n": 1, "description": "Unanimous, with at most 1 decider absent."})
+    );
+    assert_eq!(core["review_date"], "2026-12-31");
+    assert_eq!(core["created_at"], "2026-03-02T09:00:00Z");
+    assert_eq!(core["revoked_at"], Value::Null);
+    assert_eq!(core["members"], serde_json::json!([]));
+    assert_eq!(
+        core["alumni"],
+        serde_json::json!([{
+            "login": "carol",
+            "name": null,
+            "years": "2026–2027",
+            "stints": [{"joined_at": "2026-03-02T09:00:00Z", "left_at": "2027-04-06T09:00:00Z"}],
+        }])
+    );
+    let packages = &teams[2];
+    assert_eq!(packages["parent"], "core");
+    assert_eq!(
+        packages["members"],
+        serde_json::json!([{
+            "login": "pat",
+            "name": null,
+            "role": "member",
+            "since": "2026-03-02T09:00:00Z",
+            "role_since": "2026-03-02T09:00:00Z",
+        }])
+    );
+
+    let one: Value = get(&world, "/api/v1/teams/packages", None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(&one, packages);
+}
+
+#[tokio::test]
+async fn answers_are_cacheable_and_revalidate() {
+    let world = World::new().await;
+    for path in ["/api/v1/teams", "/api/v1/teams/core"] {
+        let first = get(&world, path, None).await;
+        assert_eq!(first.status(), StatusCode::OK);
+        assert_eq!(first.headers()[CACHE_CONTROL], "public, max-age=60");
+        let etag = first.headers()[ETAG].to_str().expect("etag").to_string();
+        assert!(etag.starts_with("W/\""), "{etag}");
+
+        let again = get(&world, path, Some(&etag)).await;
+        assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(again.headers()[ETAG].to_str().expect("etag"), etag);
+        assert!(again.text().await.expect("body").is_empty());
+        assert_eq!(
+            get(&world, path, Some("*")).await.status(),
+            StatusCode::NOT_MODIFIED
+        );
+        assert_eq!(
+            get(&world, path, Some("\"stale\"")).await.status(),
+            StatusCode::OK
+        );
+
+        // A change makes a new document with a new ETag.
+        world
+            .add_member("core", &format!("new-{}", path.len()), "member")
+            .await;
+        let changed = get(&world, path, Some(&etag)).await;
+        assert_eq!(changed.status(), StatusCode::OK);
+        assert_ne!(changed.headers()[ETAG].to_str().expect("etag"), etag);
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_team_is_a_json_404() {
+    let world = World::new().await;
+    let response = get(&world, "/api/v1/teams/nope", None).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let body: Value = response.json().await.expect("json");
+    assert_eq!(body["error"], "There is nothing at this address.");
+}
