@@ -170,3 +170,46 @@ async fn checks_catch_a_bad_page() {
     let finished = tokio::spawn(browser.finish()).await;
     assert!(finished.is_err_and(|e| e.is_panic()), "finish() must fail");
 }
+
+#[tokio::test]
+async fn teams_main_path() {
+    let app = TestApp::spawn().await;
+    app.make_admin("amber").await;
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+    browser.sign_in_dev("amber").await;
+    browser.goto("/teams").await;
+    browser.assert_text("There are no teams yet.").await;
+    browser.click_link("Create a top-level team").await;
+    // Submitted empty, the form explains what is missing.
+    browser.click_button("Create the team").await;
+    assert_eq!(browser.status(), 422);
+    browser.fill("Slug", "core").await;
+    browser.fill("Name", "Core").await;
+    browser.fill("Purpose", "Steers the project.").await;
+    browser
+        .fill("Mandate", "The **direction** of the project.")
+        .await;
+    browser
+        .select("Decision rule", "Unanimous, with at most N deciders absent")
+        .await;
+    browser.fill("N", "1").await;
+    browser.click_button("Create the team").await;
+    assert_eq!(browser.path(), "/teams/core");
+    browser.assert_text("Core was created.").await;
+
+    browser.click_link("Manage members").await;
+    browser.fill("GitHub login", "wren").await;
+    browser.fill("Reason", "Founding member").await;
+    browser.click_button("Add the member").await;
+    browser.assert_text("wren").await;
+
+    browser.goto("/teams").await;
+    browser.fill("Who may decide…", "direction").await;
+    browser.click_button("Find the team").await;
+    browser.assert_text("matches").await;
+    browser.click_link("Core").await;
+    browser.sign_out().await;
+    browser.finish().await;
+}

@@ -210,6 +210,17 @@ impl Browser {
         field.send_keys(value).await.expect("type into the field");
     }
 
+    /// Chooses the option whose text is `option` in the list labelled `label`.
+    pub async fn select(&mut self, label: &str, option: &str) {
+        let list = self
+            .labelled(label)
+            .await
+            .unwrap_or_else(|| panic!("no list labelled {label:?} on {}", self.path()));
+        list.select_by_label(option)
+            .await
+            .unwrap_or_else(|e| panic!("no option {option:?} in {label:?}: {e}"));
+    }
+
     async fn labelled(&self, label: &str) -> Option<fantoccini::elements::Element> {
         let xpath = format!("//label[normalize-space(.)={}]", xpath_literal(label));
         let label = self.client.find(Locator::XPath(&xpath)).await.ok()?;
