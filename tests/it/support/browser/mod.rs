@@ -137,6 +137,7 @@ impl Browser {
             .await
             .expect("session id")
             .expect("a WebDriver session");
+        checks::preload_axe(tools, &session_id).await;
         Some(Browser {
             client,
             session_id,
@@ -309,8 +310,7 @@ impl Browser {
             if let (true, true, Some(document)) =
                 (on_site, ready, self.documents.latest_since(before, &target))
             {
-                let accessibility =
-                    checks::accessibility_violations(&self.client, self.tools).await;
+                let accessibility = checks::accessibility_violations(&self.client).await;
                 self.visits.push(Visit {
                     target,
                     document,
