@@ -154,7 +154,7 @@ impl Browser {
 
     /// Opens `path` on the site, as if typed into the address bar.
     pub async fn goto(&mut self, path: &str) {
-        let before = self.documents.len();
+        let before = self.leaving().await;
         let url = format!("{}{}", self.address, path);
         self.client
             .goto(&url)
@@ -165,7 +165,7 @@ impl Browser {
 
     /// Follows the link whose text is exactly `text`.
     pub async fn click_link(&mut self, text: &str) {
-        let before = self.documents.len();
+        let before = self.leaving().await;
         let link = self
             .client
             .find(Locator::LinkText(text))
@@ -177,7 +177,7 @@ impl Browser {
 
     /// Presses the (first) submit button whose text is `text`, and waits for the answer.
     pub async fn click_button(&mut self, text: &str) {
-        let before = self.documents.len();
+        let before = self.leaving().await;
         let literal = xpath_literal(text);
         let xpath = format!(
             "//button[normalize-space(.)={literal}] | //input[@type='submit' and @value={literal}]"
@@ -291,6 +291,16 @@ impl Browser {
         self.assert_text("Sign in").await;
     }
 
+    /// Marks the page shown as left (a new document will not have the mark), and returns
+    /// how many documents the site has sent so far: what [`Self::arrive`] waits past.
+    async fn leaving(&self) -> usize {
+        let _ = self
+            .client
+            .execute("window.concordLeft = true", vec![])
+            .await;
+        self.documents.len()
+    }
+
     /// Waits until the browser shows a page the site sent after the first `before`
     /// documents, then records it and runs axe-core on it.
     async fn arrive(&mut self, before: usize) {
@@ -304,9 +314,12 @@ impl Browser {
             let on_site = url.as_str().starts_with(&self.address);
             let ready = self
                 .client
-                .execute("return document.readyState", vec![])
+                .execute(
+                    "return document.readyState === 'complete' && !window.concordLeft",
+                    vec![],
+                )
                 .await
-                .is_ok_and(|state| state == "complete");
+                .is_ok_and(|ready| ready == true);
             if let (true, true, Some(document)) =
                 (on_site, ready, self.documents.latest_since(before, &target))
             {
