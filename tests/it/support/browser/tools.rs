@@ -199,7 +199,8 @@ fn wait_for_port(port: u16, limit: Duration) -> Result<(), ()> {
 
 /// Starts `command` under a shell watchdog in a process group of its own: when this
 /// process ends, the watchdog's stdin closes and it ends the whole group (chromedriver
-/// takes its Chromiums with it), so no browser outlives the test run.
+/// takes its Chromiums with it), so no browser outlives the test run. A Java that does not
+/// stop on SIGTERM (it can hang in a shutdown hook while still starting) gets SIGKILL.
 fn watched(command: &mut Command, log: &Path) -> Result<ChildStdin, String> {
     let program = command.get_program().to_owned();
     let args: Vec<_> = command.get_args().map(ToOwned::to_owned).collect();
@@ -207,7 +208,10 @@ fn watched(command: &mut Command, log: &Path) -> Result<ChildStdin, String> {
 exec 3<&0
 "$0" "$@" >>"$CONCORD_TOOL_LOG" 2>&1 </dev/null &
 cat <&3 >/dev/null
+trap '' TERM
 kill -TERM 0
+sleep 5
+kill -KILL 0
 "#;
     let mut child = Command::new("sh")
         .arg("-c")
