@@ -136,7 +136,7 @@ fn start() -> Result<Tools, String> {
     })
 }
 
-/// Waits (polling, up to two minutes) until the checker service answers.
+/// Waits (polling, up to three minutes) until the checker service answers.
 pub async fn wait_for_checker(tools: &Tools) -> Result<(), String> {
     static READY: tokio::sync::OnceCell<()> = tokio::sync::OnceCell::const_new();
     READY
@@ -144,24 +144,34 @@ pub async fn wait_for_checker(tools: &Tools) -> Result<(), String> {
             let started = Instant::now();
             let http = checker_client();
             loop {
-                // The port opens only once the checker has loaded everything. A tiny
-                // document proves that the checker (not some other program that took the
-                // port meanwhile) answers, and warms it up.
+                // Jetty may open the port before the checker has loaded its schemas, and
+                // answer with an error page meanwhile: only a report on a tiny document
+                // shows that the checker is ready (and warms it up).
                 let probe = http
                     .post(format!("{}?out=json", tools.vnu_url))
                     .header("content-type", "text/html; charset=utf-8")
                     .body("<!DOCTYPE html><html lang=en><title>probe</title></html>")
                     .send()
                     .await;
-                if let Ok(response) = probe {
-                    let report: serde_json::Value = response.json().await.unwrap_or_default();
-                    if report["messages"].is_array() {
-                        return Ok(());
+                let answer = match probe {
+                    Ok(response) => {
+                        let status = response.status();
+                        let body = response.text().await.unwrap_or_default();
+                        let report: serde_json::Value =
+                            serde_json::from_str(&body).unwrap_or_default();
+                        if report["messages"].is_array() {
+                            return Ok(());
+                        }
+                        format!("{status}: {}", body.chars().take(300).collect::<String>())
                     }
-                    return Err(format!("something else answers on {}", tools.vnu_url));
-                }
-                if started.elapsed() > Duration::from_secs(120) {
-                    return Err("the Nu Html Checker did not start within two minutes".into());
+                    Err(e) => e.to_string(),
+                };
+                if started.elapsed() > Duration::from_secs(180) {
+                    return Err(format!(
+                        "the Nu Html Checker at {} was not ready within three minutes; its \
+                         last answer: {answer}",
+                        tools.vnu_url
+                    ));
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
