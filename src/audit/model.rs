@@ -76,6 +76,12 @@ pub fn describe(action: &str) -> &str {
         "membership.joined" => "added a member to",
         "membership.role_changed" => "changed a member's role in",
         "membership.left" => "recorded a member leaving",
+        "decision.opened" => "opened a decision in",
+        "decision.position_taken" => "took a position on a decision in",
+        "decision.concern_raised" => "raised a concern on a decision in",
+        "decision.concern_resolved" => "resolved a concern on a decision in",
+        "decision.withdrawn" => "withdrew a decision in",
+        "decision.outcome_recorded" => "recorded the outcome of a decision in",
         other => other,
     }
 }

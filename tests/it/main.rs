@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod browser;
 mod cli;
+mod decisions;
 mod embedded;
 mod security;
 mod teams;
