@@ -211,6 +211,17 @@ impl Browser {
         field.send_keys(value).await.expect("type into the field");
     }
 
+    /// Ticks the checkbox labelled `label` (its label's text), if it is not ticked.
+    pub async fn check(&mut self, label: &str) {
+        let field = self
+            .labelled(label)
+            .await
+            .unwrap_or_else(|| panic!("no checkbox labelled {label:?} on {}", self.path()));
+        if !field.is_selected().await.unwrap_or(false) {
+            field.click().await.expect("tick the checkbox");
+        }
+    }
+
     /// Chooses the option whose text is `option` in the list labelled `label`.
     pub async fn select(&mut self, label: &str, option: &str) {
         let list = self
