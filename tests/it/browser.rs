@@ -277,7 +277,9 @@ async fn nominations_main_path() {
         .fill("What the team looks for", "People who review kindly.")
         .await;
     browser.click_button("Open the call").await;
-    browser.assert_text("The call for nominations is open.").await;
+    browser
+        .assert_text("The call for nominations is open.")
+        .await;
     let call = browser.path().to_string();
     browser.sign_out().await;
 
