@@ -310,6 +310,7 @@ pub async fn create_nomination(
 
 pub async fn create_endorsement(
     State(state): State<AppState>,
+    layout: Layout,
     session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
@@ -317,18 +318,26 @@ pub async fn create_endorsement(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let (call, _) = load_call(&state, id, Some(&user)).await?;
-    let (login, body) = form.validate().map_err(|errors| {
-        AppError::BadRequest(crate::web::form::render_errors(&errors).join(" "))
-    })?;
-    let mut tx = state.pool.begin().await?;
-    db::endorse(&mut tx, &call, &login, &user, &body, now).await?;
-    done(
-        tx,
-        &session,
-        "Your endorsement is sent privately to the team.",
-        &format!("/calls/{id}"),
-    )
-    .await
+    match form.validate() {
+        Ok((login, body)) => {
+            let mut tx = state.pool.begin().await?;
+            db::endorse(&mut tx, &call, &login, &user, &body, now).await?;
+            done(
+                tx,
+                &session,
+                "Your endorsement is sent privately to the team.",
+                &format!("/calls/{id}"),
+            )
+            .await
+        }
+        Err(errors) => {
+            let mut page = call_page(&state, layout, id, Vec::new()).await?;
+            page.endorse_problems = crate::web::form::render_errors(&errors);
+            page.endorse_login = form.login;
+            page.endorse_text = form.endorsement;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+    }
 }
 
 fn parse_decision_time(

@@ -218,6 +218,10 @@ pub struct CallPage {
     pub any_shortlistable: bool,
     pub problems: Vec<String>,
     pub decision_closes: String,
+    /// The endorsement form's problems and what was typed.
+    pub endorse_problems: Vec<String>,
+    pub endorse_login: String,
+    pub endorse_text: String,
 }
 
 impl CallPage {
@@ -259,6 +263,9 @@ impl CallPage {
             pipeline,
             problems,
             decision_closes: format_datetime_local(now + model::DECISION_OPEN_FOR),
+            endorse_problems: Vec::new(),
+            endorse_login: String::new(),
+            endorse_text: String::new(),
         }
     }
 }

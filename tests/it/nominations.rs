@@ -453,6 +453,13 @@ async fn nothing_private_leaks() {
     )
     .await
     .assert_redirect(&format!("/calls/{call}"));
+    bob.post(
+        &format!("/calls/{call}/endorse"),
+        &[("login", "not a login!"), ("endorsement", "Kept text.")],
+    )
+    .await
+    .assert_status(422)
+    .assert_contains("Kept text.");
     nina.post(&format!("/nominations/{n}/accept"), &[]).await;
     let page = alice
         .post(
