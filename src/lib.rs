@@ -21,6 +21,8 @@ pub mod demo;
 pub mod error;
 /// The home page and health checks.
 pub mod home;
+/// Team update posts: four-eyes publishing, likes, comments, incident reports, feeds.
+pub mod posts;
 /// All rooms' routes and the layers around them.
 pub mod router;
 /// Teams, charters, delegation and the membership ledger.
