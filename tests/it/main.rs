@@ -7,5 +7,6 @@ mod audit;
 mod auth;
 mod cli;
 mod embedded;
+mod posts;
 mod security;
 mod teams;
