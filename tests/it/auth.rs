@@ -6,9 +6,9 @@ use time::Duration;
 
 use crate::support::{Client, Fault, Options, Page, TestApp};
 
-/// Runs the whole GitHub round trip in `person`'s browser: Concord sends it to the
-/// stand-in GitHub, which sends it back; returns Concord's answer to the callback.
-async fn through_github(app: &TestApp, person: &Client, start: &str) -> Page {
+/// Sends `person`'s browser from `start` to the stand-in GitHub, which sends it back;
+/// returns the local callback path GitHub redirected to, not yet visited.
+async fn authorize_at_github(app: &TestApp, person: &Client, start: &str) -> String {
     let authorize = person
         .get(start)
         .await
@@ -23,17 +23,18 @@ async fn through_github(app: &TestApp, person: &Client, start: &str) -> Page {
         .send()
         .await
         .expect("authorize");
-    let callback = back.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_string();
-    person
-        .get(
-            callback
-                .strip_prefix(&app.address)
-                .expect("back to Concord"),
-        )
-        .await
+    let callback = back.headers()["location"].to_str().expect("location");
+    callback
+        .strip_prefix(&app.address)
+        .expect("back to Concord")
+        .to_string()
+}
+
+/// Runs the whole GitHub round trip in `person`'s browser; returns Concord's answer to
+/// the callback.
+async fn through_github(app: &TestApp, person: &Client, start: &str) -> Page {
+    let callback = authorize_at_github(app, person, start).await;
+    person.get(&callback).await
 }
 
 async fn users(app: &TestApp) -> Vec<(Option<i64>, String)> {
@@ -182,22 +183,7 @@ async fn github_sign_in_runs_the_real_flow() {
     let before = person.session_cookie().expect("session before sign-in");
 
     // The browser goes to GitHub, which sends it back with a code.
-    let back = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-        .get(&authorize)
-        .send()
-        .await
-        .expect("authorize");
-    let callback = back.headers()["location"]
-        .to_str()
-        .expect("location")
-        .to_string();
-    let callback_path = callback
-        .strip_prefix(&app.address)
-        .expect("back to Concord")
-        .to_string();
+    let callback_path = authorize_at_github(&app, &person, "/auth/github?next=/somewhere").await;
     person
         .get(&callback_path)
         .await
