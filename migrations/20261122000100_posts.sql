@@ -117,6 +117,8 @@ create table post_comments (
 
 create unique index post_comments_author_nonce_key on post_comments (author_id, form_nonce);
 create index post_comments_post_idx on post_comments (post_id, created_at, id);
+-- For the per-person limit on writing comments.
+create index post_comments_author_idx on post_comments (author_id, created_at);
 
 -- Earlier versions of edited comments: the text as it was until `replaced_at`.
 create table post_comment_versions (

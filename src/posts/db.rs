@@ -916,6 +916,21 @@ pub async fn comment_versions(
     .await
 }
 
+/// How many comments a person wrote since `since`.
+pub async fn comments_written_since(
+    db: impl PgExecutor<'_>,
+    author_id: i64,
+    since: OffsetDateTime,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        "select count(*) as \"count!\" from post_comments where author_id = $1 and created_at > $2",
+        author_id,
+        since
+    )
+    .fetch_one(db)
+    .await
+}
+
 /// Adds a comment. A repeated submission (same author and form nonce) adds nothing.
 pub async fn create_comment(
     tx: &mut Transaction<'_, Postgres>,

@@ -537,6 +537,20 @@ pub async fn create_comment(
     let (post, viewer) = load(&state, &team, &slug, Some(&user)).await?;
     model::require_published(&post)?;
     let nonce = nonce_or_new(&form.nonce);
+    let recent =
+        db::comments_written_since(&state.pool, user.id, now - model::COMMENT_RATE_WINDOW).await?;
+    if let Some(problem) = model::comment_rate_problem(recent) {
+        let mut errors = FormErrors::default();
+        errors.add("body", problem);
+        let inputs = PostInputs {
+            comment: form.body,
+            comment_nonce: nonce,
+            errors,
+            ..PostInputs::default()
+        };
+        let page = post_page(&state, layout, post, viewer, inputs).await?;
+        return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
+    }
     match form.validate() {
         Ok(body) => {
             let mut tx = state.pool.begin().await?;

@@ -18,7 +18,8 @@
 //!   post is marked as edited.
 //! - Published posts have likes (one per person: a primary key; the count is computed),
 //!   comments by signed-in people (editable by their author for 15 minutes, earlier text
-//!   kept; deleted by their author or a team member, leaving a tombstone and the record),
+//!   kept; deleted by their author or a team member, leaving a tombstone and the record;
+//!   at most ten in ten minutes per person),
 //!   pinning by the team's members, and a permalink `/posts/{team}/{slug}` fixed at
 //!   creation.
 //! - A post links to the members it announces (current members of the team, by login).

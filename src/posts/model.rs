@@ -29,6 +29,21 @@ pub const FEED_SIZE: i64 = 30;
 /// How long after writing it a person may still edit their comment.
 pub const COMMENT_EDIT_WINDOW: Duration = Duration::minutes(15);
 
+/// A person writes at most this many comments in [`COMMENT_RATE_WINDOW`].
+pub const COMMENT_RATE: i64 = 10;
+pub const COMMENT_RATE_WINDOW: Duration = Duration::minutes(10);
+
+/// Refuses a comment from someone who wrote `recent` comments in the last
+/// [`COMMENT_RATE_WINDOW`]: a message for the form, or nothing.
+pub fn comment_rate_problem(recent: i64) -> Option<String> {
+    (recent >= COMMENT_RATE).then(|| {
+        format!(
+            "You wrote {recent} comments in the last {} minutes; please wait a few minutes before writing more.",
+            COMMENT_RATE_WINDOW.whole_minutes()
+        )
+    })
+}
+
 /// Where a post stands. Follows from its times: never stored as a flag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PostState {
@@ -806,6 +821,13 @@ mod tests {
         };
         assert!(require_comment_deleter(&deleted, &MEMBER).is_err());
         assert!(require_comment_editor(&deleted, 3, written).is_err());
+    }
+
+    #[test]
+    fn comments_are_rate_limited() {
+        assert_eq!(comment_rate_problem(0), None);
+        assert_eq!(comment_rate_problem(COMMENT_RATE - 1), None);
+        assert!(comment_rate_problem(COMMENT_RATE).is_some());
     }
 
     #[test]

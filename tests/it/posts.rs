@@ -781,6 +781,27 @@ async fn comments_edit_within_a_time_limit_and_deletion_keeps_the_record() {
         .get(&path)
         .await
         .assert_contains("Deleted by its author");
+    // At most ten comments in ten minutes per person; the form keeps the text.
+    for i in 0..10 {
+        p.olga
+            .post(
+                &format!("{path}/comments"),
+                &[("body", &format!("Note {i}"))],
+            )
+            .await
+            .assert_status(303);
+    }
+    p.olga
+        .post(&format!("{path}/comments"), &[("body", "One too many")])
+        .await
+        .assert_status(429)
+        .assert_contains("please wait a few minutes")
+        .assert_contains("One too many</textarea>");
+    app.clock.advance(Duration::minutes(11));
+    p.olga
+        .post(&format!("{path}/comments"), &[("body", "Later")])
+        .await
+        .assert_status(303);
     // No comments on unpublished posts.
     let unpublished = draft(&p.carol, "core", "Quiet", "x").await;
     p.dave
@@ -1385,6 +1406,8 @@ async fn no_markdown_or_text_field_lets_anything_executable_through() {
         .assert_redirect(&path);
     for (i, attack) in XSS.iter().enumerate() {
         let nonce = format!("{:032x}", i + 1);
+        // Within the limit of ten comments in ten minutes.
+        app.clock.advance(Duration::minutes(2));
         p.olga
             .post(
                 &format!("{path}/comments"),
@@ -1394,10 +1417,15 @@ async fn no_markdown_or_text_field_lets_anything_executable_through() {
             .assert_status(303);
     }
     // An edited comment keeps its (equally harmless) earlier version.
-    let id: i64 = count(app, "select min(id) from post_comments").await;
+    let id: i64 = count(app, "select max(id) from post_comments").await;
     p.olga
         .post(&format!("{path}/comments/{id}/edit"), &[("body", &corpus)])
-        .await;
+        .await
+        .assert_status(303);
+    assert_eq!(
+        count(app, "select count(*) from post_comment_versions").await,
+        1
+    );
 
     let visitor = app.visitor();
     for (page, context) in [
