@@ -192,8 +192,13 @@ pub async fn unpublished_by(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Resu
 }
 
 /// Posts awaiting `user_id`'s review: in review, in a team they belong to now, written by
-/// someone else. Oldest submission first. For the personal inbox.
-pub async fn awaiting_review(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<Post>> {
+/// someone else. Oldest submission first; at most `limit`. The inbox's section, and
+/// `inbox::db::pending_count` counts the same.
+pub async fn awaiting_review(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<Post>> {
     let rows = sqlx::query!(
         "select p.id, p.team_id, t.slug as team_slug, t.name as team_name, p.author_id,
                 a.login as author_login, a.name as author_name, p.slug, p.title, p.body, p.version,
@@ -205,8 +210,9 @@ pub async fn awaiting_review(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Res
          join memberships m on m.team_id = p.team_id and m.user_id = $1 and m.left_at is null
          where p.submitted_at is not null and p.published_at is null and p.author_id <> $1
          order by p.submitted_at, p.id
-         limit 100",
-        user_id
+         limit $2",
+        user_id,
+        limit
     )
     .fetch_all(db)
     .await?;

@@ -128,7 +128,7 @@ pub async fn list_posts(
     let total = db::count_published(&state.pool, team_id).await?;
     let (awaiting, drafts, may_write) = match &layout.user {
         Some(user) => (
-            db::awaiting_review(&state.pool, user.id).await?,
+            db::awaiting_review(&state.pool, user.id, crate::inbox::model::SECTION_LIMIT).await?,
             db::unpublished_by(&state.pool, user.id).await?,
             !teams::db::current_team_ids(&state.pool, user.id)
                 .await?

@@ -163,8 +163,7 @@ impl PendingItem {
     }
 }
 
-/// "Posts awaiting my review", ready for the personal inbox: render
-/// `templates/posts/inbox_section.html` with a `review_queue` of this type in scope.
+/// Posts awaiting the person's review, as `/posts` shows them above the list.
 #[derive(Clone, Debug, Default)]
 pub struct ReviewQueue {
     pub items: Vec<PendingItem>,
@@ -233,6 +232,21 @@ impl PostsPage {
             review_queue: ReviewQueue::of(c.awaiting),
             drafts: c.drafts.iter().map(PendingItem::of).collect(),
         }
+    }
+}
+
+/// A post awaiting review, as the personal inbox lists it.
+pub fn inbox_item(post: &Post) -> crate::inbox::model::Item {
+    crate::inbox::model::Item {
+        title: post.title.clone(),
+        url: post.path(),
+        context: format!(
+            "{}, by {}, in review since {}",
+            post.team_name,
+            post.author_display(),
+            format_utc(post.submitted_at.unwrap_or(post.updated_at))
+        ),
+        due_at: None,
     }
 }
 

@@ -1128,18 +1128,22 @@ async fn feeds_and_lists_show_published_posts_only() {
         outsider.get("/teams/core").await.assert_lacks("Secret");
         outsider.get("/audit").await.assert_lacks("secret-");
     }
-    let dave_id: i64 = count(app, "select id from users where login = 'dave'").await;
-    let queue = concord::posts::db::awaiting_review(&app.pool, dave_id)
+    // The personal inbox lists the post waiting for review, and the header counts it.
+    p.dave
+        .get("/inbox")
         .await
-        .expect("queue");
-    assert_eq!(queue.len(), 1);
-    let carol_id: i64 = count(app, "select id from users where login = 'carol'").await;
-    assert!(
-        concord::posts::db::awaiting_review(&app.pool, carol_id)
+        .assert_contains("Posts waiting for your review")
+        .assert_contains(&format!("<a href=\"{in_review}\">Secret review</a>"))
+        .assert_contains("Core, by carol, in review since")
+        .assert_contains("Inbox <span class=\"count\">1<");
+    for other in [&p.carol, &p.ivan, &p.olga] {
+        other
+            .get("/inbox")
             .await
-            .expect("queue")
-            .is_empty()
-    );
+            .assert_contains("No post is waiting for your review.")
+            .assert_lacks("Secret")
+            .assert_lacks("class=\"count\"");
+    }
 
     // Pinning: members only; pinned posts lead the team's list.
     p.olga
