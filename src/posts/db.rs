@@ -360,11 +360,13 @@ pub async fn update_post(
     let post = lock_post(tx, post_id).await?;
     let old_timeline = timeline_text(&timeline(&mut **tx, post.id).await?);
     let new_timeline = timeline_text(&content.timeline);
-    let old_links = links(&mut **tx, post.id).await?;
-    let links_same = old_links.len() == content.links.len()
-        && old_links.iter().zip(&content.links).all(|(old, new)| {
-            matches!(new, LinkTarget::Member { login } if login.eq_ignore_ascii_case(&old.login))
-        });
+    let old_links: Vec<String> = links(&mut **tx, post.id)
+        .await?
+        .iter()
+        .map(LinkRow::key)
+        .collect();
+    let new_links: Vec<String> = content.links.iter().map(LinkTarget::key).collect();
+    let links_same = old_links == new_links;
     if post.title == content.title
         && post.body == content.body
         && old_timeline == new_timeline
@@ -419,7 +421,8 @@ pub async fn update_post(
     Ok(true)
 }
 
-/// Replaces a post's links. Announced members must be current members of its team.
+/// Replaces a post's links. Announced members must be current members of its team;
+/// decisions must be public decisions of its team.
 async fn replace_links(
     tx: &mut Transaction<'_, Postgres>,
     post: &Post,
@@ -428,21 +431,34 @@ async fn replace_links(
     sqlx::query!("delete from post_links where post_id = $1", post.id)
         .execute(&mut **tx)
         .await?;
-    let logins: Vec<String> = targets
-        .iter()
-        .map(|t| match t {
-            LinkTarget::Member { login } => login.to_lowercase(),
-        })
-        .collect();
-    if logins.is_empty() {
-        return Ok(());
+    let mut logins: Vec<String> = Vec::new();
+    let mut decision_ids: Vec<i64> = Vec::new();
+    for target in targets {
+        match target {
+            LinkTarget::Member { login } => logins.push(login.to_lowercase()),
+            LinkTarget::Decision { id } => decision_ids.push(*id),
+        }
     }
+    if !logins.is_empty() {
+        link_members(tx, post, &logins).await?;
+    }
+    if !decision_ids.is_empty() {
+        link_decisions(tx, post, &decision_ids).await?;
+    }
+    Ok(())
+}
+
+async fn link_members(
+    tx: &mut Transaction<'_, Postgres>,
+    post: &Post,
+    logins: &[String],
+) -> Result<(), WriteError> {
     let found = sqlx::query!(
         "select u.id, lower(u.login) as \"login!\" from users u
          join memberships m on m.user_id = u.id and m.team_id = $1 and m.left_at is null
          where lower(u.login) = any($2::text[])",
         post.team_id,
-        &logins
+        logins
     )
     .fetch_all(&mut **tx)
     .await?;
@@ -476,6 +492,44 @@ async fn replace_links(
     Ok(())
 }
 
+async fn link_decisions(
+    tx: &mut Transaction<'_, Postgres>,
+    post: &Post,
+    ids: &[i64],
+) -> Result<(), WriteError> {
+    let found = sqlx::query_scalar!(
+        "select id from decisions where id = any($1::bigint[]) and team_id = $2 and is_public",
+        ids,
+        post.team_id
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    let missing: Vec<String> = ids
+        .iter()
+        .filter(|id| !found.contains(id))
+        .map(|id| format!("#{id}"))
+        .collect();
+    if !missing.is_empty() {
+        return Err(WriteError::Invalid {
+            field: "decisions",
+            message: format!(
+                "Not a public decision of {}: {}. Posts link their own team's public decisions.",
+                post.team_name,
+                missing.join(", ")
+            ),
+        });
+    }
+    sqlx::query!(
+        "insert into post_links (post_id, kind, decision_id, position)
+         select $1, 'decision', id, ord - 1 from unnest($2::bigint[]) with ordinality as t(id, ord)",
+        post.id,
+        ids
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 async fn replace_timeline(
     tx: &mut Transaction<'_, Postgres>,
     post_id: i64,
@@ -501,19 +555,42 @@ async fn replace_timeline(
     Ok(())
 }
 
-/// A link as the post's page shows it.
+/// A link as the post's page shows it: a member (login, name) or a decision (id, question).
 #[derive(Clone, Debug)]
 pub struct LinkRow {
     pub kind: String,
-    pub login: String,
+    pub login: Option<String>,
     pub name: Option<String>,
+    pub decision_id: Option<i64>,
+    pub question: Option<String>,
 }
 
+impl LinkRow {
+    /// The same key as [`LinkTarget::key`] gives the target it was made from.
+    pub fn key(&self) -> String {
+        match (&self.login, self.decision_id) {
+            (Some(login), _) => LinkTarget::Member {
+                login: login.clone(),
+            }
+            .key(),
+            (None, Some(id)) => LinkTarget::Decision { id }.key(),
+            (None, None) => format!("{}:?", self.kind),
+        }
+    }
+}
+
+/// A post's links, members first, each kind in the order written. A decision shows only
+/// while it is public.
 pub async fn links(db: impl PgExecutor<'_>, post_id: i64) -> sqlx::Result<Vec<LinkRow>> {
     sqlx::query_as!(
         LinkRow,
-        "select l.kind, u.login, u.name from post_links l join users u on u.id = l.member_id
-         where l.post_id = $1 order by l.position, l.id",
+        "select l.kind, u.login as \"login?\", u.name as \"name?\", d.id as \"decision_id?\",
+                d.question as \"question?\"
+         from post_links l
+         left join users u on u.id = l.member_id
+         left join decisions d on d.id = l.decision_id
+         where l.post_id = $1 and (l.decision_id is null or d.is_public)
+         order by l.kind desc, l.position, l.id",
         post_id
     )
     .fetch_all(db)

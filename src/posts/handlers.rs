@@ -325,7 +325,12 @@ async fn form_of(state: &AppState, post: &Post) -> Result<PostForm, AppError> {
         timeline: timeline_text(&timeline),
         members: links
             .iter()
-            .map(|l| l.login.as_str())
+            .filter_map(|l| l.login.as_deref())
+            .collect::<Vec<_>>()
+            .join(" "),
+        decisions: links
+            .iter()
+            .filter_map(|l| l.decision_id.map(|id| id.to_string()))
             .collect::<Vec<_>>()
             .join(" "),
         ..PostForm::default()

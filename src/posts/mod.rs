@@ -22,9 +22,10 @@
 //!   at most ten in ten minutes per person),
 //!   pinning by the team's members, and a permalink `/posts/{team}/{slug}` fixed at
 //!   creation.
-//! - A post links to the members it announces (current members of the team, by login).
-//!   `post_links` has one column per kind of target; decisions and RFCs become another
-//!   `LinkTarget` variant and column when those rooms land.
+//! - A post links to the members it announces (current members of the team, by login) and
+//!   the decisions it reports (public decisions of the team, by number; shown only while
+//!   public). `post_links` has one column per kind of target; RFCs become another
+//!   `LinkTarget` variant and column when that room lands.
 //! - An incident report is a post with a timeline (UTC time, event) and action items
 //!   (text, owner, due date, open or done). Action items stay editable by the team after
 //!   publication, show on the team's page while open, and are listed at

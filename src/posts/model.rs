@@ -415,18 +415,57 @@ pub fn parse_logins(text: &str) -> Result<Vec<String>, String> {
     Ok(logins)
 }
 
-/// What a post links to. Each kind names its target its own way; decisions and RFCs
-/// become two more variants (and a column each in `post_links`) when those rooms land.
+/// Reads the decisions field: decision numbers separated by spaces or commas, with or
+/// without `#`, each once.
+pub fn parse_decision_numbers(text: &str) -> Result<Vec<i64>, String> {
+    let mut ids: Vec<i64> = Vec::new();
+    for word in text.split(|c: char| c.is_whitespace() || c == ',') {
+        let word = word.trim().trim_start_matches('#');
+        if word.is_empty() {
+            continue;
+        }
+        match word.parse::<i64>() {
+            Ok(id) if id > 0 => {
+                if !ids.contains(&id) {
+                    ids.push(id);
+                }
+            }
+            _ => {
+                return Err(format!(
+                    "“{word}” is not a decision number; write numbers such as 12 or #12."
+                ));
+            }
+        }
+    }
+    if ids.len() > LINKS_MAX {
+        return Err(format!("Name at most {LINKS_MAX} decisions."));
+    }
+    Ok(ids)
+}
+
+/// What a post links to. Each kind names its target its own way and has its own column in
+/// `post_links`; RFCs become one more variant when that room lands.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum LinkTarget {
     /// A member the post announces, by login; a current member of the post's team.
     Member { login: String },
+    /// A decision the post reports, by number; a public decision of the post's team.
+    Decision { id: i64 },
 }
 
 impl LinkTarget {
     pub fn kind(&self) -> &'static str {
         match self {
             LinkTarget::Member { .. } => "member",
+            LinkTarget::Decision { .. } => "decision",
+        }
+    }
+
+    /// Names the target: two links are the same when their keys are.
+    pub fn key(&self) -> String {
+        match self {
+            LinkTarget::Member { login } => format!("member:{}", login.to_lowercase()),
+            LinkTarget::Decision { id } => format!("decision:{id}"),
         }
     }
 }
@@ -441,6 +480,7 @@ pub struct PostForm {
     pub body: String,
     pub timeline: String,
     pub members: String,
+    pub decisions: String,
     /// Makes a repeated submission harmless.
     pub nonce: String,
     /// `preview` re-renders the form with the rendered text; anything else saves.
@@ -488,6 +528,15 @@ impl PostForm {
                         .collect()
                 }
                 Err(message) => errors.add("members", message),
+            }
+        }
+        if errors
+            .optional("decisions", "Decisions", &self.decisions, MEMBERS_MAX)
+            .is_some()
+        {
+            match parse_decision_numbers(&self.decisions) {
+                Ok(ids) => links.extend(ids.into_iter().map(|id| LinkTarget::Decision { id })),
+                Err(message) => errors.add("decisions", message),
             }
         }
         if errors.is_empty() {
@@ -882,6 +931,30 @@ mod tests {
         );
         assert!(parse_logins("ann -bad").is_err());
         assert!(parse_logins("<script>").is_err());
+    }
+
+    #[test]
+    fn decision_numbers_are_checked() {
+        assert_eq!(
+            parse_decision_numbers("#12, 7 12").expect("valid"),
+            vec![12, 7]
+        );
+        assert!(parse_decision_numbers("12 x").is_err());
+        assert!(parse_decision_numbers("0").is_err());
+        assert_eq!(
+            LinkTarget::Member {
+                login: "Ann".into()
+            }
+            .key(),
+            LinkTarget::Member {
+                login: "ann".into()
+            }
+            .key()
+        );
+        assert_ne!(
+            LinkTarget::Decision { id: 1 }.key(),
+            LinkTarget::Decision { id: 2 }.key()
+        );
     }
 
     #[test]

@@ -267,6 +267,7 @@ pub struct PostFormPage {
     pub body: Field,
     pub timeline: Field,
     pub members: Field,
+    pub decisions: Field,
     pub nonce: String,
     pub preview_html: Option<String>,
     pub note: Option<&'static str>,
@@ -319,6 +320,8 @@ impl PostFormPage {
                 .hint("For an incident report: one event per line, “YYYY-MM-DD HH:MM what happened”, in UTC. Add action items on the post's page."),
             members: Field::new("members", "Announced members (optional)", &form.members, model::MEMBERS_MAX, errors)
                 .hint("GitHub logins of new members this update announces, separated by spaces or commas. They must be current members of the team."),
+            decisions: Field::new("decisions", "Decisions (optional)", &form.decisions, model::MEMBERS_MAX, errors)
+                .hint("Numbers of the team's public decisions this update reports, e.g. 12 15."),
             nonce: form.nonce.clone(),
             preview_html: preview.then(|| markdown::render(&form.body)),
             note,
@@ -336,6 +339,13 @@ impl PostFormPage {
 pub struct LinkView {
     pub login: String,
     pub name: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct DecisionLinkView {
+    pub url: String,
+    pub number: i64,
+    pub question: String,
 }
 
 #[derive(Clone, Debug)]
@@ -474,6 +484,7 @@ pub struct PostPage {
     pub pinned: bool,
     pub body_html: String,
     pub links: Vec<LinkView>,
+    pub decisions: Vec<DecisionLinkView>,
     pub timeline: Vec<EventView>,
     pub actions: Vec<ActionView>,
     pub likes: i64,
@@ -566,9 +577,24 @@ impl PostPage {
             links: data
                 .links
                 .iter()
-                .map(|l| LinkView {
-                    login: l.login.clone(),
-                    name: l.name.clone().unwrap_or_else(|| l.login.clone()),
+                .filter_map(|l| {
+                    let login = l.login.clone()?;
+                    Some(LinkView {
+                        name: l.name.clone().unwrap_or_else(|| login.clone()),
+                        login,
+                    })
+                })
+                .collect(),
+            decisions: data
+                .links
+                .iter()
+                .filter_map(|l| {
+                    let number = l.decision_id?;
+                    Some(DecisionLinkView {
+                        url: format!("/decisions/{number}"),
+                        number,
+                        question: l.question.clone().unwrap_or_default(),
+                    })
                 })
                 .collect(),
             timeline: event_views(&data.timeline),

@@ -1583,3 +1583,75 @@ fn the_executable_check_catches_what_it_looks_for() {
         "harmless",
     );
 }
+
+/// Opens a decision directly in the database: its own room's rules are tested there.
+async fn decision(app: &TestApp, team: &str, question: &str, public: bool) -> i64 {
+    sqlx::query_scalar(
+        "insert into decisions (team_id, question, body, is_public, opened_by, opened_at, closes_at, rule_kind, rule_n, effect)
+         select t.id, $2, 'Body', $3, u.id, $4, $4 + interval '7 days', 'unanimous', 0, '{\"kind\": \"text\", \"text\": \"x\"}'::jsonb
+         from teams t, users u where t.slug = $1 and u.login = 'carol'
+         returning id",
+    )
+    .bind(team)
+    .bind(question)
+    .bind(public)
+    .bind(app.clock.now())
+    .fetch_one(&app.pool)
+    .await
+    .expect("a decision")
+}
+
+#[tokio::test]
+async fn posts_link_their_teams_public_decisions() {
+    let p = Posts::new().await;
+    let app = p.app();
+    let public = decision(app, "core", "Adopt the new release cadence?", true).await;
+    let private = decision(app, "core", "Private staffing question?", false).await;
+    let other = decision(app, "infra", "Replace the mirrors?", true).await;
+    let form = |decisions: String| {
+        vec![
+            ("team", "core".to_string()),
+            ("title", "Decided".to_string()),
+            ("body", "We decided.".to_string()),
+            ("decisions", decisions),
+            ("action", "save".to_string()),
+        ]
+    };
+    for (refused, number) in [(private, "Private"), (other, "Replace")] {
+        let fields = form(format!("{public} #{refused}"));
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        p.carol
+            .post("/posts", &fields)
+            .await
+            .assert_status(422)
+            .assert_contains(&format!("Not a public decision of Core: #{refused}"))
+            .assert_lacks(number);
+    }
+    let fields = form("12x".into());
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    p.carol
+        .post("/posts", &fields)
+        .await
+        .assert_status(422)
+        .assert_contains("is not a decision number");
+    let fields = form(format!("#{public}"));
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let path = p
+        .carol
+        .post("/posts", &fields)
+        .await
+        .location()
+        .expect("saved")
+        .to_string();
+    submit(&p.carol, &path).await;
+    approve(app, &p.dave, &path).await.assert_redirect(&path);
+    app.visitor().get(&path).await.assert_contains(&format!(
+        "<a href=\"/decisions/{public}\">Decision {public}: Adopt the new release cadence?</a>"
+    ));
+    p.carol
+        .get(&format!("{path}/edit"))
+        .await
+        .assert_contains(&format!(
+            "name=\"decisions\" type=\"text\" value=\"{public}\""
+        ));
+}

@@ -77,20 +77,26 @@ create table post_revisions (
     constraint post_revisions_number_key unique (post_id, number)
 );
 
--- What a post links to. One column per kind of target, so each keeps a real foreign key:
--- decisions and RFCs add their column and widen the kind check in their own migration.
+-- What a post links to: members it announces, decisions it reports. One column per kind
+-- of target, so each keeps a real foreign key: RFCs add their column, widen the kind check
+-- and the two constraints below in their own migration.
 create table post_links (
     id bigint generated always as identity primary key,
     post_id bigint not null references posts (id),
-    kind text not null check (kind in ('member')),
+    kind text not null check (kind in ('member', 'decision')),
     member_id bigint references users (id),
+    decision_id bigint references decisions (id),
     position integer not null check (position >= 0),
-    constraint post_links_one_target check (num_nonnulls(member_id) = 1),
-    constraint post_links_kind_matches check ((kind = 'member') = (member_id is not null))
+    constraint post_links_one_target check (num_nonnulls(member_id, decision_id) = 1),
+    constraint post_links_kind_matches check (
+        (kind = 'member') = (member_id is not null) and (kind = 'decision') = (decision_id is not null)
+    )
 );
 
-create index post_links_post_idx on post_links (post_id, position);
+create index post_links_post_idx on post_links (post_id, kind, position);
 create unique index post_links_member_key on post_links (post_id, member_id) where member_id is not null;
+create unique index post_links_decision_key on post_links (post_id, decision_id) where decision_id is not null;
+create index post_links_decision_idx on post_links (decision_id) where decision_id is not null;
 
 create table post_likes (
     post_id bigint not null references posts (id),
