@@ -6,7 +6,7 @@
 use time::Duration;
 use tokio::task::JoinSet;
 
-use crate::support::{Client, Page, TestApp};
+use crate::support::{Browser, Client, Page, TestApp};
 use crate::teams::{World, audit_entries, last_audit};
 
 /// `core` has members carol and dave; `infra` has ivan; olga is signed in and in no team.
@@ -1654,4 +1654,59 @@ async fn posts_link_their_teams_public_decisions() {
         .assert_contains(&format!(
             "name=\"decisions\" type=\"text\" value=\"{public}\""
         ));
+}
+
+/// The main path in a real browser, every page checked for valid HTML and accessibility:
+/// draft with a preview, submit, another member approves, then a like and a comment.
+#[tokio::test]
+async fn draft_review_publish_like_and_comment_in_a_browser() {
+    let p = Posts::new().await;
+    let app = p.app();
+    let Some(mut browser) = Browser::open(app).await else {
+        return;
+    };
+    browser.sign_in_dev("carol").await;
+    browser.goto("/posts").await;
+    browser.assert_text("No updates.").await;
+    browser.click_link("Write an update").await;
+    browser.click_button("Save the draft").await;
+    assert_eq!(browser.status(), 422);
+    browser.assert_text("Title is required.").await;
+    browser.fill("Title", "Welcoming erin").await;
+    browser.fill("Text", "Erin joins **core** this week.").await;
+    browser.click_button("Preview").await;
+    assert_eq!(browser.status(), 200);
+    browser.assert_text("Erin joins core this week.").await;
+    browser.click_button("Save the draft").await;
+    assert_eq!(browser.path(), "/posts/core/welcoming-erin");
+    browser.assert_text("The draft is saved.").await;
+    browser.click_button("Submit for review").await;
+    browser.assert_text("Submitted for review").await;
+    browser.sign_out().await;
+
+    browser.sign_in_dev("dave").await;
+    browser.goto("/inbox").await;
+    browser.assert_text("Posts waiting for your review").await;
+    browser.click_link("Welcoming erin").await;
+    browser.click_button("Approve and publish").await;
+    browser.assert_text("Approved and published.").await;
+    browser.sign_out().await;
+
+    browser.sign_in_dev("olga").await;
+    browser.goto("/posts").await;
+    browser.click_link("Welcoming erin").await;
+    browser.assert_text("approved by dave").await;
+    browser.click_button("Like").await;
+    browser.assert_text("1 like").await;
+    browser.fill("Your comment", "Welcome, *erin*!").await;
+    browser.click_button("Comment").await;
+    browser.assert_text("Welcome, erin!").await;
+    browser.click_link("Edit your comment").await;
+    browser.fill("Comment", "Welcome aboard, erin!").await;
+    browser.click_button("Save the comment").await;
+    browser.assert_text("Welcome aboard, erin!").await;
+    browser.assert_text("Earlier versions").await;
+    browser.goto("/").await;
+    browser.assert_text("Welcoming erin").await;
+    browser.finish().await;
 }
