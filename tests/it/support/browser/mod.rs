@@ -211,6 +211,15 @@ impl Browser {
         field.send_keys(value).await.expect("type into the field");
     }
 
+    /// Ticks the radio button or checkbox labelled `label` (the first, if several are).
+    pub async fn choose(&mut self, label: &str) {
+        let field = self
+            .labelled(label)
+            .await
+            .unwrap_or_else(|| panic!("no choice labelled {label:?} on {}", self.path()));
+        field.click().await.expect("click the choice");
+    }
+
     /// Chooses the option whose text is `option` in the list labelled `label`.
     pub async fn select(&mut self, label: &str, option: &str) {
         let list = self
