@@ -3,7 +3,8 @@
 //! - `/inbox` is for the signed-in person only, and shows only their own items.
 //! - Each room contributes its own section with one query of its own `db`
 //!   (`decisions::db::awaiting_position`: decisions waiting for the person's position,
-//!   closing soonest first). Nominations to answer, posts to review and windows closing
+//!   closing soonest first; `posts::db::awaiting_review`: posts of their teams waiting for
+//!   a second member's review, oldest submission first). Nominations to answer, posts to review and windows closing
 //!   soon add their sections the same way: a function returning `Vec<model::Item>`, and a
 //!   line in `handlers::show_inbox`.
 //! - The header shows how many items wait, from one cheap query ([`db::pending_count`]):

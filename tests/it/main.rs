@@ -9,5 +9,6 @@ mod browser;
 mod cli;
 mod decisions;
 mod embedded;
+mod posts;
 mod security;
 mod teams;
