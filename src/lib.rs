@@ -27,6 +27,8 @@ pub mod home;
 pub mod inbox;
 /// Recruitment: calls for nominations, consent, the private pipeline, eligibility lists.
 pub mod nominations;
+/// Team update posts: four-eyes publishing, likes, comments, incident reports, feeds.
+pub mod posts;
 /// All rooms' routes and the layers around them.
 pub mod router;
 /// Teams, charters, delegation and the membership ledger.

@@ -7,12 +7,14 @@ use axum::response::IntoResponse;
 use super::pages::{CallItem, HomePage, TeamItem};
 use crate::app::AppState;
 use crate::web::layout::Layout;
-use crate::{nominations, teams};
+use crate::{nominations, posts, teams};
 
 /// How many teams the home page lists.
 const HOME_TEAMS: i64 = 8;
 /// How many open calls for nominations the home page lists.
 const HOME_CALLS: i64 = 10;
+/// How many team updates the home page lists.
+const HOME_UPDATES: i64 = 5;
 
 /// The home page stays up when the database is not: the list of teams is then left out.
 pub async fn show_home(State(state): State<AppState>, layout: Layout) -> HomePage {
@@ -37,6 +39,7 @@ pub async fn show_home(State(state): State<AppState>, layout: Layout) -> HomePag
     let now = state.clock.now();
     let calls = match nominations::db::open_calls(&state.pool, now, HOME_CALLS).await {
         Ok(calls) => calls,
+        Err(_) if teams_unavailable => Vec::new(),
         Err(e) => {
             tracing::warn!(error = %e, "the home page could not list the open calls");
             Vec::new()
@@ -51,12 +54,24 @@ pub async fn show_home(State(state): State<AppState>, layout: Layout) -> HomePag
             closes: format!("closes {}", crate::web::dates::format_utc(c.closes_at)),
         })
         .collect();
+    let updates = if teams_unavailable {
+        Vec::new()
+    } else {
+        match posts::db::list_published(&state.pool, None, false, HOME_UPDATES, 0).await {
+            Ok(listed) => listed.iter().map(posts::pages::PostItem::of).collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "the home page could not list the updates");
+                Vec::new()
+            }
+        }
+    };
     HomePage {
         layout,
         teams,
         calls,
         more_teams,
         teams_unavailable,
+        updates,
     }
 }
 

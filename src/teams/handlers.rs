@@ -116,6 +116,13 @@ pub async fn show_team(
         let stale = crate::nominations::db::team_stale_count(&state.pool, team.id, now).await?;
         page.stale_nominations = crate::nominations::pages::stale_text(stale);
     }
+    let updates = crate::posts::db::list_published(&state.pool, Some(team.id), true, 5, 0).await?;
+    page.updates = updates
+        .iter()
+        .map(crate::posts::pages::PostItem::of)
+        .collect();
+    let open = crate::posts::db::team_action_items(&state.pool, team.id, true, 50).await?;
+    page.open = crate::posts::pages::team_action_views(&open, &team.slug, now);
     Ok(page)
 }
 

@@ -338,6 +338,10 @@ pub struct TeamPage {
     pub actions: Actions,
     /// "2 stale nominations" in the team's calls, for its members; empty otherwise.
     pub stale_nominations: String,
+    /// The team's latest published updates, pinned first (filled in by the handler).
+    pub updates: Vec<crate::posts::pages::PostItem>,
+    /// Open action items of the team's incident reports.
+    pub open: Vec<crate::posts::pages::ActionView>,
 }
 
 impl TeamPage {
@@ -386,6 +390,8 @@ impl TeamPage {
             history: history_views(ledger.iter()),
             actions,
             stale_nominations: String::new(),
+            updates: Vec::new(),
+            open: Vec::new(),
         }
     }
 }

@@ -10,5 +10,6 @@ mod cli;
 mod decisions;
 mod embedded;
 mod nominations;
+mod posts;
 mod security;
 mod teams;

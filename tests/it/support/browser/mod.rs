@@ -211,15 +211,13 @@ impl Browser {
         field.send_keys(value).await.expect("type into the field");
     }
 
-    /// Ticks the checkbox labelled `label` (its label's text), if it is not ticked.
-    pub async fn check(&mut self, label: &str) {
+    /// Ticks the radio button or checkbox labelled `label` (the first, if several are).
+    pub async fn choose(&mut self, label: &str) {
         let field = self
             .labelled(label)
             .await
-            .unwrap_or_else(|| panic!("no checkbox labelled {label:?} on {}", self.path()));
-        if !field.is_selected().await.unwrap_or(false) {
-            field.click().await.expect("tick the checkbox");
-        }
+            .unwrap_or_else(|| panic!("no choice labelled {label:?} on {}", self.path()));
+        field.click().await.expect("click the choice");
     }
 
     /// Chooses the option whose text is `option` in the list labelled `label`.
