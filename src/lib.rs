@@ -21,6 +21,8 @@ pub mod demo;
 pub mod error;
 /// The home page and health checks.
 pub mod home;
+/// Policy RFCs: revisions, feedback windows, feedback and its disposition.
+pub mod rfcs;
 /// All rooms' routes and the layers around them.
 pub mod router;
 /// Teams, charters, delegation and the membership ledger.

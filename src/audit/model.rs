@@ -76,6 +76,15 @@ pub fn describe(action: &str) -> &str {
         "membership.joined" => "added a member to",
         "membership.role_changed" => "changed a member's role in",
         "membership.left" => "recorded a member leaving",
+        "rfc.drafted" => "drafted",
+        "rfc.revised" => "revised",
+        "rfc.window_set" => "set the feedback window of",
+        "rfc.window_changed" => "changed the feedback window of",
+        "rfc.disposition_published" => "published the disposition of the feedback on",
+        "rfc_feedback.submitted" => "gave",
+        "rfc_feedback.edited" => "edited",
+        "rfc_feedback.withdrawn" => "withdrew",
+        "rfc_disposition.recorded" => "recorded the disposition of",
         other => other,
     }
 }

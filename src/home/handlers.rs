@@ -6,14 +6,26 @@ use axum::response::IntoResponse;
 
 use super::pages::{HomePage, TeamItem};
 use crate::app::AppState;
+use crate::rfcs::{self, RfcItem};
 use crate::teams;
 use crate::web::layout::Layout;
 
 /// How many teams the home page lists.
 const HOME_TEAMS: i64 = 8;
 
-/// The home page stays up when the database is not: the list of teams is then left out.
+/// How many open feedback windows the home page lists.
+const HOME_WINDOWS: i64 = 6;
+
+/// The home page stays up when the database is not: the lists are then left out.
 pub async fn show_home(State(state): State<AppState>, layout: Layout) -> HomePage {
+    let now = state.clock.now();
+    let windows = match rfcs::db::open_for_feedback(&state.pool, now, HOME_WINDOWS).await {
+        Ok(open) => open.iter().map(|rfc| RfcItem::of(rfc, now)).collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "the home page could not list the open feedback windows");
+            Vec::new()
+        }
+    };
     let listed = teams::db::list_active_names(&state.pool, HOME_TEAMS + 1).await;
     let (teams, teams_unavailable) = match listed {
         Ok(teams) => (teams, false),
@@ -34,6 +46,7 @@ pub async fn show_home(State(state): State<AppState>, layout: Layout) -> HomePag
         .collect();
     HomePage {
         layout,
+        windows,
         teams,
         more_teams,
         teams_unavailable,

@@ -11,7 +11,7 @@ use super::model::{
     RuleKind, Team, TeamForm,
 };
 use crate::web::dates::{format_date, format_day, format_utc};
-use crate::web::form::FormErrors;
+use crate::web::form::{Choice, Choosable, Field, FormErrors, render_errors};
 use crate::web::layout::Layout;
 use crate::web::markdown;
 
@@ -37,79 +37,6 @@ impl TeamLink {
                 name: name.clone(),
             }),
             _ => None,
-        }
-    }
-}
-
-/// A text field with its label, what was typed, a hint and the error, if any.
-#[derive(Clone, Debug)]
-pub struct Field {
-    pub name: &'static str,
-    pub label: &'static str,
-    pub value: String,
-    pub hint: &'static str,
-    pub error: Option<String>,
-    pub max: usize,
-}
-
-impl Field {
-    fn new(
-        name: &'static str,
-        label: &'static str,
-        value: &str,
-        max: usize,
-        errors: &FormErrors,
-    ) -> Self {
-        Field {
-            name,
-            label,
-            value: value.to_string(),
-            hint: "",
-            error: errors.get(name).map(str::to_string),
-            max,
-        }
-    }
-
-    fn hint(mut self, hint: &'static str) -> Self {
-        self.hint = hint;
-        self
-    }
-
-    /// The ids of the hint and the error message, for `aria-describedby`.
-    pub fn described_by(&self) -> String {
-        let mut ids = Vec::new();
-        if !self.hint.is_empty() {
-            ids.push(format!("{}-hint", self.name));
-        }
-        if self.error.is_some() {
-            ids.push(format!("{}-error", self.name));
-        }
-        ids.join(" ")
-    }
-}
-
-/// A choice among fixed options.
-#[derive(Clone, Debug)]
-pub struct Choice {
-    pub name: &'static str,
-    pub label: &'static str,
-    pub options: Vec<Choosable>,
-    pub error: Option<String>,
-}
-
-#[derive(Clone, Debug)]
-pub struct Choosable {
-    pub value: &'static str,
-    pub label: &'static str,
-    pub selected: bool,
-}
-
-impl Choice {
-    pub fn described_by(&self) -> String {
-        if self.error.is_some() {
-            format!("{}-error", self.name)
-        } else {
-            String::new()
         }
     }
 }
@@ -167,10 +94,6 @@ impl CharterInputs {
                 .hint("When the charter is next reviewed, as YYYY-MM-DD."),
         }
     }
-}
-
-fn render_errors(errors: &FormErrors) -> Vec<String> {
-    errors.iter().map(|(_, message)| message.clone()).collect()
 }
 
 // ----- the tree -----

@@ -1,7 +1,7 @@
 //! Times as pages show them: always UTC, always labelled.
 
 use time::macros::format_description;
-use time::{Date, OffsetDateTime, UtcOffset};
+use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
 /// `2026-11-21 14:03 UTC`.
 pub fn format_utc(at: OffsetDateTime) -> String {
@@ -28,6 +28,26 @@ pub fn parse_date(text: &str) -> Option<Date> {
     Date::parse(text.trim(), &format).ok()
 }
 
+/// Reads a `datetime-local` field (`2026-12-01T18:00`, seconds optional, a space instead
+/// of the `T` accepted) as a time in UTC; `None` if it is not a real time.
+pub fn parse_datetime_local(text: &str) -> Option<OffsetDateTime> {
+    let text = text.trim().replacen(' ', "T", 1);
+    let minutes = format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    let seconds = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+    PrimitiveDateTime::parse(&text, &minutes)
+        .or_else(|_| PrimitiveDateTime::parse(&text, &seconds))
+        .ok()
+        .map(PrimitiveDateTime::assume_utc)
+}
+
+/// The value of a `datetime-local` field for `at`, in UTC: `2026-12-01T18:00`.
+pub fn format_datetime_local(at: OffsetDateTime) -> String {
+    let format = format_description!("[year]-[month]-[day]T[hour]:[minute]");
+    at.to_offset(UtcOffset::UTC)
+        .format(&format)
+        .unwrap_or_default()
+}
+
 /// RFC 3339 in UTC, as the JSON API writes times.
 pub fn rfc3339(at: OffsetDateTime) -> String {
     at.to_offset(UtcOffset::UTC)
@@ -46,6 +66,21 @@ mod tests {
         assert_eq!(format_utc(at), "2026-11-21 14:03 UTC");
         assert_eq!(format_day(at), "2026-11-21");
         assert_eq!(rfc3339(at), "2026-11-21T14:03:09Z");
+    }
+
+    #[test]
+    fn reads_datetime_local_as_utc() {
+        let at = datetime!(2026-12-01 18:00 UTC);
+        for ok in ["2026-12-01T18:00", " 2026-12-01 18:00 ", "2026-12-01T18:00:00"] {
+            assert_eq!(parse_datetime_local(ok), Some(at), "{ok}");
+        }
+        for bad in ["2026-02-30T10:00", "2026-12-01", "18:00", "tomorrow", "2026-12-01T25:00", ""] {
+            assert_eq!(parse_datetime_local(bad), None, "{bad}");
+        }
+        assert_eq!(
+            format_datetime_local(datetime!(2026-12-01 19:30:12 +01:00)),
+            "2026-12-01T18:30"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Form validation that keeps what the person typed: handlers collect messages per field
 //! in [`FormErrors`] and render the same form again with the input and the messages.
+//! [`Field`] and [`Choice`] carry one input to `templates/fields.html`'s macros.
 
 /// Messages per form field, in the order they were found.
 #[derive(Clone, Debug, Default)]
@@ -69,6 +70,84 @@ impl FormErrors {
             self.add(field, format!("{label} contains control characters."));
         }
     }
+}
+
+/// A text field with its label, what was typed, a hint and the error, if any.
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub value: String,
+    pub hint: &'static str,
+    pub error: Option<String>,
+    pub max: usize,
+}
+
+impl Field {
+    pub fn new(
+        name: &'static str,
+        label: &'static str,
+        value: &str,
+        max: usize,
+        errors: &FormErrors,
+    ) -> Self {
+        Field {
+            name,
+            label,
+            value: value.to_string(),
+            hint: "",
+            error: errors.get(name).map(str::to_string),
+            max,
+        }
+    }
+
+    pub fn hint(mut self, hint: &'static str) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    /// The ids of the hint and the error message, for `aria-describedby`.
+    pub fn described_by(&self) -> String {
+        let mut ids = Vec::new();
+        if !self.hint.is_empty() {
+            ids.push(format!("{}-hint", self.name));
+        }
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.name));
+        }
+        ids.join(" ")
+    }
+}
+
+/// A choice among fixed options.
+#[derive(Clone, Debug)]
+pub struct Choice {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub options: Vec<Choosable>,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Choosable {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+impl Choice {
+    pub fn described_by(&self) -> String {
+        if self.error.is_some() {
+            format!("{}-error", self.name)
+        } else {
+            String::new()
+        }
+    }
+}
+
+/// Every message of a form, for the summary above it.
+pub fn render_errors(errors: &FormErrors) -> Vec<String> {
+    errors.iter().map(|(_, message)| message.clone()).collect()
 }
 
 #[cfg(test)]

@@ -7,5 +7,6 @@ mod audit;
 mod auth;
 mod cli;
 mod embedded;
+mod rfcs;
 mod security;
 mod teams;
