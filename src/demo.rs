@@ -357,23 +357,36 @@ async fn seed_rfcs(
     // Open for feedback: two revisions, feedback on both, one piece private.
     let mut text = RfcText {
         title: "Policy on automated contributions".into(),
-        summary: "How the collection accepts pull requests opened by bots and automated tools.".into(),
-        body: "## Proposal\n\nAutomated tools may open pull requests against the collection when:\n\n\
+        summary: "How the collection accepts pull requests opened by bots and automated tools."
+            .into(),
+        body:
+            "## Proposal\n\nAutomated tools may open pull requests against the collection when:\n\n\
                1. the tool is listed on the wiki with a human owner;\n\
                2. every pull request says it was made by a tool;\n\
                3. a maintainer of the package reviews it before merging.\n\n\
                ## Not covered\n\nUpdates of the tools themselves.\n"
-            .into(),
+                .into(),
         pull_request_url: Some("https://example.org/packages/policies/pull/42".into()),
         change_note: "First draft".into(),
     };
-    let open = rfcs_db::create_rfc(tx, &packages, &text, "demo-rfc-automated", dahlia, ago(10)).await?;
+    let open =
+        rfcs_db::create_rfc(tx, &packages, &text, "demo-rfc-automated", dahlia, ago(10)).await?;
     rfcs_db::set_window(tx, open, &window(now + Duration::days(4)), dahlia, ago(3))
         .await?
         .map_err(refused)?;
     let feedback = [
-        (basil, "Please say which label the pull requests carry, so that we can filter them.", Visibility::Public, ago(2)),
-        (hazel, "Our CI budget is tight: a burst of automated pull requests could use a week of build minutes. Can we cap them?", Visibility::Private, ago(2) + Duration::hours(3)),
+        (
+            basil,
+            "Please say which label the pull requests carry, so that we can filter them.",
+            Visibility::Public,
+            ago(2),
+        ),
+        (
+            hazel,
+            "Our CI budget is tight: a burst of automated pull requests could use a week of build minutes. Can we cap them?",
+            Visibility::Private,
+            ago(2) + Duration::hours(3),
+        ),
     ];
     for (i, (author, body, visibility, at)) in feedback.into_iter().enumerate() {
         let key = format!("demo-feedback-open-{i}");
@@ -388,7 +401,10 @@ async fn seed_rfcs(
     rfcs_db::submit_feedback(
         tx,
         open,
-        ("The label helps. Could the policy also say how to reach a tool's owner?", Visibility::Public),
+        (
+            "The label helps. Could the policy also say how to reach a tool's owner?",
+            Visibility::Public,
+        ),
         "demo-feedback-open-2",
         gale,
         ago(1) + Duration::hours(2),
@@ -398,7 +414,8 @@ async fn seed_rfcs(
     // Closed, with its disposition published.
     let text = RfcText {
         title: "Response times for security reports".into(),
-        summary: "How quickly the team answers a report of a security problem in the collection.".into(),
+        summary: "How quickly the team answers a report of a security problem in the collection."
+            .into(),
         body: "A member acknowledges every security report within two working days and \
                publishes an advisory within fourteen days of a fix.\n"
             .into(),
@@ -410,9 +427,27 @@ async fn seed_rfcs(
         .await?
         .map_err(refused)?;
     let feedback = [
-        (cedar, "Two working days is fine; please also name a backup contact.", Visibility::Public, Verdict::Accepted, "A backup contact is named in the final text."),
-        (fern, "I would rather not commit to fourteen days for advisories while we have so few reviewers.", Visibility::Private, Verdict::Noted, "We keep fourteen days and will review it in six months."),
-        (hazel, "Could reports go to a mailing list instead of a person?", Visibility::Public, Verdict::Declined, "A list leaks reports to too many people; a person stays the contact."),
+        (
+            cedar,
+            "Two working days is fine; please also name a backup contact.",
+            Visibility::Public,
+            Verdict::Accepted,
+            "A backup contact is named in the final text.",
+        ),
+        (
+            fern,
+            "I would rather not commit to fourteen days for advisories while we have so few reviewers.",
+            Visibility::Private,
+            Verdict::Noted,
+            "We keep fourteen days and will review it in six months.",
+        ),
+        (
+            hazel,
+            "Could reports go to a mailing list instead of a person?",
+            Visibility::Public,
+            Verdict::Declined,
+            "A list leaks reports to too many people; a person stays the contact.",
+        ),
     ];
     for (i, (author, body, visibility, verdict, reason)) in feedback.into_iter().enumerate() {
         let key = format!("demo-feedback-closed-{i}");

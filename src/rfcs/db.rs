@@ -471,7 +471,8 @@ impl TryFrom<FeedbackRecord> for Feedback {
     type Error = sqlx::Error;
 
     fn try_from(r: FeedbackRecord) -> sqlx::Result<Feedback> {
-        let decode = |what: &str, s: &str| sqlx::Error::Decode(format!("unknown {what} {s:?}").into());
+        let decode =
+            |what: &str, s: &str| sqlx::Error::Decode(format!("unknown {what} {s:?}").into());
         let verdict = match r.verdict.as_deref() {
             None => None,
             Some(v) => Some(Verdict::parse(v).ok_or_else(|| decode("verdict", v))?),
@@ -572,10 +573,7 @@ pub struct PrivateSummary {
     pub total: i64,
 }
 
-pub async fn private_summary(
-    db: impl PgExecutor<'_>,
-    rfc_id: i64,
-) -> sqlx::Result<PrivateSummary> {
+pub async fn private_summary(db: impl PgExecutor<'_>, rfc_id: i64) -> sqlx::Result<PrivateSummary> {
     let row = sqlx::query!(
         "select count(*) filter (where d.verdict = 'accepted') as \"accepted!\",
                 count(*) filter (where d.verdict = 'declined') as \"declined!\",

@@ -112,7 +112,13 @@ pub async fn new_rfc(
         form_key: model::new_form_key(),
         ..RfcForm::default()
     };
-    Ok(FormPage::new(layout, None, &teams, &form, &FormErrors::default()))
+    Ok(FormPage::new(
+        layout,
+        None,
+        &teams,
+        &form,
+        &FormErrors::default(),
+    ))
 }
 
 pub async fn create_rfc(
@@ -518,7 +524,13 @@ pub async fn show_disposition(
     model::require_team_member(&standing)?;
     model::require_disposable(&rfc, now)?;
     let feedback = db::feedback(&state.pool, rfc.id, Some(user.id), true).await?;
-    Ok(DispositionPage::new(layout, &rfc, &feedback, None, Vec::new()))
+    Ok(DispositionPage::new(
+        layout,
+        &rfc,
+        &feedback,
+        None,
+        Vec::new(),
+    ))
 }
 
 pub async fn record_disposition(
@@ -636,9 +648,9 @@ pub async fn show_diff(
     let pick = |text: Option<&str>, default: i32| -> Result<_, AppError> {
         let number = match text.map(str::trim) {
             None | Some("") => default,
-            Some(text) => text.parse::<i32>().map_err(|_| {
-                AppError::BadRequest(format!("“{text}” is not a revision number."))
-            })?,
+            Some(text) => text
+                .parse::<i32>()
+                .map_err(|_| AppError::BadRequest(format!("“{text}” is not a revision number.")))?,
         };
         revisions
             .iter()

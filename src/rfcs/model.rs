@@ -134,7 +134,11 @@ pub enum Stage {
 }
 
 impl Stage {
-    pub fn of(window: Option<&Window>, resolution: Option<Resolution>, now: OffsetDateTime) -> Self {
+    pub fn of(
+        window: Option<&Window>,
+        resolution: Option<Resolution>,
+        now: OffsetDateTime,
+    ) -> Self {
         match resolution {
             Some(Resolution::Accepted) => Stage::Accepted,
             Some(Resolution::Rejected) => Stage::Rejected,
@@ -460,10 +464,20 @@ impl RfcForm {
         };
         let change_note = if first {
             errors
-                .optional("change_note", "The change note", &self.change_note, NOTE_MAX)
+                .optional(
+                    "change_note",
+                    "The change note",
+                    &self.change_note,
+                    NOTE_MAX,
+                )
                 .unwrap_or_else(|| "First draft".into())
         } else {
-            errors.required("change_note", "The change note", &self.change_note, NOTE_MAX)
+            errors.required(
+                "change_note",
+                "The change note",
+                &self.change_note,
+                NOTE_MAX,
+            )
         };
         if errors.is_empty() {
             Ok(RfcText {
@@ -652,12 +666,7 @@ impl DispositionForm {
         if verdict.is_none() {
             errors.add("verdict", "Choose accepted, declined or noted.");
         }
-        let reason = errors.required(
-            "reason",
-            "The reason",
-            &self.reason,
-            DISPOSITION_REASON_MAX,
-        );
+        let reason = errors.required("reason", "The reason", &self.reason, DISPOSITION_REASON_MAX);
         match verdict {
             Some(verdict) if errors.is_empty() => Ok((verdict, reason)),
             _ => Err(errors),
@@ -777,12 +786,18 @@ mod tests {
     fn feedback_is_taken_exactly_while_the_window_is_open() {
         let r = rfc(Some(window()), None);
         let refusal = feedback_refusal(&r, OPENS - SECOND).expect("refused before opening");
-        assert!(refusal.contains("opens at 2026-05-01 12:00 UTC"), "{refusal}");
+        assert!(
+            refusal.contains("opens at 2026-05-01 12:00 UTC"),
+            "{refusal}"
+        );
         assert_eq!(feedback_refusal(&r, OPENS), None);
         assert_eq!(feedback_refusal(&r, OPENS + SECOND), None);
         assert_eq!(feedback_refusal(&r, CLOSES - SECOND), None);
         let refusal = feedback_refusal(&r, CLOSES).expect("refused at closing");
-        assert!(refusal.contains("closed at 2026-05-08 12:00 UTC"), "{refusal}");
+        assert!(
+            refusal.contains("closed at 2026-05-08 12:00 UTC"),
+            "{refusal}"
+        );
         assert!(feedback_refusal(&r, CLOSES + SECOND).is_some());
         assert!(feedback_refusal(&rfc(None, None), OPENS).is_some());
         let withdrawn = rfc(Some(window()), Some(Resolution::Withdrawn));
@@ -866,7 +881,11 @@ mod tests {
             user_id: Some(6),
             is_member: false,
         };
-        assert!(may_read_feedback(Visibility::Public, 5, &Standing::default()));
+        assert!(may_read_feedback(
+            Visibility::Public,
+            5,
+            &Standing::default()
+        ));
         assert!(may_read_feedback(Visibility::Private, 5, &author));
         assert!(may_read_feedback(Visibility::Private, 5, &member));
         assert!(!may_read_feedback(Visibility::Private, 5, &other));
@@ -992,7 +1011,12 @@ mod tests {
         let text = form.validate(true).expect("first draft");
         assert_eq!(text.title, "T");
         assert_eq!(text.change_note, "First draft");
-        assert!(form.validate(false).expect_err("edit").get("change_note").is_some());
+        assert!(
+            form.validate(false)
+                .expect_err("edit")
+                .get("change_note")
+                .is_some()
+        );
     }
 
     #[test]

@@ -171,8 +171,14 @@ impl FormPage {
             problems: render_errors(errors),
             team,
             title: Field::new("title", "Title", &form.title, model::TITLE_MAX, errors),
-            summary: Field::new("summary", "Summary", &form.summary, model::SUMMARY_MAX, errors)
-                .hint("One or two sentences for lists and the feed."),
+            summary: Field::new(
+                "summary",
+                "Summary",
+                &form.summary,
+                model::SUMMARY_MAX,
+                errors,
+            )
+            .hint("One or two sentences for lists and the feed."),
             body: Field::new("body", "Text", &form.body, model::BODY_MAX, errors)
                 .hint("The proposal, in Markdown."),
             pull_request_url: Field::new(
@@ -289,8 +295,14 @@ pub struct FeedbackInputs {
 impl FeedbackInputs {
     pub fn new(form: &model::FeedbackForm, errors: &FormErrors, refusal: Option<String>) -> Self {
         FeedbackInputs {
-            body: Field::new("body", "Your feedback", &form.body, model::FEEDBACK_MAX, errors)
-                .hint("In Markdown. It is tied to the revision shown above."),
+            body: Field::new(
+                "body",
+                "Your feedback",
+                &form.body,
+                model::FEEDBACK_MAX,
+                errors,
+            )
+            .hint("In Markdown. It is tied to the revision shown above."),
             public_checked: form.visibility != "private",
             private_checked: form.visibility == "private",
             visibility_error: errors.get("visibility").map(str::to_string),
@@ -524,18 +536,18 @@ impl WindowPage {
                 )
             }),
             opening_editable,
-            opens_at: Field::new(
-                "opens_at",
-                "Opens at (UTC)",
-                &form.opens_at,
-                20,
-                errors,
-            )
-            .hint("A date and time in UTC, e.g. 2026-12-01T18:00. Leave empty to open now."),
+            opens_at: Field::new("opens_at", "Opens at (UTC)", &form.opens_at, 20, errors)
+                .hint("A date and time in UTC, e.g. 2026-12-01T18:00. Leave empty to open now."),
             closes_at: Field::new("closes_at", "Closes at (UTC)", &form.closes_at, 20, errors)
                 .hint("A date and time in UTC, e.g. 2026-12-08T18:00."),
-            reason: Field::new("reason", reason_label, &form.reason, model::REASON_MAX, errors)
-                .hint("Logged on the RFC's page with the change."),
+            reason: Field::new(
+                "reason",
+                reason_label,
+                &form.reason,
+                model::REASON_MAX,
+                errors,
+            )
+            .hint("Logged on the RFC's page with the change."),
             layout,
         }
     }
@@ -732,7 +744,10 @@ impl FeedbackEditPage {
             problems: render_errors(errors),
             body: Field::new("body", "Your feedback", body, model::FEEDBACK_MAX, errors)
                 .hint("In Markdown. The earlier text is kept and shown with it."),
-            closes: rfc.window.map(|w| format_utc(w.closes_at)).unwrap_or_default(),
+            closes: rfc
+                .window
+                .map(|w| format_utc(w.closes_at))
+                .unwrap_or_default(),
             layout,
         }
     }
@@ -793,11 +808,15 @@ impl DispositionPage {
             .filter(|f| f.withdrawn_at.is_none())
             .map(|f| {
                 let (verdict, reason, errors) = match &retyped {
-                    Some(r) if r.feedback_id == f.id => {
-                        (r.form.verdict.clone(), r.form.reason.clone(), Some(r.errors))
-                    }
+                    Some(r) if r.feedback_id == f.id => (
+                        r.form.verdict.clone(),
+                        r.form.reason.clone(),
+                        Some(r.errors),
+                    ),
                     _ => (
-                        f.verdict.map(|v| v.as_str().to_string()).unwrap_or_default(),
+                        f.verdict
+                            .map(|v| v.as_str().to_string())
+                            .unwrap_or_default(),
                         f.reason.clone().unwrap_or_default(),
                         None,
                     ),
@@ -884,7 +903,10 @@ impl Feed {
             entries: rfcs
                 .iter()
                 .map(|r| {
-                    let closes = r.window.map(|w| format_utc(w.closes_at)).unwrap_or_default();
+                    let closes = r
+                        .window
+                        .map(|w| format_utc(w.closes_at))
+                        .unwrap_or_default();
                     FeedEntry {
                         title: r.current.title.clone(),
                         url: absolute(&format!("/rfcs/{}", r.id)),

@@ -71,10 +71,21 @@ mod tests {
     #[test]
     fn reads_datetime_local_as_utc() {
         let at = datetime!(2026-12-01 18:00 UTC);
-        for ok in ["2026-12-01T18:00", " 2026-12-01 18:00 ", "2026-12-01T18:00:00"] {
+        for ok in [
+            "2026-12-01T18:00",
+            " 2026-12-01 18:00 ",
+            "2026-12-01T18:00:00",
+        ] {
             assert_eq!(parse_datetime_local(ok), Some(at), "{ok}");
         }
-        for bad in ["2026-02-30T10:00", "2026-12-01", "18:00", "tomorrow", "2026-12-01T25:00", ""] {
+        for bad in [
+            "2026-02-30T10:00",
+            "2026-12-01",
+            "18:00",
+            "tomorrow",
+            "2026-12-01T25:00",
+            "",
+        ] {
             assert_eq!(parse_datetime_local(bad), None, "{bad}");
         }
         assert_eq!(

@@ -24,7 +24,10 @@ fn draft_fields<'a>(team: &'a str, title: &'a str, body: &'a str) -> Vec<(&'stat
     vec![
         ("team", team),
         ("title", title),
-        ("summary", "How we treat contributions made by bots and tools."),
+        (
+            "summary",
+            "How we treat contributions made by bots and tools.",
+        ),
         ("body", body),
         ("pull_request_url", "https://example.org/policies/pull/7"),
         ("change_note", ""),
@@ -56,7 +59,11 @@ async fn set_window(member: &Client, id: i64, opens: &str, closes: &str, reason:
     member
         .post(
             &format!("/rfcs/{id}/window"),
-            &[("opens_at", opens), ("closes_at", closes), ("reason", reason)],
+            &[
+                ("opens_at", opens),
+                ("closes_at", closes),
+                ("reason", reason),
+            ],
         )
         .await
 }
@@ -66,7 +73,11 @@ async fn give_feedback(person: &Client, id: i64, body: &str, visibility: &str) -
     person
         .post(
             &format!("/rfcs/{id}/feedback"),
-            &[("body", body), ("visibility", visibility), ("form_key", &key)],
+            &[
+                ("body", body),
+                ("visibility", visibility),
+                ("form_key", &key),
+            ],
         )
         .await
 }
@@ -104,7 +115,13 @@ async fn a_member_drafts_an_rfc_that_only_the_team_sees() {
         .assert_status(200)
         .assert_contains("<label for=\"title\">")
         .assert_contains("<option value=\"core\"");
-    let id = draft(&carol, "core", "Automated contributions", "Bots **may** help.").await;
+    let id = draft(
+        &carol,
+        "core",
+        "Automated contributions",
+        "Bots **may** help.",
+    )
+    .await;
     let page = carol.get_follow(&format!("/rfcs/{id}")).await;
     page.assert_status(200)
         .assert_contains("<h1>Automated contributions</h1>")
@@ -143,7 +160,10 @@ async fn a_member_drafts_an_rfc_that_only_the_team_sees() {
             .await
             .assert_status(200)
             .assert_lacks("Automated contributions");
-        client.get("/audit").await.assert_lacks("Automated contributions");
+        client
+            .get("/audit")
+            .await
+            .assert_lacks("Automated contributions");
     }
 }
 
@@ -161,7 +181,10 @@ async fn only_members_draft_and_bad_input_keeps_what_was_typed() {
     let ivan = app.signed_in("ivan").await;
     ivan.post("/rfcs", &fields).await.assert_status(403);
     let visitor = app.visitor();
-    visitor.get("/rfcs/new").await.assert_redirect("/login?next=%2Frfcs%2Fnew");
+    visitor
+        .get("/rfcs/new")
+        .await
+        .assert_redirect("/login?next=%2Frfcs%2Fnew");
     visitor.post("/rfcs", &fields).await.assert_status(401);
 
     let carol = app.signed_in("carol").await;
@@ -230,12 +253,21 @@ async fn every_edit_makes_a_revision_and_any_two_compare_as_a_diff() {
     let world = World::new().await;
     let app = &world.app;
     let carol = app.signed_in("carol").await;
-    let id = draft(&carol, "core", "Automated contributions", "Line one.\nLine two.\nLine three.\n").await;
+    let id = draft(
+        &carol,
+        "core",
+        "Automated contributions",
+        "Line one.\nLine two.\nLine three.\n",
+    )
+    .await;
     app.clock.advance(Duration::hours(1));
     let edit = |title: &'static str, body: &'static str, note: &'static str| {
         vec![
             ("title", title),
-            ("summary", "How we treat contributions made by bots and tools."),
+            (
+                "summary",
+                "How we treat contributions made by bots and tools.",
+            ),
             ("body", body),
             ("pull_request_url", "https://example.org/policies/pull/7"),
             ("change_note", note),
@@ -245,7 +277,11 @@ async fn every_edit_makes_a_revision_and_any_two_compare_as_a_diff() {
     carol
         .post(
             &format!("/rfcs/{id}/edit"),
-            &edit("Automated contributions", "Line one.\nLine 2.\nLine three.\n", ""),
+            &edit(
+                "Automated contributions",
+                "Line one.\nLine 2.\nLine three.\n",
+                "",
+            ),
         )
         .await
         .assert_status(422)
@@ -279,7 +315,11 @@ async fn every_edit_makes_a_revision_and_any_two_compare_as_a_diff() {
     carol
         .post(
             &format!("/rfcs/{id}/edit"),
-            &edit("Bots and tools", "Line one.\nLine 2.\nLine three.\nLine four.\n", "Title"),
+            &edit(
+                "Bots and tools",
+                "Line one.\nLine 2.\nLine three.\nLine four.\n",
+                "Title",
+            ),
         )
         .await
         .assert_status(303);
@@ -399,9 +439,15 @@ async fn the_window_is_set_extended_and_shortened_with_reasons_and_shown_in_utc(
         .await
         .assert_status(422)
         .assert_contains("The reason is required.");
-    set_window(&carol, id, "2026-04-01T00:00", "2026-03-12T09:00", "Two more days for the release")
-        .await
-        .assert_status(303);
+    set_window(
+        &carol,
+        id,
+        "2026-04-01T00:00",
+        "2026-03-12T09:00",
+        "Two more days for the release",
+    )
+    .await
+    .assert_status(303);
     set_window(&carol, id, "", "2026-03-01T09:00", "Too late")
         .await
         .assert_status(422)
@@ -485,7 +531,9 @@ async fn feedback_is_refused_one_second_outside_the_window_and_keeps_the_text() 
     let frank = app.signed_in("frank").await;
     let page = give_feedback(&frank, id, "Just too late, **kept**", "private").await;
     page.assert_status(409)
-        .assert_contains("The feedback window closed at 2026-03-10 09:00 UTC; feedback is no longer taken.")
+        .assert_contains(
+            "The feedback window closed at 2026-03-10 09:00 UTC; feedback is no longer taken.",
+        )
         .assert_contains("Your text is kept below")
         .assert_contains(">Just too late, **kept**</textarea>")
         .assert_contains("id=\"visibility-private\" name=\"visibility\" value=\"private\" checked");
@@ -496,7 +544,10 @@ async fn feedback_is_refused_one_second_outside_the_window_and_keeps_the_text() 
     // A visitor is asked to sign in; a form posted without a session is refused.
     let visitor = app.visitor();
     visitor
-        .post(&format!("/rfcs/{id}/feedback"), &[("body", "x"), ("visibility", "public")])
+        .post(
+            &format!("/rfcs/{id}/feedback"),
+            &[("body", "x"), ("visibility", "public")],
+        )
         .await
         .assert_status(401);
 
@@ -535,7 +586,11 @@ async fn feedback_is_validated_and_a_repeated_submission_is_taken_once() {
         .assert_status(422)
         .assert_contains("at most 10000");
     let key = form_key();
-    let fields = [("body", "Once"), ("visibility", "public"), ("form_key", key.as_str())];
+    let fields = [
+        ("body", "Once"),
+        ("visibility", "public"),
+        ("form_key", key.as_str()),
+    ];
     let first = dave.post(&format!("/rfcs/{id}/feedback"), &fields).await;
     let second = dave.post(&format!("/rfcs/{id}/feedback"), &fields).await;
     first.assert_status(303);
@@ -665,7 +720,10 @@ async fn private_feedback_never_leaks_before_or_after_the_disposition() {
         .assert_contains("Private feedback: 1 piece, of which 1 accepted, 0 declined and 0 noted.");
     // The team-only audit entries stay the team's.
     let entries = audit_entries(app).await;
-    for e in entries.iter().filter(|e| e.action == "rfc_disposition.recorded") {
+    for e in entries
+        .iter()
+        .filter(|e| e.action == "rfc_disposition.recorded")
+    {
         assert_eq!(e.visibility, "team");
     }
     carol.get("/audit").await.assert_contains(SECRET_REASON);
@@ -692,8 +750,14 @@ async fn authors_edit_and_withdraw_their_feedback_inside_the_window() {
             &format!("/rfcs/{id}/edit"),
             &[
                 ("title", "Automated contributions"),
-                ("summary", "How we treat contributions made by bots and tools."),
-                ("body", "Bots may open pull requests.\n\nTwo humans review each one.\n"),
+                (
+                    "summary",
+                    "How we treat contributions made by bots and tools.",
+                ),
+                (
+                    "body",
+                    "Bots may open pull requests.\n\nTwo humans review each one.\n",
+                ),
                 ("pull_request_url", ""),
                 ("change_note", "Two reviewers"),
             ],
@@ -864,7 +928,10 @@ async fn the_team_records_and_publishes_the_disposition_after_the_window_closes(
     carol
         .post(
             &format!("/rfcs/{id}/feedback/{public_id}/disposition"),
-            &[("verdict", "accepted"), ("reason", "Added an opt-out in revision 2.")],
+            &[
+                ("verdict", "accepted"),
+                ("reason", "Added an opt-out in revision 2."),
+            ],
         )
         .await
         .assert_status(303);
@@ -901,11 +968,13 @@ async fn the_team_records_and_publishes_the_disposition_after_the_window_closes(
         .await
         .assert_status(409);
     let page = app.visitor().get(&format!("/rfcs/{id}")).await;
-    page.assert_contains("The team published its disposition of the feedback on 2026-03-09 09:00 UTC.")
-        .assert_contains("Disposition: Accepted.</strong> Added an opt-out in revision 2.")
-        .assert_contains("Private feedback: 1 piece, of which 0 accepted, 0 declined and 1 noted.")
-        .assert_lacks("We will watch for it.")
-        .assert_lacks("Privately: worried");
+    page.assert_contains(
+        "The team published its disposition of the feedback on 2026-03-09 09:00 UTC.",
+    )
+    .assert_contains("Disposition: Accepted.</strong> Added an opt-out in revision 2.")
+    .assert_contains("Private feedback: 1 piece, of which 0 accepted, 0 declined and 1 noted.")
+    .assert_lacks("We will watch for it.")
+    .assert_lacks("Privately: worried");
     erin.get(&format!("/rfcs/{id}"))
         .await
         .assert_contains("Privately: worried")
@@ -918,11 +987,19 @@ async fn the_atom_feed_lists_rfcs_open_for_feedback_with_absolute_links() {
     let app = &world.app;
     let draft_id = draft(&carol, "core", "Still a draft", "Text").await;
     let scheduled = draft(&carol, "core", "Opens later", "Text").await;
-    set_window(&carol, scheduled, "2026-04-01T09:00", "2026-04-08T09:00", "")
+    set_window(
+        &carol,
+        scheduled,
+        "2026-04-01T09:00",
+        "2026-04-08T09:00",
+        "",
+    )
+    .await
+    .assert_status(303);
+    let dave = app.signed_in("dave").await;
+    give_feedback(&dave, id, SECRET, "private")
         .await
         .assert_status(303);
-    let dave = app.signed_in("dave").await;
-    give_feedback(&dave, id, SECRET, "private").await.assert_status(303);
 
     let page = app.visitor().get("/rfcs/feed.xml").await;
     page.assert_status(200);
@@ -947,13 +1024,15 @@ async fn the_atom_feed_lists_rfcs_open_for_feedback_with_absolute_links() {
     );
     let link = &entry.links[0].href;
     assert_eq!(link, &format!("{}/rfcs/{id}", app.address));
+    assert!(entry.summary.as_ref().is_some_and(|s| {
+        s.content
+            .contains("Open for feedback until 2026-03-09 09:00 UTC.")
+    }));
     assert!(
-        entry
-            .summary
-            .as_ref()
-            .is_some_and(|s| s.content.contains("Open for feedback until 2026-03-09 09:00 UTC."))
+        feed.links
+            .iter()
+            .all(|l| l.href.starts_with("http://127.0.0.1"))
     );
-    assert!(feed.links.iter().all(|l| l.href.starts_with("http://127.0.0.1")));
     assert!(!page.body.contains(&format!("/rfcs/{draft_id}")));
     assert!(!page.body.contains("Opens later"));
 
@@ -979,7 +1058,9 @@ async fn the_home_page_and_the_list_show_open_windows() {
         .await
         .assert_contains("<a href=\"/rfcs\">RFCs</a>")
         .assert_contains("Open for feedback")
-        .assert_contains(&format!("<a href=\"/rfcs/{id}\">Automated contributions</a>"))
+        .assert_contains(&format!(
+            "<a href=\"/rfcs/{id}\">Automated contributions</a>"
+        ))
         .assert_contains("feedback closes 2026-03-09 09:00 UTC (7 days left)");
     visitor
         .get("/rfcs")
@@ -1008,7 +1089,8 @@ async fn the_demo_data_has_an_open_and_a_disposed_rfc() {
     let visitor = app.visitor();
     let list = visitor.get("/rfcs").await;
     list.assert_status(200)
-        .assert_contains("Automated contributions")
+        .assert_contains("Policy on automated contributions")
+        .assert_contains("Response times for security reports")
         .assert_contains("Open for feedback");
     let rows: Vec<(i64, Option<time::OffsetDateTime>)> =
         sqlx::query_as("select id, disposition_published_at from rfcs order by id")
