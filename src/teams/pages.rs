@@ -104,7 +104,8 @@ pub struct TreeNode {
     pub name: String,
     pub mandate_html: String,
     pub rule: String,
-    pub members: i64,
+    /// "3 members".
+    pub members: String,
     pub matched: bool,
     pub has_children: bool,
     pub closes: usize,
@@ -141,7 +142,11 @@ impl TreePage {
                     name: team.name.clone(),
                     mandate_html: markdown::render(&team.charter.mandate),
                     rule: team.charter.rule.describe(),
-                    members: counts.get(&team.id).copied().unwrap_or(0),
+                    members: crate::web::count_of(
+                        counts.get(&team.id).copied().unwrap_or(0),
+                        "member",
+                        "members",
+                    ),
                     matched: !question.is_empty()
                         && model::mentions(
                             &question,
@@ -475,7 +480,8 @@ pub struct RevokePage {
     pub layout: Layout,
     pub team: TeamLink,
     pub parent: Option<TeamLink>,
-    pub members: usize,
+    /// "its 3 current members".
+    pub members: String,
     pub problems: Vec<String>,
     pub reason: Field,
 }
@@ -492,7 +498,11 @@ impl RevokePage {
             layout,
             team: TeamLink::of(team),
             parent: TeamLink::parent_of(team),
-            members,
+            members: crate::web::count_of(
+                i64::try_from(members).unwrap_or(i64::MAX),
+                "current member",
+                "current members",
+            ),
             problems: render_errors(errors),
             reason: Field::new("reason", "Reason", reason, model::NOTE_MAX, errors)
                 .hint("Shown with the dated record of the revocation on both teams' pages."),

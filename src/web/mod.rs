@@ -9,3 +9,13 @@ pub mod form;
 pub mod layout;
 pub mod markdown;
 pub mod security;
+
+/// "1 member", "3 members": a count with its noun, for view fields.
+pub fn count_of(n: impl Into<i64>, singular: &str, plural: &str) -> String {
+    let n = n.into();
+    if n == 1 {
+        format!("1 {singular}")
+    } else {
+        format!("{n} {plural}")
+    }
+}

@@ -953,7 +953,7 @@ async fn the_delegating_team_revokes_a_delegation() {
         .get("/teams/packages/revoke")
         .await
         .assert_status(200)
-        .assert_contains("1 current member(s)");
+        .assert_contains("its 1 current member.");
     carol
         .post_follow(
             "/teams/packages/revoke",
