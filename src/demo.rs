@@ -1,13 +1,15 @@
-//! Demo data for development: fictional people (and, as rooms arrive, their teams and
-//! work), loaded once into an empty database so the first page is not empty.
+//! Demo data for development: fictional people (and, as rooms arrive, their teams,
+//! decisions and work), loaded once into an empty database so the first page is not empty.
 
 use sqlx::{PgPool, Postgres, Transaction};
 use time::{Duration, OffsetDateTime};
 
 use crate::auth;
 use crate::auth::model::User;
+use crate::decisions::db as decisions_db;
+use crate::decisions::model::{Effect, NewDecision, Stance};
 use crate::teams::db::{self as teams_db, WriteError};
-use crate::teams::model::{Charter, DecisionRule, NewTeam, Role, RuleKind, Team};
+use crate::teams::model::{Cause, Charter, DecisionRule, NewTeam, Role, RuleKind, Team};
 
 /// Fictional people. `amber-finch` is a site administrator.
 pub const PEOPLE: &[(&str, &str)] = &[
@@ -40,14 +42,13 @@ pub async fn seed_if_empty(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<b
     sqlx::query!("update users set is_admin = true where login = 'amber-finch'")
         .execute(&mut *tx)
         .await?;
-    seed_teams(&mut tx, now).await.map_err(|e| match e {
+    let refused = |e: WriteError| match e {
         WriteError::Database(e) => e,
         WriteError::Refused(why) => sqlx::Error::Protocol(why),
-    })?;
-    seed_rfcs(&mut tx, now).await.map_err(|e| match e {
-        WriteError::Database(e) => e,
-        WriteError::Refused(why) => sqlx::Error::Protocol(why),
-    })?;
+    };
+    seed_teams(&mut tx, now).await.map_err(refused)?;
+    seed_decisions(&mut tx, now).await.map_err(refused)?;
+    seed_rfcs(&mut tx, now).await.map_err(refused)?;
     tx.commit().await?;
     Ok(true)
 }
@@ -126,7 +127,17 @@ async fn seed_teams(
 
     let a = Some(&admin);
     let founding = "Founding member";
-    teams_db::add_member(tx, &core, "amber-finch", Role::Lead, founding, a, ago(1100)).await?;
+    teams_db::add_member(
+        tx,
+        &core,
+        "amber-finch",
+        Role::Lead,
+        founding,
+        a,
+        Cause::DIRECT,
+        ago(1100),
+    )
+    .await?;
     teams_db::add_member(
         tx,
         &core,
@@ -134,6 +145,7 @@ async fn seed_teams(
         Role::Member,
         founding,
         a,
+        Cause::DIRECT,
         ago(1100),
     )
     .await?;
@@ -144,6 +156,7 @@ async fn seed_teams(
         Role::Member,
         founding,
         a,
+        Cause::DIRECT,
         ago(1100),
     )
     .await?;
@@ -154,6 +167,7 @@ async fn seed_teams(
         Role::Lead,
         founding,
         a,
+        Cause::DIRECT,
         ago(1000),
     )
     .await?;
@@ -164,6 +178,7 @@ async fn seed_teams(
         Role::Member,
         founding,
         a,
+        Cause::DIRECT,
         ago(1000),
     )
     .await?;
@@ -175,6 +190,7 @@ async fn seed_teams(
         Role::Member,
         delegated,
         a,
+        Cause::DIRECT,
         ago(900),
     )
     .await?;
@@ -185,6 +201,7 @@ async fn seed_teams(
         Role::Member,
         delegated,
         a,
+        Cause::DIRECT,
         ago(880),
     )
     .await?;
@@ -195,6 +212,7 @@ async fn seed_teams(
         Role::Member,
         delegated,
         a,
+        Cause::DIRECT,
         ago(880),
     )
     .await?;
@@ -205,11 +223,32 @@ async fn seed_teams(
         Role::Member,
         "Joined after the 2024 call",
         a,
+        Cause::DIRECT,
         ago(700),
     )
     .await?;
-    teams_db::add_member(tx, &ci, "gale-thistle", Role::Lead, delegated, a, ago(600)).await?;
-    teams_db::add_member(tx, &ci, "elm-sparrow", Role::Member, delegated, a, ago(590)).await?;
+    teams_db::add_member(
+        tx,
+        &ci,
+        "gale-thistle",
+        Role::Lead,
+        delegated,
+        a,
+        Cause::DIRECT,
+        ago(600),
+    )
+    .await?;
+    teams_db::add_member(
+        tx,
+        &ci,
+        "elm-sparrow",
+        Role::Member,
+        delegated,
+        a,
+        Cause::DIRECT,
+        ago(590),
+    )
+    .await?;
 
     let (Some(dahlia), Some(cedar), Some(fern), Some(gale)) = (
         person(tx, "dahlia-reed").await?,
@@ -220,7 +259,16 @@ async fn seed_teams(
         return Ok(());
     };
     let reason = "Stepped down to focus on the packages team";
-    teams_db::record_leaving(tx, &core, &dahlia, reason, Some(&dahlia), ago(500)).await?;
+    teams_db::record_leaving(
+        tx,
+        &core,
+        &dahlia,
+        reason,
+        Some(&dahlia),
+        Cause::DIRECT,
+        ago(500),
+    )
+    .await?;
     let reason = "Chosen by the team to lead it";
     teams_db::change_role(
         tx,
@@ -229,11 +277,21 @@ async fn seed_teams(
         Role::Lead,
         reason,
         Some(&dahlia),
+        Cause::DIRECT,
         ago(500),
     )
     .await?;
     let reason = "Moved on to infrastructure work";
-    teams_db::record_leaving(tx, &packages, &cedar, reason, Some(&cedar), ago(300)).await?;
+    teams_db::record_leaving(
+        tx,
+        &packages,
+        &cedar,
+        reason,
+        Some(&cedar),
+        Cause::DIRECT,
+        ago(300),
+    )
+    .await?;
     let reason = "Joined to work on mirrors";
     teams_db::add_member(
         tx,
@@ -242,6 +300,7 @@ async fn seed_teams(
         Role::Member,
         reason,
         Some(&gale),
+        Cause::DIRECT,
         ago(280),
     )
     .await?;
@@ -252,6 +311,7 @@ async fn seed_teams(
         Role::OnLeave,
         "Parental leave",
         Some(&fern),
+        Cause::DIRECT,
         ago(60),
     )
     .await?;
@@ -266,6 +326,128 @@ async fn seed_teams(
         note: Some("The release pipeline moved from infrastructure to CI.".into()),
     };
     teams_db::change_charter(tx, &ci, &change, &gale, ago(200)).await?;
+    Ok(())
+}
+
+/// Demo decisions: one passed whose effect made cedar-lark a lead of infrastructure, one
+/// blocked by an objection, one open with a concern (waiting for elm-sparrow), and a
+/// team-only one waiting for the core team.
+async fn seed_decisions(
+    tx: &mut Transaction<'_, Postgres>,
+    now: OffsetDateTime,
+) -> Result<(), WriteError> {
+    let ago = |days: i64| now - Duration::days(days);
+    let mut people = Vec::new();
+    for login in [
+        "amber-finch",
+        "basil-moss",
+        "cedar-lark",
+        "dahlia-reed",
+        "elm-sparrow",
+        "gale-thistle",
+        "hazel-brook",
+    ] {
+        match person(tx, login).await? {
+            Some(p) => people.push(p),
+            None => return Ok(()),
+        }
+    }
+    let [amber, basil, cedar, dahlia, elm, gale, hazel] = &people[..] else {
+        return Ok(());
+    };
+    let (Some(core), Some(infrastructure), Some(packages)) = (
+        teams_db::find_team(&mut **tx, "core").await?,
+        teams_db::find_team(&mut **tx, "infrastructure").await?,
+        teams_db::find_team(&mut **tx, "packages").await?,
+    ) else {
+        return Ok(());
+    };
+    let text = |text: &str| Effect::Text { text: text.into() };
+
+    // Passed early, its outcome recorded: cedar-lark becomes a lead of infrastructure.
+    let id = decisions_db::open_decision(
+        tx,
+        &infrastructure,
+        &NewDecision {
+            question: "Should cedar-lark lead the mirrors work?".into(),
+            body: "Cedar has run the mirrors since joining. Making them a lead lets them \
+                   approve mirror budgets without waiting for Hazel."
+                .into(),
+            closes_at: ago(33),
+            is_public: true,
+            effect: Effect::ChangeMembership {
+                login: "cedar-lark".into(),
+                role: Some(Role::Lead),
+            },
+        },
+        hazel,
+        ago(40),
+    )
+    .await?;
+    decisions_db::take_position(tx, id, hazel, Stance::Agree, None, ago(39)).await?;
+    let comment = Some("Yes, and let us review the mirror budget together in spring.");
+    decisions_db::take_position(tx, id, gale, Stance::AgreeWithConcerns, comment, ago(38)).await?;
+    let comment = Some("It is about me, so I stand aside.");
+    decisions_db::take_position(tx, id, cedar, Stance::StandAside, comment, ago(37)).await?;
+    let statement = "Cedar Lark leads the mirrors work from today.";
+    decisions_db::record_outcome(tx, id, hazel, statement, ago(36)).await?;
+
+    // Blocked at its closing time by an objection.
+    let id = decisions_db::open_decision(
+        tx,
+        &core,
+        &NewDecision {
+            question: "Move to a quarterly release schedule?".into(),
+            body: "Releases every three months instead of every six weeks.".into(),
+            closes_at: ago(16),
+            is_public: true,
+            effect: text("The release schedule becomes quarterly from the next cycle."),
+        },
+        amber,
+        ago(30),
+    )
+    .await?;
+    decisions_db::take_position(tx, id, amber, Stance::Agree, None, ago(29)).await?;
+    let comment =
+        Some("Security fixes cannot wait three months; let us talk about backports first.");
+    decisions_db::take_position(tx, id, basil, Stance::Object, comment, ago(25)).await?;
+
+    // Open, with a concern: waiting for elm-sparrow.
+    let id = decisions_db::open_decision(
+        tx,
+        &packages,
+        &NewDecision {
+            question: "Adopt the guideline for vendored dependencies?".into(),
+            body: "Packages may vendor a dependency only when it is not packaged on its own, \
+                   and must name its version and licence."
+                .into(),
+            closes_at: now + Duration::days(5),
+            is_public: true,
+            effect: text("The guideline is added to the packaging guidelines."),
+        },
+        dahlia,
+        ago(2),
+    )
+    .await?;
+    decisions_db::take_position(tx, id, dahlia, Stance::Agree, None, ago(2)).await?;
+    let concern = "Say how vendored code gets security updates";
+    decisions_db::raise_concern(tx, id, elm, concern, ago(1)).await?;
+
+    // Team-only and open: waiting for the core team.
+    decisions_db::open_decision(
+        tx,
+        &core,
+        &NewDecision {
+            question: "Invite a security adviser to the core team's meetings?".into(),
+            body: "An adviser without a vote, for a year.".into(),
+            closes_at: now + Duration::days(3),
+            is_public: false,
+            effect: text("Core invites an adviser for a year."),
+        },
+        basil,
+        ago(1),
+    )
+    .await?;
     Ok(())
 }
 
@@ -303,7 +485,7 @@ async fn create(
         },
         note: None,
     };
-    teams_db::create_team(tx, &new, parent, actor, at).await?;
+    teams_db::create_team(tx, &new, parent, actor, Cause::DIRECT, at).await?;
     teams_db::find_team(&mut **tx, team.slug)
         .await?
         .ok_or_else(|| WriteError::Refused(format!("the demo team {} vanished", team.slug)))

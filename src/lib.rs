@@ -15,12 +15,16 @@ pub mod cli;
 pub mod config;
 /// The pool, the embedded PostgreSQL, migrations.
 pub mod db;
+/// Consensus decisions: positions, named concerns, the tally, typed effects.
+pub mod decisions;
 /// Fictional demo data for development.
 pub mod demo;
 /// The one error type and the error pages.
 pub mod error;
 /// The home page and health checks.
 pub mod home;
+/// The personal inbox: what awaits a signed-in person, a section per room.
+pub mod inbox;
 /// Policy RFCs: revisions, feedback windows, feedback and its disposition.
 pub mod rfcs;
 /// All rooms' routes and the layers around them.

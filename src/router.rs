@@ -19,7 +19,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::app::AppState;
 use crate::error::render_error_pages;
 use crate::web::{csrf, security};
-use crate::{api, audit, auth, home, rfcs, teams};
+use crate::{api, audit, auth, decisions, home, inbox, rfcs, teams};
 
 pub fn build(state: AppState) -> Router {
     let config = state.config.clone();
@@ -42,6 +42,8 @@ pub fn build(state: AppState) -> Router {
         .merge(home::routes())
         .merge(auth::routes())
         .merge(teams::routes())
+        .merge(decisions::routes())
+        .merge(inbox::routes())
         .merge(audit::routes())
         .merge(rfcs::routes())
         .layer(from_fn_with_state(state.clone(), csrf::protect))

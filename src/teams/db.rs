@@ -8,7 +8,7 @@ use sqlx::{PgExecutor, Postgres, Transaction};
 use time::{Date, OffsetDateTime};
 
 use super::model::{
-    Charter, CharterChange, DecisionRule, EndKind, LedgerRow, NewTeam, Role, RuleKind, Team,
+    Cause, Charter, CharterChange, DecisionRule, EndKind, LedgerRow, NewTeam, Role, RuleKind, Team,
     changed_fields,
 };
 use crate::audit::{self, Entry, Subject, Visibility};
@@ -332,6 +332,17 @@ fn team_subject(id: i64, slug: &str) -> Subject {
     }
 }
 
+/// Adds what caused a change to its audit details, so the log links back to it.
+fn with_cause(mut details: serde_json::Value, cause: Cause) -> serde_json::Value {
+    if let Some(id) = cause.decision_id {
+        details["decision_id"] = json!(id);
+    }
+    if let Some(id) = cause.nomination_id {
+        details["nomination_id"] = json!(id);
+    }
+    details
+}
+
 fn charter_json(charter: &Charter) -> serde_json::Value {
     json!({
         "mandate": charter.mandate,
@@ -364,6 +375,7 @@ pub async fn create_team(
     new: &NewTeam,
     parent: Option<&Team>,
     actor: &User,
+    cause: Cause,
     now: OffsetDateTime,
 ) -> Result<i64, WriteError> {
     if let Some(parent) = parent {
@@ -394,16 +406,19 @@ pub async fn create_team(
     };
     insert_event(
         tx,
-        id,
-        parent_id,
-        kind,
-        charter,
-        new.note.as_deref(),
+        Event {
+            team_id: id,
+            parent_id,
+            kind,
+            charter,
+            note: new.note.as_deref(),
+            decision_id: cause.decision_id,
+        },
         actor,
         now,
     )
     .await?;
-    let mut details = charter_json(charter);
+    let mut details = with_cause(charter_json(charter), cause);
     details["name"] = json!(new.name);
     details["parent"] = json!(parent.map(|p| p.slug.clone()));
     details["note"] = json!(new.note);
@@ -427,30 +442,37 @@ pub async fn create_team(
     Ok(id)
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn insert_event(
-    tx: &mut Transaction<'_, Postgres>,
+/// One dated record of a charter, as [`insert_event`] writes it.
+struct Event<'a> {
     team_id: i64,
     parent_id: Option<i64>,
-    kind: &str,
-    charter: &Charter,
-    note: Option<&str>,
+    kind: &'a str,
+    charter: &'a Charter,
+    note: Option<&'a str>,
+    decision_id: Option<i64>,
+}
+
+async fn insert_event(
+    tx: &mut Transaction<'_, Postgres>,
+    event: Event<'_>,
     actor: &User,
     now: OffsetDateTime,
 ) -> sqlx::Result<()> {
+    let charter = event.charter;
     sqlx::query!(
-        "insert into charter_events (team_id, parent_id, kind, mandate, rule_kind, rule_n, review_on, note, actor_id, at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        team_id,
-        parent_id,
-        kind,
+        "insert into charter_events (team_id, parent_id, kind, mandate, rule_kind, rule_n, review_on, note, actor_id, at, decision_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        event.team_id,
+        event.parent_id,
+        event.kind,
         charter.mandate,
         charter.rule.kind.as_str(),
         charter.rule.n,
         charter.review_on,
-        note,
+        event.note,
         actor.id,
-        now
+        now,
+        event.decision_id
     )
     .execute(&mut **tx)
     .await?;
@@ -482,11 +504,14 @@ pub async fn change_charter(
     .await?;
     insert_event(
         tx,
-        team.id,
-        team.parent_id,
-        "charter_changed",
-        charter,
-        change.note.as_deref(),
+        Event {
+            team_id: team.id,
+            parent_id: team.parent_id,
+            kind: "charter_changed",
+            charter,
+            note: change.note.as_deref(),
+            decision_id: None,
+        },
         actor,
         now,
     )
@@ -554,11 +579,14 @@ pub async fn revoke_team(
     .await?;
     insert_event(
         tx,
-        team.id,
-        team.parent_id,
-        "revoked",
-        &team.charter,
-        Some(reason),
+        Event {
+            team_id: team.id,
+            parent_id: team.parent_id,
+            kind: "revoked",
+            charter: &team.charter,
+            note: Some(reason),
+            decision_id: None,
+        },
         actor,
         now,
     )
@@ -588,7 +616,9 @@ fn membership_subject(team: &Team, login: &str, membership_id: i64) -> Subject {
 }
 
 /// Adds a person by GitHub login (creating the person if Concord does not know them yet).
-/// Returns the person. A person who is already a member breaks `memberships_one_open`.
+/// Returns the person and the new ledger row's id. A person who is already a member
+/// breaks `memberships_one_open`.
+#[allow(clippy::too_many_arguments)]
 pub async fn add_member(
     tx: &mut Transaction<'_, Postgres>,
     team: &Team,
@@ -596,8 +626,9 @@ pub async fn add_member(
     role: Role,
     reason: &str,
     actor: Option<&User>,
+    cause: Cause,
     now: OffsetDateTime,
-) -> Result<User, WriteError> {
+) -> Result<(User, i64), WriteError> {
     lock_active(tx, team.id).await?;
     let known = auth::db::find_by_login(&mut **tx, login).await?;
     let person = match &known {
@@ -606,15 +637,17 @@ pub async fn add_member(
     };
     let actor_id = actor.map(|a| a.id);
     let id = sqlx::query_scalar!(
-        "insert into memberships (team_id, user_id, role, joined_at, join_reason, added_by)
-         values ($1, $2, $3, $4, $5, $6)
+        "insert into memberships (team_id, user_id, role, joined_at, join_reason, added_by, decision_id, nomination_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
          returning id",
         team.id,
         person.id,
         role.as_str(),
         now,
         reason,
-        actor_id
+        actor_id,
+        cause.decision_id,
+        cause.nomination_id
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -627,19 +660,23 @@ pub async fn add_member(
             subject: membership_subject(team, &person.login, id),
             team_id: Some(team.id),
             visibility: Visibility::Public,
-            details: json!({
-                "login": person.login,
-                "role": role.as_str(),
-                "reason": reason,
-                "new_to_concord": known.is_none(),
-            }),
+            details: with_cause(
+                json!({
+                    "login": person.login,
+                    "role": role.as_str(),
+                    "reason": reason,
+                    "new_to_concord": known.is_none(),
+                }),
+                cause,
+            ),
         },
     )
     .await?;
-    Ok(person)
+    Ok((person, id))
 }
 
 /// Closes a person's open row in a team; returns the row's id and role.
+#[allow(clippy::too_many_arguments)]
 async fn close_open_row(
     tx: &mut Transaction<'_, Postgres>,
     team: &Team,
@@ -647,10 +684,12 @@ async fn close_open_row(
     end: EndKind,
     reason: &str,
     actor: Option<&User>,
+    cause: Cause,
     now: OffsetDateTime,
 ) -> Result<(i64, Role), WriteError> {
     let row = sqlx::query!(
-        "update memberships set left_at = $3, end_kind = $4, leave_reason = $5, closed_by = $6
+        "update memberships set left_at = $3, end_kind = $4, leave_reason = $5, closed_by = $6,
+                closed_by_decision_id = $7
          where team_id = $1 and user_id = $2 and left_at is null
          returning id, role",
         team.id,
@@ -658,7 +697,8 @@ async fn close_open_row(
         now,
         end.as_str(),
         reason,
-        actor.map(|a| a.id)
+        actor.map(|a| a.id),
+        cause.decision_id
     )
     .fetch_optional(&mut **tx)
     .await?
@@ -673,6 +713,8 @@ async fn close_open_row(
 }
 
 /// Changes a current member's role: the open row closes and the next opens at `now`.
+/// Returns the new row's id.
+#[allow(clippy::too_many_arguments)]
 pub async fn change_role(
     tx: &mut Transaction<'_, Postgres>,
     team: &Team,
@@ -680,11 +722,21 @@ pub async fn change_role(
     role: Role,
     reason: &str,
     actor: Option<&User>,
+    cause: Cause,
     now: OffsetDateTime,
-) -> Result<(), WriteError> {
+) -> Result<i64, WriteError> {
     lock_active(tx, team.id).await?;
-    let (_, previous) =
-        close_open_row(tx, team, person, EndKind::RoleChanged, reason, actor, now).await?;
+    let (_, previous) = close_open_row(
+        tx,
+        team,
+        person,
+        EndKind::RoleChanged,
+        reason,
+        actor,
+        cause,
+        now,
+    )
+    .await?;
     if previous == role {
         return Err(WriteError::Refused(format!(
             "{} is already {} of {}.",
@@ -695,15 +747,17 @@ pub async fn change_role(
     }
     let actor_id = actor.map(|a| a.id);
     let id = sqlx::query_scalar!(
-        "insert into memberships (team_id, user_id, role, joined_at, join_reason, added_by)
-         values ($1, $2, $3, $4, $5, $6)
+        "insert into memberships (team_id, user_id, role, joined_at, join_reason, added_by, decision_id, nomination_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)
          returning id",
         team.id,
         person.id,
         role.as_str(),
         now,
         reason,
-        actor_id
+        actor_id,
+        cause.decision_id,
+        cause.nomination_id
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -716,29 +770,36 @@ pub async fn change_role(
             subject: membership_subject(team, &person.login, id),
             team_id: Some(team.id),
             visibility: Visibility::Public,
-            details: json!({
-                "login": person.login,
-                "from": previous.as_str(),
-                "to": role.as_str(),
-                "reason": reason,
-            }),
+            details: with_cause(
+                json!({
+                    "login": person.login,
+                    "from": previous.as_str(),
+                    "to": role.as_str(),
+                    "reason": reason,
+                }),
+                cause,
+            ),
         },
     )
     .await?;
-    Ok(())
+    Ok(id)
 }
 
-/// Records that a member leaves: the open row closes; the history stays.
+/// Records that a member leaves: the open row closes; the history stays. Returns the
+/// closed row's id.
+#[allow(clippy::too_many_arguments)]
 pub async fn record_leaving(
     tx: &mut Transaction<'_, Postgres>,
     team: &Team,
     person: &User,
     reason: &str,
     actor: Option<&User>,
+    cause: Cause,
     now: OffsetDateTime,
-) -> Result<(), WriteError> {
+) -> Result<i64, WriteError> {
     lock_active(tx, team.id).await?;
-    let (id, role) = close_open_row(tx, team, person, EndKind::Left, reason, actor, now).await?;
+    let (id, role) =
+        close_open_row(tx, team, person, EndKind::Left, reason, actor, cause, now).await?;
     audit::record(
         tx,
         &Entry {
@@ -748,9 +809,12 @@ pub async fn record_leaving(
             subject: membership_subject(team, &person.login, id),
             team_id: Some(team.id),
             visibility: Visibility::Public,
-            details: json!({ "login": person.login, "role": role.as_str(), "reason": reason }),
+            details: with_cause(
+                json!({ "login": person.login, "role": role.as_str(), "reason": reason }),
+                cause,
+            ),
         },
     )
     .await?;
-    Ok(())
+    Ok(id)
 }

@@ -8,8 +8,8 @@ use tower_sessions::Session;
 
 use super::db::{self, WriteError};
 use super::model::{
-    self, CharterFields, CharterForm, LeaveForm, MemberForm, RevokeForm, RoleForm, Standing, Team,
-    TeamForm,
+    self, Cause, CharterFields, CharterForm, LeaveForm, MemberForm, RevokeForm, RoleForm, Standing,
+    Team, TeamForm,
 };
 use super::pages::{
     Actions, CharterPage, MemberInputs, MemberPage, MembersPage, RevokePage, TeamFormPage,
@@ -185,7 +185,7 @@ async fn save_team(
         Err(errors) => errors,
         Ok(new) => {
             let mut tx = state.pool.begin().await?;
-            match db::create_team(&mut tx, &new, parent, user, now).await {
+            match db::create_team(&mut tx, &new, parent, user, Cause::DIRECT, now).await {
                 Ok(_) => {
                     let message = match parent {
                         Some(parent) => format!("{} delegated {}.", parent.name, new.name),
@@ -358,11 +358,12 @@ pub async fn add_member(
                 new.role,
                 &new.reason,
                 Some(&user),
+                Cause::DIRECT,
                 now,
             )
             .await
             {
-                Ok(person) => {
+                Ok((person, _)) => {
                     let message = format!(
                         "{} joined {} as {}.",
                         person.login,
@@ -484,11 +485,12 @@ pub async fn change_role(
                 role,
                 &reason,
                 Some(&user),
+                Cause::DIRECT,
                 c.now,
             )
             .await
             {
-                Ok(()) => {
+                Ok(_) => {
                     let message = format!(
                         "{} is now {} of {}.",
                         c.person.login,
@@ -524,9 +526,18 @@ pub async fn record_leaving(
         Err(errors) => errors,
         Ok(reason) => {
             let mut tx = state.pool.begin().await?;
-            match db::record_leaving(&mut tx, &c.team, &c.person, &reason, Some(&user), c.now).await
+            match db::record_leaving(
+                &mut tx,
+                &c.team,
+                &c.person,
+                &reason,
+                Some(&user),
+                Cause::DIRECT,
+                c.now,
+            )
+            .await
             {
-                Ok(()) => {
+                Ok(_) => {
                     let message = format!("{} left {}.", c.person.login, c.team.name);
                     return done(tx, &session, message, &format!("/teams/{}", c.team.slug)).await;
                 }

@@ -15,7 +15,9 @@
 //!   closing an open row). A role change (member, lead, on leave) closes the current row
 //!   and opens the next at the same instant, in one transaction. One open row per person
 //!   and team (a partial unique index), and no overlapping rows (an exclusion constraint).
-//!   Until decisions exist, the team's members and site administrators manage membership.
+//!   The team's members and site administrators manage membership directly; a passed
+//!   decision's membership effect writes the same ledger with the decision as its cause
+//!   (`decision_id` on the row it opens, `closed_by_decision_id` on the row it closes).
 //! - Every change writes its audit entry in the same transaction.
 
 pub mod db;

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 
 use crate::auth::model::{User, login_problem};
@@ -24,7 +24,8 @@ pub const RULE_N_MAX: i32 = 20;
 const REVIEW_HORIZON_YEARS: i32 = 10;
 
 /// A role in a team, as the ledger records it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     Lead,
     Member,
@@ -57,9 +58,33 @@ impl Role {
     }
 }
 
+/// What caused a ledger or charter change, recorded with it so the record links back:
+/// nothing (a person acted directly), or the decision (and later the nomination) behind it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cause {
+    pub decision_id: Option<i64>,
+    pub nomination_id: Option<i64>,
+}
+
+impl Cause {
+    /// A person acted directly.
+    pub const DIRECT: Cause = Cause {
+        decision_id: None,
+        nomination_id: None,
+    };
+
+    pub fn decision(id: i64) -> Self {
+        Cause {
+            decision_id: Some(id),
+            ..Cause::DIRECT
+        }
+    }
+}
+
 /// How a team decides. The decisions capability evaluates it; here it is chosen, stored
 /// and described.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RuleKind {
     /// Every decider agrees; at most `n` deciders may be absent.
     Unanimous,
@@ -89,7 +114,7 @@ impl RuleKind {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DecisionRule {
     pub kind: RuleKind,
     pub n: i32,
@@ -193,8 +218,9 @@ fn refuse(signed_in: bool, why: &'static str) -> Result<(), AppError> {
     }
 }
 
-/// Until decisions exist, a team's members and the site administrators add members,
-/// change roles and record leaving.
+/// A team's members and the site administrators add members, change roles and record
+/// leaving directly (a decision's membership effect does it too, with the decision as
+/// its cause).
 pub fn require_member_manager(standing: &Standing) -> Result<(), AppError> {
     if standing.is_admin || standing.is_member {
         Ok(())

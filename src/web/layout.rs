@@ -1,5 +1,5 @@
-//! What every page's frame shows: who is signed in, the sign-out form's CSRF token, a
-//! flash message and the development banner. Page structs carry a [`Layout`] and
+//! What every page's frame shows: who is signed in, how many items wait in their inbox,
+//! the sign-out form's CSRF token, a flash message and the development banner. Page structs carry a [`Layout`] and
 //! extend `templates/layout.html`.
 
 use askama::Template;
@@ -21,6 +21,8 @@ pub struct Layout {
     pub csrf_token: String,
     pub flash: Option<Flash>,
     pub dev_mode: bool,
+    /// How many items wait in the signed-in person's inbox (0 for visitors).
+    pub inbox_count: i64,
 }
 
 impl FromRequestParts<AppState> for Layout {
@@ -38,7 +40,14 @@ impl FromRequestParts<AppState> for Layout {
             Some(_) => csrf::token(&session).await?,
             None => csrf::existing_token(&session).await?.unwrap_or_default(),
         };
+        let inbox_count = match &user {
+            Some(user) => {
+                crate::inbox::db::pending_count(&state.pool, user.id, state.clock.now()).await?
+            }
+            None => 0,
+        };
         Ok(Layout {
+            inbox_count,
             user,
             csrf_token,
             flash: flash::take(&session).await?,

@@ -6,6 +6,7 @@ mod api;
 mod audit;
 mod auth;
 mod cli;
+mod decisions;
 mod embedded;
 mod rfcs;
 mod security;

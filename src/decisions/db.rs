@@ -1,0 +1,767 @@
+//! Every SQL statement about decisions. Writes take the caller's transaction, lock the
+//! decision's row first (`select ... for update`), compute the outcome again under that
+//! lock, and record their audit entry in the same transaction.
+
+use std::collections::HashMap;
+
+use serde_json::json;
+use sqlx::{PgExecutor, Postgres, Transaction};
+use time::OffsetDateTime;
+
+use super::model::{
+    Concern, Decider, Decision, Effect, NewDecision, Outcome, Position, RecordedOutcome, Stance,
+    Tally, membership_change_problem, require_open,
+};
+use crate::audit::{self, Entry, Subject, Visibility};
+use crate::auth;
+use crate::auth::model::User;
+use crate::inbox::model::Item;
+use crate::teams::db::{self as teams_db, WriteError};
+use crate::teams::model::{Cause, DecisionRule, RuleKind, Team};
+
+fn decode_error(what: &str, found: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("unknown {what} {found:?}").into())
+}
+
+struct DecisionRecord {
+    id: i64,
+    team_id: i64,
+    team_slug: String,
+    team_name: String,
+    question: String,
+    body: String,
+    is_public: bool,
+    opened_by: i64,
+    opener_login: String,
+    opened_at: OffsetDateTime,
+    closes_at: OffsetDateTime,
+    rule_kind: String,
+    rule_n: i32,
+    effect: serde_json::Value,
+    withdrawn_at: Option<OffsetDateTime>,
+    withdrawn_by: Option<String>,
+    withdrawal_reason: Option<String>,
+}
+
+impl TryFrom<DecisionRecord> for Decision {
+    type Error = sqlx::Error;
+
+    fn try_from(r: DecisionRecord) -> sqlx::Result<Decision> {
+        let kind = RuleKind::parse(&r.rule_kind)
+            .ok_or_else(|| decode_error("decision rule", &r.rule_kind))?;
+        let effect: Effect = serde_json::from_value(r.effect)
+            .map_err(|e| sqlx::Error::Decode(format!("decision effect: {e}").into()))?;
+        Ok(Decision {
+            id: r.id,
+            team_id: r.team_id,
+            team_slug: r.team_slug,
+            team_name: r.team_name,
+            question: r.question,
+            body: r.body,
+            is_public: r.is_public,
+            opened_by: r.opened_by,
+            opener_login: r.opener_login,
+            opened_at: r.opened_at,
+            closes_at: r.closes_at,
+            rule: DecisionRule { kind, n: r.rule_n },
+            effect,
+            withdrawn_at: r.withdrawn_at,
+            withdrawn_by: r.withdrawn_by,
+            withdrawal_reason: r.withdrawal_reason,
+        })
+    }
+}
+
+pub async fn find_decision(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<Decision>> {
+    let record = sqlx::query_as!(
+        DecisionRecord,
+        "select d.id, d.team_id, t.slug as team_slug, t.name as team_name, d.question, d.body, d.is_public,
+                d.opened_by, o.login as opener_login, d.opened_at, d.closes_at, d.rule_kind, d.rule_n, d.effect,
+                d.withdrawn_at, w.login as \"withdrawn_by?\", d.withdrawal_reason
+         from decisions d
+         join teams t on t.id = d.team_id
+         join users o on o.id = d.opened_by
+         left join users w on w.id = d.withdrawn_by
+         where d.id = $1",
+        id
+    )
+    .fetch_optional(db)
+    .await?;
+    record.map(Decision::try_from).transpose()
+}
+
+/// Locks a decision's row for the rest of the transaction: every write on one decision
+/// takes this lock first, so each sees the others' outcome.
+async fn lock_decision(
+    tx: &mut Transaction<'_, Postgres>,
+    id: i64,
+) -> Result<(Decision, Tally), WriteError> {
+    sqlx::query_scalar!("select id from decisions where id = $1 for update", id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| WriteError::Refused("There is no such decision.".into()))?;
+    let decision = find_decision(&mut **tx, id)
+        .await?
+        .ok_or_else(|| WriteError::Refused("There is no such decision.".into()))?;
+    let tally = tallies(&mut **tx, &[id])
+        .await?
+        .remove(&id)
+        .unwrap_or_default();
+    Ok((decision, tally))
+}
+
+/// A team's decisions, newest first: all of them for its members, the public ones for
+/// everyone else.
+pub async fn team_decisions(
+    db: impl PgExecutor<'_>,
+    team_id: i64,
+    include_private: bool,
+) -> sqlx::Result<Vec<Decision>> {
+    sqlx::query_as!(
+        DecisionRecord,
+        "select d.id, d.team_id, t.slug as team_slug, t.name as team_name, d.question, d.body, d.is_public,
+                d.opened_by, o.login as opener_login, d.opened_at, d.closes_at, d.rule_kind, d.rule_n, d.effect,
+                d.withdrawn_at, w.login as \"withdrawn_by?\", d.withdrawal_reason
+         from decisions d
+         join teams t on t.id = d.team_id
+         join users o on o.id = d.opened_by
+         left join users w on w.id = d.withdrawn_by
+         where d.team_id = $1 and (d.is_public or $2)
+         order by d.opened_at desc, d.id desc",
+        team_id,
+        include_private
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(Decision::try_from)
+    .collect()
+}
+
+/// The tally of each decision in `ids`, in one query: deciders, current stances (the
+/// latest position per decider) and unresolved concerns.
+pub async fn tallies(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<HashMap<i64, Tally>> {
+    let rows = sqlx::query!(
+        "select d.id,
+                (select count(*) from decision_deciders dd where dd.decision_id = d.id) as \"deciders!\",
+                cur.agree as \"agree!\", cur.stand_aside as \"stand_aside!\", cur.object as \"object!\",
+                cur.present as \"present!\",
+                (select count(*) from decision_concerns c where c.decision_id = d.id and c.resolved_at is null)
+                    as \"unresolved!\"
+         from decisions d
+         cross join lateral (
+             select count(*) filter (where l.stance in ('agree', 'agree_with_concerns')) as agree,
+                    count(*) filter (where l.stance = 'stand_aside') as stand_aside,
+                    count(*) filter (where l.stance = 'object') as object,
+                    count(*) as present
+             from (select distinct on (p.user_id) p.stance
+                   from decision_positions p
+                   where p.decision_id = d.id
+                   order by p.user_id, p.id desc) l
+         ) cur
+         where d.id = any($1)",
+        ids
+    )
+    .fetch_all(db)
+    .await?;
+    let size = |n: i64| usize::try_from(n).unwrap_or(0);
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let deciders = size(r.deciders);
+            (
+                r.id,
+                Tally {
+                    deciders,
+                    agree: size(r.agree),
+                    stand_aside: size(r.stand_aside),
+                    object: size(r.object),
+                    absent: deciders.saturating_sub(size(r.present)),
+                    unresolved_concerns: size(r.unresolved),
+                },
+            )
+        })
+        .collect())
+}
+
+pub async fn deciders(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Result<Vec<Decider>> {
+    sqlx::query_as!(
+        Decider,
+        "select u.id as user_id, u.login, u.name
+         from decision_deciders dd join users u on u.id = dd.user_id
+         where dd.decision_id = $1
+         order by lower(u.login)",
+        decision_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Every position taken, in the order taken.
+pub async fn positions(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Result<Vec<Position>> {
+    let rows = sqlx::query!(
+        "select p.id, p.user_id, u.login, p.stance, p.comment, p.at
+         from decision_positions p join users u on u.id = p.user_id
+         where p.decision_id = $1
+         order by p.id",
+        decision_id
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(Position {
+                stance: Stance::parse(&r.stance)
+                    .ok_or_else(|| decode_error("stance", &r.stance))?,
+                id: r.id,
+                user_id: r.user_id,
+                login: r.login,
+                comment: r.comment,
+                at: r.at,
+            })
+        })
+        .collect()
+}
+
+pub async fn concerns(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Result<Vec<Concern>> {
+    sqlx::query_as!(
+        Concern,
+        "select c.id, c.raised_by, u.login as raised_by_login, c.title, c.raised_at, c.resolved_at, c.resolution
+         from decision_concerns c join users u on u.id = c.raised_by
+         where c.decision_id = $1
+         order by c.id",
+        decision_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn recorded_outcome(
+    db: impl PgExecutor<'_>,
+    decision_id: i64,
+) -> sqlx::Result<Option<RecordedOutcome>> {
+    let row = sqlx::query!(
+        "select o.statement, u.login as recorded_by, o.recorded_at, o.membership_id,
+                t.slug as \"team_slug?\", t.name as \"team_name?\"
+         from decision_outcomes o
+         join users u on u.id = o.recorded_by
+         left join teams t on t.id = o.delegated_team_id
+         where o.decision_id = $1",
+        decision_id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| RecordedOutcome {
+        statement: r.statement,
+        recorded_by: r.recorded_by,
+        recorded_at: r.recorded_at,
+        membership_id: r.membership_id,
+        delegated_team: r.team_slug.zip(r.team_name),
+    }))
+}
+
+/// Whether `user_id` is among the frozen deciders.
+pub async fn is_decider(
+    db: impl PgExecutor<'_>,
+    decision_id: i64,
+    user_id: i64,
+) -> sqlx::Result<bool> {
+    let found = sqlx::query_scalar!(
+        "select exists(select 1 from decision_deciders where decision_id = $1 and user_id = $2) as \"found!\"",
+        decision_id,
+        user_id
+    )
+    .fetch_one(db)
+    .await?;
+    Ok(found)
+}
+
+fn subject(decision: &Decision) -> Subject {
+    Subject {
+        kind: "decision",
+        id: Some(decision.id),
+        label: format!("#{} in {}", decision.id, decision.team_slug),
+    }
+}
+
+fn visibility(is_public: bool) -> Visibility {
+    if is_public {
+        Visibility::Public
+    } else {
+        Visibility::Team
+    }
+}
+
+async fn record(
+    tx: &mut Transaction<'_, Postgres>,
+    decision: &Decision,
+    action: &'static str,
+    actor: &User,
+    details: serde_json::Value,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    audit::record(
+        tx,
+        &Entry {
+            at: now,
+            actor_id: Some(actor.id),
+            action,
+            subject: subject(decision),
+            team_id: Some(decision.team_id),
+            visibility: visibility(decision.is_public),
+            details,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Opens a decision on `team`, freezing its rule and its deciders: the current members
+/// who are not on leave. Refused if the team was revoked or nobody could decide.
+pub async fn open_decision(
+    tx: &mut Transaction<'_, Postgres>,
+    team: &Team,
+    new: &NewDecision,
+    opener: &User,
+    now: OffsetDateTime,
+) -> Result<i64, WriteError> {
+    // A shared lock on the team: membership changes (which lock it for update) wait, so
+    // the roster frozen here is the roster at `now`.
+    let revoked = sqlx::query_scalar!(
+        "select revoked_at from teams where id = $1 for share",
+        team.id
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    if revoked.is_some() {
+        return Err(WriteError::Refused(
+            "The team's delegation was revoked; it no longer decides anything.".into(),
+        ));
+    }
+    let rule = sqlx::query!("select rule_kind, rule_n from teams where id = $1", team.id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let effect = serde_json::to_value(&new.effect)
+        .map_err(|e| WriteError::Refused(format!("The effect could not be stored: {e}")))?;
+    let id = sqlx::query_scalar!(
+        "insert into decisions (team_id, question, body, is_public, opened_by, opened_at, closes_at, rule_kind, rule_n, effect)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         returning id",
+        team.id,
+        new.question,
+        new.body,
+        new.is_public,
+        opener.id,
+        now,
+        new.closes_at,
+        rule.rule_kind,
+        rule.rule_n,
+        effect
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let frozen = sqlx::query_scalar!(
+        "insert into decision_deciders (decision_id, user_id)
+         select $1, m.user_id from memberships m
+         where m.team_id = $2 and m.left_at is null and m.role <> 'on_leave'
+         returning user_id",
+        id,
+        team.id
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    if frozen.is_empty() {
+        return Err(WriteError::Refused(format!(
+            "Nobody in {} could decide: every member is on leave.",
+            team.name
+        )));
+    }
+    let decision = find_decision(&mut **tx, id)
+        .await?
+        .ok_or_else(|| WriteError::Refused("The decision vanished.".into()))?;
+    let details = json!({
+        "question": decision.question,
+        "closes_at": crate::web::dates::rfc3339(decision.closes_at),
+        "decision_rule": decision.rule.describe(),
+        "effect": decision.effect.describe(&team.name),
+        "deciders": frozen.len(),
+        "public": decision.is_public,
+    });
+    record(tx, &decision, "decision.opened", opener, details, now).await?;
+    Ok(id)
+}
+
+/// Records a position. A repeat of the decider's current position (same stance and
+/// comment) adds nothing; returns whether a position was added.
+pub async fn take_position(
+    tx: &mut Transaction<'_, Postgres>,
+    decision_id: i64,
+    decider: &User,
+    stance: Stance,
+    comment: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<bool, WriteError> {
+    let (decision, tally) = lock_decision(tx, decision_id).await?;
+    require_open(decision.outcome(&tally, now)).map_err(WriteError::Refused)?;
+    let latest = sqlx::query!(
+        "select stance, comment from decision_positions
+         where decision_id = $1 and user_id = $2 order by id desc limit 1",
+        decision_id,
+        decider.id
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    if latest.is_some_and(|l| l.stance == stance.as_str() && l.comment.as_deref() == comment) {
+        return Ok(false);
+    }
+    sqlx::query!(
+        "insert into decision_positions (decision_id, user_id, stance, comment, at)
+         values ($1, $2, $3, $4, $5)",
+        decision_id,
+        decider.id,
+        stance.as_str(),
+        comment,
+        now
+    )
+    .execute(&mut **tx)
+    .await?;
+    let details = json!({ "stance": stance.as_str(), "comment": comment });
+    record(
+        tx,
+        &decision,
+        "decision.position_taken",
+        decider,
+        details,
+        now,
+    )
+    .await?;
+    Ok(true)
+}
+
+/// Raises a named concern. Raising the same open concern again breaks
+/// `decision_concerns_once`.
+pub async fn raise_concern(
+    tx: &mut Transaction<'_, Postgres>,
+    decision_id: i64,
+    decider: &User,
+    title: &str,
+    now: OffsetDateTime,
+) -> Result<i64, WriteError> {
+    let (decision, tally) = lock_decision(tx, decision_id).await?;
+    require_open(decision.outcome(&tally, now)).map_err(WriteError::Refused)?;
+    let id = sqlx::query_scalar!(
+        "insert into decision_concerns (decision_id, raised_by, title, raised_at)
+         values ($1, $2, $3, $4)
+         returning id",
+        decision_id,
+        decider.id,
+        title,
+        now
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    let details = json!({ "concern_id": id, "concern": title });
+    record(
+        tx,
+        &decision,
+        "decision.concern_raised",
+        decider,
+        details,
+        now,
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Resolves a concern; only whoever raised it may (the handler checks first; this checks
+/// again under the lock).
+pub async fn resolve_concern(
+    tx: &mut Transaction<'_, Postgres>,
+    decision_id: i64,
+    concern_id: i64,
+    person: &User,
+    resolution: &str,
+    now: OffsetDateTime,
+) -> Result<(), WriteError> {
+    let (decision, tally) = lock_decision(tx, decision_id).await?;
+    require_open(decision.outcome(&tally, now)).map_err(WriteError::Refused)?;
+    let concern = sqlx::query!(
+        "select raised_by, title, resolved_at from decision_concerns where id = $1 and decision_id = $2",
+        concern_id,
+        decision_id
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| WriteError::Refused("There is no such concern on this decision.".into()))?;
+    if concern.raised_by != person.id {
+        return Err(WriteError::Refused(
+            "Only whoever raised a concern resolves it.".into(),
+        ));
+    }
+    if concern.resolved_at.is_some() {
+        return Err(WriteError::Refused(
+            "This concern is already resolved.".into(),
+        ));
+    }
+    sqlx::query!(
+        "update decision_concerns set resolved_at = $2, resolution = $3 where id = $1",
+        concern_id,
+        now,
+        resolution
+    )
+    .execute(&mut **tx)
+    .await?;
+    let details =
+        json!({ "concern_id": concern_id, "concern": concern.title, "resolution": resolution });
+    record(
+        tx,
+        &decision,
+        "decision.concern_resolved",
+        person,
+        details,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Withdraws an open decision.
+pub async fn withdraw(
+    tx: &mut Transaction<'_, Postgres>,
+    decision_id: i64,
+    person: &User,
+    reason: &str,
+    now: OffsetDateTime,
+) -> Result<(), WriteError> {
+    let (decision, tally) = lock_decision(tx, decision_id).await?;
+    require_open(decision.outcome(&tally, now)).map_err(WriteError::Refused)?;
+    sqlx::query!(
+        "update decisions set withdrawn_at = $2, withdrawn_by = $3, withdrawal_reason = $4 where id = $1",
+        decision_id,
+        now,
+        person.id,
+        reason
+    )
+    .execute(&mut **tx)
+    .await?;
+    record(
+        tx,
+        &decision,
+        "decision.withdrawn",
+        person,
+        json!({ "reason": reason }),
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
+/// What applying an effect made, for the outcome's record.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Applied {
+    pub membership_id: Option<i64>,
+    pub delegated_team_id: Option<i64>,
+}
+
+/// Records the outcome statement of a passed decision and applies its effect, in the
+/// caller's transaction: both happen, exactly once, or neither. A second request finds
+/// the outcome recorded (under the decision's lock, and the primary key besides).
+pub async fn record_outcome(
+    tx: &mut Transaction<'_, Postgres>,
+    decision_id: i64,
+    person: &User,
+    statement: &str,
+    now: OffsetDateTime,
+) -> Result<Applied, WriteError> {
+    let (decision, tally) = lock_decision(tx, decision_id).await?;
+    let already = sqlx::query_scalar!(
+        "select exists(select 1 from decision_outcomes where decision_id = $1) as \"found!\"",
+        decision_id
+    )
+    .fetch_one(&mut **tx)
+    .await?;
+    if already {
+        return Err(WriteError::Refused(
+            "The outcome of this decision is already recorded.".into(),
+        ));
+    }
+    let outcome = decision.outcome(&tally, now);
+    if outcome != Outcome::Passed {
+        return Err(WriteError::Refused(format!(
+            "Only a passed decision gets an outcome statement; this one is {}.",
+            outcome.label().to_lowercase()
+        )));
+    }
+    let applied = apply_effect(tx, &decision, person, now).await?;
+    sqlx::query!(
+        "insert into decision_outcomes (decision_id, statement, recorded_by, recorded_at, membership_id, delegated_team_id)
+         values ($1, $2, $3, $4, $5, $6)",
+        decision_id,
+        statement,
+        person.id,
+        now,
+        applied.membership_id,
+        applied.delegated_team_id
+    )
+    .execute(&mut **tx)
+    .await?;
+    let details = json!({
+        "statement": statement,
+        "effect": decision.effect.describe(&decision.team_name),
+        "membership_id": applied.membership_id,
+        "delegated_team_id": applied.delegated_team_id,
+    });
+    record(
+        tx,
+        &decision,
+        "decision.outcome_recorded",
+        person,
+        details,
+        now,
+    )
+    .await?;
+    Ok(applied)
+}
+
+/// Applies a passed decision's effect, through the owning room's `db`, with the decision
+/// as the cause so the ledger and the audit log link back to it. Each kind of effect has
+/// its arm here.
+async fn apply_effect(
+    tx: &mut Transaction<'_, Postgres>,
+    decision: &Decision,
+    actor: &User,
+    now: OffsetDateTime,
+) -> Result<Applied, WriteError> {
+    let cause = Cause::decision(decision.id);
+    match &decision.effect {
+        Effect::Text { .. } => Ok(Applied::default()),
+        Effect::ChangeMembership { login, role } => {
+            let team = teams_db::find_team(&mut **tx, &decision.team_slug)
+                .await?
+                .ok_or_else(|| WriteError::Refused("The team no longer exists.".into()))?;
+            let person = auth::db::find_by_login(&mut **tx, login).await?;
+            let current = match &person {
+                None => None,
+                Some(person) => current_role(tx, team.id, person.id).await?,
+            };
+            if let Some(problem) = membership_change_problem(login, current, *role) {
+                return Err(WriteError::Refused(format!(
+                    "The effect cannot be applied: {problem}"
+                )));
+            }
+            let reason = format!("By decision #{}: {}", decision.id, decision.question);
+            let membership_id = match (person, current, role) {
+                (Some(person), Some(_), Some(role)) => {
+                    teams_db::change_role(
+                        tx,
+                        &team,
+                        &person,
+                        *role,
+                        &reason,
+                        Some(actor),
+                        cause,
+                        now,
+                    )
+                    .await?
+                }
+                (Some(person), Some(_), None) => {
+                    teams_db::record_leaving(tx, &team, &person, &reason, Some(actor), cause, now)
+                        .await?
+                }
+                (_, None, Some(role)) => {
+                    teams_db::add_member(tx, &team, login, *role, &reason, Some(actor), cause, now)
+                        .await?
+                        .1
+                }
+                (_, None, None) | (None, Some(_), _) => {
+                    return Err(WriteError::Refused(format!(
+                        "The effect cannot be applied: {login} is not a member."
+                    )));
+                }
+            };
+            Ok(Applied {
+                membership_id: Some(membership_id),
+                ..Applied::default()
+            })
+        }
+        Effect::DelegateTeam(delegation) => {
+            let parent = teams_db::find_team(&mut **tx, &decision.team_slug)
+                .await?
+                .ok_or_else(|| WriteError::Refused("The team no longer exists.".into()))?;
+            let new = delegation.to_new_team(decision.id);
+            let id = teams_db::create_team(tx, &new, Some(&parent), actor, cause, now)
+                .await
+                .map_err(|e| match e.constraint() {
+                    Some("teams_slug_key") => WriteError::Refused(format!(
+                        "The effect cannot be applied: another team already has the slug {}.",
+                        new.slug
+                    )),
+                    _ => e,
+                })?;
+            Ok(Applied {
+                delegated_team_id: Some(id),
+                ..Applied::default()
+            })
+        }
+    }
+}
+
+/// A person's current role in a team, if they are a member.
+pub async fn current_role(
+    tx: &mut Transaction<'_, Postgres>,
+    team_id: i64,
+    user_id: i64,
+) -> Result<Option<crate::teams::model::Role>, WriteError> {
+    let role = sqlx::query_scalar!(
+        "select role from memberships where team_id = $1 and user_id = $2 and left_at is null",
+        team_id,
+        user_id
+    )
+    .fetch_optional(&mut **tx)
+    .await?;
+    match role {
+        None => Ok(None),
+        Some(role) => crate::teams::model::Role::parse(&role)
+            .map(Some)
+            .ok_or_else(|| WriteError::Database(decode_error("role", &role))),
+    }
+}
+
+// ----- the inbox -----
+
+/// Open decisions waiting for `user_id`'s position, closing soonest first. A decision
+/// waits for a decider who is still a member of its team, has taken no position, while it
+/// is neither withdrawn nor past its closing time (it cannot have passed early: that needs
+/// every decider's position).
+pub async fn awaiting_position(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    now: OffsetDateTime,
+    limit: i64,
+) -> sqlx::Result<Vec<Item>> {
+    let rows = sqlx::query!(
+        "select d.id, d.question, d.closes_at, t.name as team_name
+         from decision_deciders dd
+         join decisions d on d.id = dd.decision_id
+         join teams t on t.id = d.team_id
+         where dd.user_id = $1 and d.withdrawn_at is null and d.closes_at > $2
+           and exists (select 1 from memberships m where m.team_id = d.team_id and m.user_id = $1 and m.left_at is null)
+           and not exists (select 1 from decision_positions p where p.decision_id = d.id and p.user_id = $1)
+         order by d.closes_at, d.id
+         limit $3",
+        user_id,
+        now,
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Item {
+            title: r.question,
+            url: format!("/decisions/{}", r.id),
+            context: r.team_name,
+            due_at: Some(r.closes_at),
+        })
+        .collect())
+}

@@ -1,0 +1,538 @@
+//! The pages of `templates/decisions/`, with every view field computed here so the
+//! templates only loop and print.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use time::OffsetDateTime;
+
+use super::model::{
+    self, Concern, Decider, Decision, DecisionForm, EffectKind, MEMBER_CHANGES, Outcome, Position,
+    PositionForm, RecordedOutcome, Stance, Standing, Tally,
+};
+use crate::teams::model::{MANDATE_MAX, NAME_MAX, PURPOSE_MAX, RuleKind, SLUG_MAX, Team};
+use crate::web::dates::format_utc;
+use crate::web::form::{Choice, Choosable, Field, FormErrors, render_errors};
+use crate::web::layout::Layout;
+use crate::web::markdown;
+
+fn outcome_class(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Open => "outcome outcome-open",
+        Outcome::Passed => "outcome outcome-passed",
+        Outcome::Blocked => "outcome outcome-blocked",
+        Outcome::Lapsed | Outcome::Withdrawn => "outcome outcome-closed",
+    }
+}
+
+fn visibility_label(is_public: bool) -> &'static str {
+    if is_public { "Public" } else { "Team only" }
+}
+
+// ----- a team's decisions -----
+
+#[derive(Clone, Debug)]
+pub struct ListItem {
+    pub id: i64,
+    pub question: String,
+    pub outcome: &'static str,
+    pub outcome_class: &'static str,
+    pub visibility: &'static str,
+    pub opened: String,
+    pub closes: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "decisions/index.html")]
+pub struct ListPage {
+    pub layout: Layout,
+    pub team_slug: String,
+    pub team_name: String,
+    pub open: Vec<ListItem>,
+    pub closed: Vec<ListItem>,
+    pub may_open: bool,
+    pub is_member: bool,
+}
+
+impl ListPage {
+    pub fn new(
+        layout: Layout,
+        team: &Team,
+        decisions: &[Decision],
+        tallies: &HashMap<i64, Tally>,
+        may_open: bool,
+        is_member: bool,
+        now: OffsetDateTime,
+    ) -> Self {
+        let (mut open, mut closed) = (Vec::new(), Vec::new());
+        for d in decisions {
+            let tally = tallies.get(&d.id).copied().unwrap_or_default();
+            let outcome = d.outcome(&tally, now);
+            let item = ListItem {
+                id: d.id,
+                question: d.question.clone(),
+                outcome: outcome.label(),
+                outcome_class: outcome_class(outcome),
+                visibility: visibility_label(d.is_public),
+                opened: format_utc(d.opened_at),
+                closes: format!(
+                    "{} ({})",
+                    format_utc(d.closes_at),
+                    model::time_left(d.closes_at, now)
+                ),
+            };
+            if outcome.is_open() {
+                open.push(item);
+            } else {
+                closed.push(item);
+            }
+        }
+        ListPage {
+            layout,
+            team_slug: team.slug.clone(),
+            team_name: team.name.clone(),
+            open,
+            closed,
+            may_open,
+            is_member,
+        }
+    }
+}
+
+// ----- opening a decision -----
+
+fn choice(
+    name: &'static str,
+    label: &'static str,
+    options: &[(&'static str, &'static str)],
+    selected: &str,
+    errors: &FormErrors,
+) -> Choice {
+    Choice {
+        name,
+        label,
+        options: options
+            .iter()
+            .map(|(value, label)| Choosable {
+                value,
+                label,
+                selected: *value == selected,
+            })
+            .collect(),
+        error: errors.get(name).map(str::to_string),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "decisions/new.html")]
+pub struct DecisionFormPage {
+    pub layout: Layout,
+    pub team_slug: String,
+    pub team_name: String,
+    pub rule: String,
+    pub problems: Vec<String>,
+    pub question: Field,
+    pub body: Field,
+    pub closes_at: Field,
+    /// Whether the typed closing time is a valid `datetime-local` value; if not, it is
+    /// shown again in a text input (a date input may not hold it).
+    pub closes_at_valid: bool,
+    pub visibility: Choice,
+    pub effect_kind: Choice,
+    pub effect_text: Field,
+    pub member_login: Field,
+    pub member_change: Choice,
+    pub slug: Field,
+    pub name: Field,
+    pub purpose: Field,
+    pub mandate: Field,
+    pub rule_kind: Choice,
+    pub rule_n: Field,
+    pub review_on: Field,
+}
+
+impl DecisionFormPage {
+    pub fn new(layout: Layout, team: &Team, form: &DecisionForm, errors: &FormErrors) -> Self {
+        let kinds: Vec<(&'static str, &'static str)> = EffectKind::FORM
+            .iter()
+            .map(|k| (k.as_str(), k.label()))
+            .collect();
+        let rules: Vec<(&'static str, &'static str)> = RuleKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), k.label()))
+            .collect();
+        let charter = &form.team.charter;
+        DecisionFormPage {
+            layout,
+            team_slug: team.slug.clone(),
+            team_name: team.name.clone(),
+            rule: team.charter.rule.describe(),
+            problems: render_errors(errors),
+            question: Field::new("question", "Question", &form.question, model::QUESTION_MAX, errors)
+                .hint("What the team decides, as a question: “Do we admit …?”"),
+            body: Field::new("body", "Body", &form.body, model::BODY_MAX, errors)
+                .hint("The background and the proposal, in Markdown."),
+            closes_at: Field::new("closes_at", "Closing time (UTC)", &form.closes_at, 16, errors)
+                .hint("Read as UTC, not your local time: YYYY-MM-DD HH:MM, at least an hour from now and within 90 days. It can pass earlier once every decider has spoken."),
+            closes_at_valid: crate::web::dates::parse_datetime_local(&form.closes_at)
+                .is_some_and(|at| crate::web::dates::format_datetime_local(at) == form.closes_at.trim()),
+            visibility: choice(
+                "visibility",
+                "Who may see it",
+                &[
+                    ("team", "The team only: positions and outcome stay within the team"),
+                    ("public", "Everyone: positions and outcome are public"),
+                ],
+                &form.visibility,
+                errors,
+            ),
+            effect_kind: choice("effect_kind", "What passing it does", &kinds, &form.effect_kind, errors),
+            effect_text: Field::new("effect_text", "In words", &form.effect_text, model::EFFECT_TEXT_MAX, errors)
+                .hint("For “described in words”: what follows when it passes."),
+            member_login: Field::new("member_login", "GitHub login", &form.member_login, 39, errors)
+                .hint("For a membership change: whose membership changes."),
+            member_change: choice("member_change", "The change", &MEMBER_CHANGES, &form.member_change, errors),
+            slug: Field::new("slug", "Slug of the new team", &form.team.slug, SLUG_MAX, errors)
+                .hint("For a delegation: its address, e.g. release-tools."),
+            name: Field::new("name", "Name of the new team", &form.team.name, NAME_MAX, errors),
+            purpose: Field::new("purpose", "Its purpose", &form.team.purpose, PURPOSE_MAX, errors)
+                .hint("Why it exists, in Markdown."),
+            mandate: Field::new("mandate", "Its mandate", &charter.mandate, MANDATE_MAX, errors)
+                .hint("What it may decide, in Markdown."),
+            rule_kind: choice("rule_kind", "Its decision rule", &rules, &charter.rule_kind, errors),
+            rule_n: Field::new("rule_n", "N", &charter.rule_n, 2, errors)
+                .hint("The number in its rule, 0 to 20."),
+            review_on: Field::new("review_on", "Its review date (optional)", &charter.review_on, 10, errors)
+                .hint("YYYY-MM-DD."),
+        }
+    }
+}
+
+// ----- one decision -----
+
+/// What the decision page shows, as loaded.
+pub struct Record {
+    pub decision: Decision,
+    pub standing: Standing,
+    pub user_id: Option<i64>,
+    pub deciders: Vec<Decider>,
+    pub history: Vec<Position>,
+    pub concerns: Vec<Concern>,
+    pub recorded: Option<RecordedOutcome>,
+    pub now: OffsetDateTime,
+}
+
+/// What was typed into the decision page's forms, to show again with the messages.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    pub position: PositionForm,
+    pub concern: String,
+    pub resolution: String,
+    /// The concern whose resolution form was submitted.
+    pub resolving: Option<i64>,
+    pub statement: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct DeciderView {
+    pub login: String,
+    pub name: String,
+    /// Empty while they have not spoken.
+    pub stance: &'static str,
+    pub comment: Option<String>,
+    pub since: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct HistoryView {
+    pub at: String,
+    pub login: String,
+    pub stance: &'static str,
+    pub comment: Option<String>,
+    /// "changed from Object" when it replaced an earlier position.
+    pub change: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ConcernView {
+    pub id: i64,
+    pub title: String,
+    pub raised_by: String,
+    pub raised_at: String,
+    pub resolved_at: Option<String>,
+    pub resolution: Option<String>,
+    pub may_resolve: bool,
+    pub resolution_input: String,
+    pub resolution_error: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RecordedView {
+    pub statement_html: String,
+    pub by: String,
+    pub at: String,
+    /// What the effect made, with a link: (text, url).
+    pub made: Option<(String, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "decisions/show.html")]
+pub struct DecisionPage {
+    pub layout: Layout,
+    pub id: i64,
+    pub question: String,
+    pub team_slug: String,
+    pub team_name: String,
+    pub visibility: &'static str,
+    pub opened: String,
+    pub opener: String,
+    pub closes: String,
+    pub time_left: String,
+    pub rule: String,
+    pub effect: String,
+    /// Whether recording the outcome applies a typed effect.
+    pub applies_effect: bool,
+    pub body_html: String,
+    pub outcome: &'static str,
+    pub outcome_class: &'static str,
+    /// One sentence on why the outcome is what it is.
+    pub explanation: String,
+    pub needs: Vec<String>,
+    /// The tally in a sentence.
+    pub tally: String,
+    pub deciders: Vec<DeciderView>,
+    pub silent: Vec<String>,
+    pub history: Vec<HistoryView>,
+    pub concerns: Vec<ConcernView>,
+    pub recorded: Option<RecordedView>,
+    /// (by, at, reason) of a withdrawal.
+    pub withdrawn: Option<(String, String, String)>,
+    pub my_position: Option<String>,
+    pub may_take_position: bool,
+    pub may_record_outcome: bool,
+    pub may_withdraw: bool,
+    /// A decider who left the team: they can no longer take positions.
+    pub decider_left: bool,
+    pub problems: Vec<String>,
+    pub stance: Choice,
+    pub comment: Field,
+    pub concern: Field,
+    pub statement: Field,
+    pub reason: Field,
+}
+
+fn explanation(
+    outcome: Outcome,
+    tally: &Tally,
+    closes_at: OffsetDateTime,
+    now: OffsetDateTime,
+) -> String {
+    let closed = now >= closes_at;
+    match outcome {
+        Outcome::Open if tally.absent > 0 => format!(
+            "Open until its closing time. It passes earlier once every decider has taken a position and the rule is met; {} not yet spoken.",
+            if tally.absent == 1 { "1 decider has".to_string() } else { format!("{} deciders have", tally.absent) }
+        ),
+        Outcome::Open => "Open: every decider has spoken, but the rule is not met yet. Positions can still change until the closing time.".into(),
+        Outcome::Passed if closed && tally.absent > 0 => "Passed at its closing time: the rule was met.".into(),
+        Outcome::Passed => "Passed: every decider took a position and the rule was met.".into(),
+        Outcome::Blocked if tally.object > 0 => "Blocked: an objection stood at the closing time.".into(),
+        Outcome::Blocked => "Blocked: a concern was still unresolved at the closing time.".into(),
+        Outcome::Lapsed => "Lapsed: the rule was not met by the closing time.".into(),
+        Outcome::Withdrawn => "Withdrawn by the member who opened it.".into(),
+    }
+}
+
+impl DecisionPage {
+    pub fn new(layout: Layout, record: &Record, inputs: &Inputs, errors: &FormErrors) -> Self {
+        let d = &record.decision;
+        let now = record.now;
+        let tally = model::tally_of(&record.deciders, &record.history, &record.concerns);
+        let outcome = d.outcome(&tally, now);
+        let current = model::current_positions(&record.history, |p| p.user_id);
+        let deciders: Vec<DeciderView> = record
+            .deciders
+            .iter()
+            .map(|decider| {
+                let position = current.get(&decider.user_id);
+                DeciderView {
+                    login: decider.login.clone(),
+                    name: decider
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| decider.login.clone()),
+                    stance: position.map(|p| p.stance.label()).unwrap_or(""),
+                    comment: position.and_then(|p| p.comment.clone()),
+                    since: position.map(|p| format_utc(p.at)).unwrap_or_default(),
+                }
+            })
+            .collect();
+        let silent = deciders
+            .iter()
+            .filter(|v| v.stance.is_empty())
+            .map(|v| v.login.clone())
+            .collect();
+        let mut previous: HashMap<i64, Stance> = HashMap::new();
+        let history = record
+            .history
+            .iter()
+            .map(|p| {
+                let change = previous
+                    .insert(p.user_id, p.stance)
+                    .map(|before| format!("changed from {}", before.label()));
+                HistoryView {
+                    at: format_utc(p.at),
+                    login: p.login.clone(),
+                    stance: p.stance.label(),
+                    comment: p.comment.clone(),
+                    change,
+                }
+            })
+            .collect();
+        let is_open = outcome.is_open();
+        let may_act = model::require_decider(&record.standing).is_ok();
+        let concerns = record
+            .concerns
+            .iter()
+            .map(|c| {
+                let resolving = inputs.resolving == Some(c.id);
+                ConcernView {
+                    id: c.id,
+                    title: c.title.clone(),
+                    raised_by: c.raised_by_login.clone(),
+                    raised_at: format_utc(c.raised_at),
+                    resolved_at: c.resolved_at.map(format_utc),
+                    resolution: c.resolution.clone(),
+                    may_resolve: is_open
+                        && may_act
+                        && c.resolved_at.is_none()
+                        && Some(c.raised_by) == record.user_id,
+                    resolution_input: if resolving {
+                        inputs.resolution.clone()
+                    } else {
+                        String::new()
+                    },
+                    resolution_error: if resolving {
+                        errors.get("resolution").map(str::to_string)
+                    } else {
+                        None
+                    },
+                }
+            })
+            .collect();
+        let my_position = record.user_id.and_then(|me| current.get(&me)).map(|p| {
+            format!(
+                "Your current position: {} (since {}).",
+                p.stance.label(),
+                format_utc(p.at)
+            )
+        });
+        let recorded = record.recorded.as_ref().map(|r| RecordedView {
+            statement_html: markdown::render(&r.statement),
+            by: r.recorded_by.clone(),
+            at: format_utc(r.recorded_at),
+            made: match (&r.delegated_team, r.membership_id) {
+                (Some((slug, name)), _) => Some((
+                    format!("Delegated the team {name}"),
+                    format!("/teams/{slug}"),
+                )),
+                (None, Some(_)) => Some((
+                    format!("Changed the membership of {}: see its history", d.team_name),
+                    format!("/teams/{}#history", d.team_slug),
+                )),
+                (None, None) => None,
+            },
+        });
+        let stances: Vec<(&'static str, &'static str)> = Stance::ALL
+            .iter()
+            .map(|s| (s.as_str(), s.label()))
+            .collect();
+        let selected_stance = if inputs.position.stance.is_empty() {
+            record
+                .user_id
+                .and_then(|me| current.get(&me))
+                .map(|p| p.stance.as_str())
+                .unwrap_or("")
+        } else {
+            inputs.position.stance.as_str()
+        };
+        DecisionPage {
+            id: d.id,
+            question: d.question.clone(),
+            team_slug: d.team_slug.clone(),
+            team_name: d.team_name.clone(),
+            visibility: visibility_label(d.is_public),
+            opened: format_utc(d.opened_at),
+            opener: d.opener_login.clone(),
+            closes: format_utc(d.closes_at),
+            time_left: model::time_left(d.closes_at, now),
+            rule: d.rule.describe(),
+            effect: d.effect.describe(&d.team_name),
+            applies_effect: d.effect.is_typed(),
+            body_html: markdown::render(&d.body),
+            outcome: outcome.label(),
+            outcome_class: outcome_class(outcome),
+            explanation: explanation(outcome, &tally, d.closes_at, now),
+            needs: if is_open {
+                tally.needs(d.rule)
+            } else {
+                Vec::new()
+            },
+            tally: tally.describe(),
+            deciders,
+            silent,
+            history,
+            concerns,
+            recorded,
+            withdrawn: match (&d.withdrawn_by, d.withdrawn_at, &d.withdrawal_reason) {
+                (Some(by), Some(at), Some(reason)) => {
+                    Some((by.clone(), format_utc(at), reason.clone()))
+                }
+                _ => None,
+            },
+            my_position,
+            may_take_position: is_open && may_act,
+            may_record_outcome: outcome == Outcome::Passed
+                && record.recorded.is_none()
+                && model::require_member(&record.standing).is_ok(),
+            may_withdraw: is_open && model::require_opener(&record.standing).is_ok(),
+            decider_left: is_open && record.standing.is_decider && !record.standing.is_member,
+            problems: render_errors(errors),
+            stance: choice("stance", "Your position", &stances, selected_stance, errors),
+            comment: Field::new(
+                "comment",
+                "Comment (optional)",
+                &inputs.position.comment,
+                model::COMMENT_MAX,
+                errors,
+            )
+            .hint("Shown with your position in its history."),
+            concern: Field::new(
+                "concern",
+                "Your concern",
+                &inputs.concern,
+                model::CONCERN_MAX,
+                errors,
+            )
+            .hint("Name it in a line. It holds the decision until you resolve it; only you can."),
+            statement: Field::new(
+                "statement",
+                "Outcome statement",
+                &inputs.statement,
+                model::STATEMENT_MAX,
+                errors,
+            )
+            .hint("What was decided, in Markdown, for the record."),
+            reason: Field::new(
+                "reason",
+                "Why it is withdrawn",
+                &inputs.reason,
+                model::WITHDRAWAL_MAX,
+                errors,
+            ),
+            layout,
+        }
+    }
+}

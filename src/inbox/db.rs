@@ -1,0 +1,28 @@
+//! The inbox's own SQL: the header's count, in one query.
+
+use sqlx::PgExecutor;
+use time::OffsetDateTime;
+
+/// How many items await `user_id`, for the header: one query, one term per room. Each
+/// term counts exactly what that room's section lists (without the limit).
+pub async fn pending_count(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    now: OffsetDateTime,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        "select (
+             -- decisions::db::awaiting_position
+             select count(*)
+             from decision_deciders dd
+             join decisions d on d.id = dd.decision_id
+             where dd.user_id = $1 and d.withdrawn_at is null and d.closes_at > $2
+               and exists (select 1 from memberships m where m.team_id = d.team_id and m.user_id = $1 and m.left_at is null)
+               and not exists (select 1 from decision_positions p where p.decision_id = d.id and p.user_id = $1)
+         ) as \"count!\"",
+        user_id,
+        now
+    )
+    .fetch_one(db)
+    .await
+}

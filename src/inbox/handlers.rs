@@ -1,0 +1,23 @@
+use axum::extract::State;
+
+use super::model::{SECTION_LIMIT, Section};
+use super::pages::InboxPage;
+use crate::app::AppState;
+use crate::decisions;
+use crate::error::AppError;
+use crate::web::extract::CurrentUser;
+use crate::web::layout::Layout;
+
+pub async fn show_inbox(
+    State(state): State<AppState>,
+    layout: Layout,
+    CurrentUser(user): CurrentUser,
+) -> Result<InboxPage, AppError> {
+    let now = state.clock.now();
+    let sections = vec![Section {
+        heading: "Decisions waiting for your position",
+        empty: "No decision is waiting for your position.",
+        items: decisions::db::awaiting_position(&state.pool, user.id, now, SECTION_LIMIT).await?,
+    }];
+    Ok(InboxPage::new(layout, sections, now))
+}

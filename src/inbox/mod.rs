@@ -1,0 +1,24 @@
+//! The personal inbox: what awaits a signed-in person, one section per room.
+//!
+//! - `/inbox` is for the signed-in person only, and shows only their own items.
+//! - Each room contributes its own section with one query of its own `db`
+//!   (`decisions::db::awaiting_position`: decisions waiting for the person's position,
+//!   closing soonest first). Nominations to answer, posts to review and windows closing
+//!   soon add their sections the same way: a function returning `Vec<model::Item>`, and a
+//!   line in `handlers::show_inbox`.
+//! - The header shows how many items wait, from one cheap query ([`db::pending_count`]):
+//!   a room that adds a section adds its count as one more term of that query's sum.
+
+pub mod db;
+mod handlers;
+pub mod model;
+mod pages;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::app::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/inbox", get(handlers::show_inbox))
+}
