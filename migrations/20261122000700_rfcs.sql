@@ -109,3 +109,20 @@ create table rfc_dispositions (
 );
 
 create index rfc_dispositions_rfc_idx on rfc_dispositions (rfc_id);
+
+-- How a decision settled an RFC: accepted, rejected or withdrawn. Written by the decision's
+-- typed effect in the transaction that records the decision's outcome; one per RFC and
+-- one per decision, so it happens exactly once.
+create table rfc_resolutions (
+    rfc_id bigint primary key references rfcs (id),
+    decision_id bigint not null unique references decisions (id),
+    resolution text not null check (resolution in ('accepted', 'rejected', 'withdrawn')),
+    resolved_at timestamptz not null
+);
+
+-- Decisions may settle an RFC.
+alter table decisions drop constraint decisions_effect_kind;
+alter table decisions add constraint decisions_effect_kind check (
+    jsonb_typeof(effect) = 'object'
+    and effect ->> 'kind' in ('text', 'change_membership', 'delegate_team', 'resolve_rfc')
+);

@@ -5,6 +5,7 @@ use super::pages::InboxPage;
 use crate::app::AppState;
 use crate::decisions;
 use crate::error::AppError;
+use crate::rfcs;
 use crate::web::extract::CurrentUser;
 use crate::web::layout::Layout;
 
@@ -14,10 +15,18 @@ pub async fn show_inbox(
     CurrentUser(user): CurrentUser,
 ) -> Result<InboxPage, AppError> {
     let now = state.clock.now();
-    let sections = vec![Section {
-        heading: "Decisions waiting for your position",
-        empty: "No decision is waiting for your position.",
-        items: decisions::db::awaiting_position(&state.pool, user.id, now, SECTION_LIMIT).await?,
-    }];
+    let sections = vec![
+        Section {
+            heading: "Decisions waiting for your position",
+            empty: "No decision is waiting for your position.",
+            items: decisions::db::awaiting_position(&state.pool, user.id, now, SECTION_LIMIT)
+                .await?,
+        },
+        Section {
+            heading: "Feedback windows closing soon with feedback to dispose of",
+            empty: "No feedback window of your teams closes within two days with feedback to dispose of.",
+            items: rfcs::db::awaiting_disposition(&state.pool, user.id, now, SECTION_LIMIT).await?,
+        },
+    ];
     Ok(InboxPage::new(layout, sections, now))
 }

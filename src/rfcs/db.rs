@@ -25,6 +25,7 @@ struct RfcRecord {
     closes_at: Option<OffsetDateTime>,
     disposition_published_at: Option<OffsetDateTime>,
     resolution: Option<String>,
+    decision_id: Option<i64>,
     revision_id: i64,
     number: i32,
     title: String,
@@ -68,6 +69,7 @@ impl TryFrom<RfcRecord> for Rfc {
             window: window(r.opens_at, r.closes_at),
             disposition_published_at: r.disposition_published_at,
             resolution: resolution(r.resolution)?,
+            decision_id: r.decision_id,
             current: Revision {
                 id: r.revision_id,
                 number: r.number,
@@ -88,7 +90,7 @@ pub async fn find_rfc(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<R
     let record = sqlx::query_as!(
         RfcRecord,
         "select r.id, r.team_id, t.slug as team_slug, t.name as team_name, r.created_at,
-                r.opens_at, r.closes_at, r.disposition_published_at, null::text as resolution,
+                r.opens_at, r.closes_at, r.disposition_published_at, rs.resolution as \"resolution?\", rs.decision_id as \"decision_id?\",
                 v.id as \"revision_id!\", v.number as \"number!\", v.title as \"title!\",
                 v.summary as \"summary!\", v.body as \"body!\", v.pull_request_url,
                 v.change_note as \"change_note!\", u.login as author_login,
@@ -97,6 +99,7 @@ pub async fn find_rfc(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<R
          join teams t on t.id = r.team_id
          join lateral (select * from rfc_revisions where rfc_id = r.id order by number desc limit 1) v on true
          join users u on u.id = v.author_id
+         left join rfc_resolutions rs on rs.rfc_id = r.id
          where r.id = $1",
         id
     )
@@ -115,7 +118,7 @@ pub async fn list_rfcs(
     sqlx::query_as!(
         RfcRecord,
         "select r.id, r.team_id, t.slug as team_slug, t.name as team_name, r.created_at,
-                r.opens_at, r.closes_at, r.disposition_published_at, null::text as resolution,
+                r.opens_at, r.closes_at, r.disposition_published_at, rs.resolution as \"resolution?\", rs.decision_id as \"decision_id?\",
                 v.id as \"revision_id!\", v.number as \"number!\", v.title as \"title!\",
                 v.summary as \"summary!\", v.body as \"body!\", v.pull_request_url,
                 v.change_note as \"change_note!\", u.login as author_login,
@@ -124,6 +127,7 @@ pub async fn list_rfcs(
          join teams t on t.id = r.team_id
          join lateral (select * from rfc_revisions where rfc_id = r.id order by number desc limit 1) v on true
          join users u on u.id = v.author_id
+         left join rfc_resolutions rs on rs.rfc_id = r.id
          where r.opens_at <= $2 or r.team_id = any($1::bigint[])
          order by r.created_at desc, r.id desc",
         viewer_teams,
@@ -145,7 +149,7 @@ pub async fn open_for_feedback(
     sqlx::query_as!(
         RfcRecord,
         "select r.id, r.team_id, t.slug as team_slug, t.name as team_name, r.created_at,
-                r.opens_at, r.closes_at, r.disposition_published_at, null::text as resolution,
+                r.opens_at, r.closes_at, r.disposition_published_at, rs.resolution as \"resolution?\", rs.decision_id as \"decision_id?\",
                 v.id as \"revision_id!\", v.number as \"number!\", v.title as \"title!\",
                 v.summary as \"summary!\", v.body as \"body!\", v.pull_request_url,
                 v.change_note as \"change_note!\", u.login as author_login,
@@ -154,7 +158,8 @@ pub async fn open_for_feedback(
          join teams t on t.id = r.team_id
          join lateral (select * from rfc_revisions where rfc_id = r.id order by number desc limit 1) v on true
          join users u on u.id = v.author_id
-         where r.opens_at <= $1 and r.closes_at > $1
+         left join rfc_resolutions rs on rs.rfc_id = r.id
+         where r.opens_at <= $1 and r.closes_at > $1 and rs.rfc_id is null
          order by r.closes_at, r.id
          limit $2",
         now,
@@ -897,4 +902,121 @@ pub async fn publish_disposition(
     )
     .await?;
     Ok(())
+}
+
+/// Why `resolution` cannot settle `rfc` at `now`; `None` when it can. Accepting or
+/// rejecting waits for the window to close; withdrawing is possible at any stage. Checked
+/// when a decision is opened (a form message) and again when its effect is applied.
+pub fn resolution_problem(
+    rfc: &Rfc,
+    resolution: Resolution,
+    now: OffsetDateTime,
+) -> Option<String> {
+    if let Some(done) = rfc.resolution {
+        return Some(format!("The RFC was already {}.", done.as_str()));
+    }
+    let closed = rfc.has_closed(now);
+    match resolution {
+        Resolution::Withdrawn => None,
+        _ if closed => None,
+        _ => Some(format!(
+            "An RFC is {} only after its feedback window has closed.",
+            resolution.as_str()
+        )),
+    }
+}
+
+/// Settles an RFC: the typed effect of a passed decision, applied in the transaction that
+/// records the decision's outcome. The rules are checked again under the RFC's lock; the
+/// primary key allows one resolution per RFC.
+pub async fn resolve(
+    tx: &mut Transaction<'_, Postgres>,
+    rfc_id: i64,
+    team_id: i64,
+    resolution: Resolution,
+    decision_id: i64,
+    actor: &User,
+    now: OffsetDateTime,
+) -> Result<(), WriteError> {
+    let rfc = lock(tx, rfc_id).await?;
+    if rfc.team_id != team_id {
+        return Err(WriteError::Refused(
+            "The RFC belongs to another team; this decision cannot settle it.".into(),
+        ));
+    }
+    if let Some(problem) = resolution_problem(&rfc, resolution, now) {
+        return Err(WriteError::Refused(problem));
+    }
+    sqlx::query!(
+        "insert into rfc_resolutions (rfc_id, decision_id, resolution, resolved_at) values ($1, $2, $3, $4)",
+        rfc.id,
+        decision_id,
+        resolution.as_str(),
+        now
+    )
+    .execute(&mut **tx)
+    .await?;
+    audit::record(
+        tx,
+        &Entry {
+            at: now,
+            actor_id: Some(actor.id),
+            action: match resolution {
+                Resolution::Accepted => "rfc.accepted",
+                Resolution::Rejected => "rfc.rejected",
+                Resolution::Withdrawn => "rfc.withdrawn",
+            },
+            subject: subject(rfc.id, &rfc.current.title),
+            team_id: Some(rfc.team_id),
+            visibility: visibility_at(rfc.is_public(now)),
+            details: json!({ "decision": decision_id }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// For the inbox: RFCs of `user_id`'s current teams whose window closes within two days
+/// or has closed without a published disposition, and that have feedback without a
+/// disposition; closing soonest first.
+pub async fn awaiting_disposition(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    now: OffsetDateTime,
+    limit: i64,
+) -> sqlx::Result<Vec<crate::inbox::model::Item>> {
+    let soon = now + super::model::CLOSING_SOON;
+    let rows = sqlx::query!(
+        "select r.id, r.closes_at as \"closes_at!\", t.name as team_name,
+                (select title from rfc_revisions v where v.rfc_id = r.id order by number desc limit 1) as \"title!\"
+         from rfcs r
+         join teams t on t.id = r.team_id
+         where r.team_id in (select team_id from memberships where user_id = $1 and left_at is null)
+           and r.opens_at <= $2 and r.closes_at <= $3
+           and r.disposition_published_at is null
+           and not exists (select 1 from rfc_resolutions rs where rs.rfc_id = r.id)
+           and exists (select 1 from rfc_feedback f where f.rfc_id = r.id and f.withdrawn_at is null
+                       and not exists (select 1 from rfc_dispositions d where d.feedback_id = f.id))
+         order by r.closes_at, r.id
+         limit $4",
+        user_id,
+        now,
+        soon,
+        limit
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| crate::inbox::model::Item {
+            url: if r.closes_at <= now {
+                format!("/rfcs/{}/disposition", r.id)
+            } else {
+                format!("/rfcs/{}", r.id)
+            },
+            title: r.title,
+            context: r.team_name,
+            due_at: Some(r.closes_at),
+        })
+        .collect())
 }

@@ -8,11 +8,12 @@ use tower_sessions::Session;
 
 use super::db;
 use super::model::{
-    self, DispositionForm, FeedbackEditForm, FeedbackForm, Rfc, RfcForm, Standing, WindowForm,
+    self, DispositionForm, FeedbackEditForm, FeedbackForm, Rfc, RfcForm, SettleForm, Standing,
+    WindowForm,
 };
 use super::pages::{
     Actions, DiffPage, DispositionPage, Feed, FeedbackEditPage, FeedbackInputs, FormPage,
-    IndexPage, Retyped, RevisionPage, RevisionsPage, RfcPage, RfcPageData, WindowPage,
+    IndexPage, Retyped, RevisionPage, RevisionsPage, RfcPage, RfcPageData, SettlePage, WindowPage,
 };
 use crate::app::AppState;
 use crate::auth::model::User;
@@ -194,6 +195,7 @@ async fn rfc_page(
         edit: is_member && model::require_revisable(rfc, now).is_ok(),
         window: is_member && rfc.resolution.is_none() && !rfc.has_closed(now),
         dispose: is_member && model::require_disposable(rfc, now).is_ok(),
+        settle: is_member && rfc.resolution.is_none(),
     };
     Ok(RfcPage::new(
         layout,
@@ -679,4 +681,96 @@ pub async fn feed(State(state): State<AppState>) -> Result<Response, AppError> {
         xml,
     )
         .into_response())
+}
+
+pub async fn new_settlement(
+    State(state): State<AppState>,
+    layout: Layout,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<SettlePage, AppError> {
+    let now = state.clock.now();
+    let (rfc, standing) = load_readable(&state, id, Some(&user), now).await?;
+    model::require_team_member(&standing)?;
+    let form = SettleForm {
+        closes_at: crate::web::dates::format_datetime_local(
+            now + crate::decisions::model::DEFAULT_OPEN_FOR,
+        ),
+        ..SettleForm::default()
+    };
+    Ok(SettlePage::new(
+        layout,
+        &rfc,
+        &form,
+        &FormErrors::default(),
+        now,
+    ))
+}
+
+/// Opens a decision whose typed effect accepts, rejects or withdraws the RFC when its
+/// outcome is recorded. Its rules and closing time are the decisions room's.
+pub async fn open_settlement(
+    State(state): State<AppState>,
+    layout: Layout,
+    session: Session,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<SettleForm>,
+) -> Result<Response, AppError> {
+    use crate::decisions;
+    let now = state.clock.now();
+    let (rfc, standing) = load_readable(&state, id, Some(&user), now).await?;
+    model::require_team_member(&standing)?;
+    let team = teams::db::find_team(&state.pool, &rfc.team_slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = FormErrors::default();
+    let resolution = model::Resolution::parse(&form.resolution);
+    match resolution {
+        None => errors.add("resolution", "Choose what the decision asks."),
+        Some(r) => {
+            if let Some(problem) = db::resolution_problem(&rfc, r, now) {
+                errors.add("resolution", problem);
+            }
+        }
+    }
+    let opening = decisions::model::DecisionForm {
+        question: resolution
+            .map(|r| SettleForm::question(&rfc, r))
+            .unwrap_or_else(|| "Settle the RFC?".into()),
+        body: form.body.clone(),
+        closes_at: form.closes_at.clone(),
+        visibility: if rfc.is_public(now) { "public" } else { "team" }.into(),
+        effect_kind: decisions::model::EffectKind::Text.as_str().into(),
+        effect_text: "Settles the RFC.".into(),
+        ..decisions::model::DecisionForm::default()
+    };
+    match (opening.validate(now), resolution) {
+        (Ok(mut new), Some(resolution)) if errors.is_empty() => {
+            new.effect = decisions::model::Effect::ResolveRfc {
+                rfc_id: rfc.id,
+                title: rfc.current.title.clone(),
+                resolution,
+            };
+            let mut tx = state.pool.begin().await?;
+            match decisions::db::open_decision(&mut tx, &team, &new, &user, now).await {
+                Ok(decision_id) => {
+                    let message = format!("The decision “{}” is open.", new.question);
+                    return done(tx, &session, message, &format!("/decisions/{decision_id}")).await;
+                }
+                Err(WriteError::Refused(why)) => errors.add("form", why),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        (Ok(_), _) => {}
+        (Err(opening_errors), _) => {
+            for (field, message) in opening_errors.iter() {
+                errors.add(field, message.clone());
+            }
+        }
+    }
+    with_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        SettlePage::new(layout, &rfc, &form, &errors, now),
+    )
 }

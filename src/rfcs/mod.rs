@@ -75,6 +75,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/rfcs/{id}/disposition", get(handlers::show_disposition))
         .route(
+            "/rfcs/{id}/decision",
+            get(handlers::new_settlement).post(handlers::open_settlement),
+        )
+        .route(
             "/rfcs/{id}/disposition/publish",
             post(handlers::publish_disposition),
         )

@@ -2,7 +2,7 @@
 //! shown, who may see and do what, and the forms' validation. Nothing here reads a clock
 //! or a database, so every rule is unit-tested below, at its boundaries.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 use crate::error::AppError;
@@ -85,8 +85,9 @@ pub fn describe_duration(d: Duration) -> String {
     }
 }
 
-/// How a decision settled the RFC.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// How a decision settled the RFC (stored as the decision's effect, in snake case).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Resolution {
     Accepted,
     Rejected,
@@ -174,6 +175,8 @@ pub struct Rfc {
     pub window: Option<Window>,
     pub disposition_published_at: Option<OffsetDateTime>,
     pub resolution: Option<Resolution>,
+    /// The decision that settled it.
+    pub decision_id: Option<i64>,
     pub current: Revision,
 }
 
@@ -674,6 +677,33 @@ impl DispositionForm {
     }
 }
 
+/// Opening a decision that settles the RFC.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct SettleForm {
+    #[serde(default)]
+    pub resolution: String,
+    #[serde(default)]
+    pub body: String,
+    #[serde(default)]
+    pub closes_at: String,
+}
+
+impl SettleForm {
+    /// The question the decision asks, e.g. "Accept RFC 3, “Automated contributions”?".
+    pub fn question(rfc: &Rfc, resolution: Resolution) -> String {
+        let verb = resolution.verb();
+        let mut title: String = rfc.current.title.chars().take(150).collect();
+        if title.chars().count() < rfc.current.title.chars().count() {
+            title.push('…');
+        }
+        let mut question = format!("{verb} RFC {}, “{title}”?", rfc.id);
+        if let Some(first) = question.get(..1) {
+            question = first.to_uppercase() + &question[1..];
+        }
+        question
+    }
+}
+
 /// A line-by-line comparison of two revisions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DiffLine {
@@ -767,6 +797,7 @@ mod tests {
             window,
             disposition_published_at: None,
             resolution,
+            decision_id: resolution.map(|_| 9),
             current: revision(),
         }
     }

@@ -318,6 +318,7 @@ pub struct Actions {
     pub edit: bool,
     pub window: bool,
     pub dispose: bool,
+    pub settle: bool,
 }
 
 /// Counts of private feedback by verdict, as the public reads them.
@@ -424,6 +425,8 @@ pub struct RfcPage {
     pub not_taken: Option<String>,
     pub published: Option<String>,
     pub private_summary: Option<SummaryView>,
+    /// The decision that settled the RFC.
+    pub decision_id: Option<i64>,
 }
 
 impl RfcPage {
@@ -487,6 +490,7 @@ impl RfcPage {
                 declined: s.declined,
                 noted: s.noted,
             }),
+            decision_id: rfc.decision_id,
             layout,
         }
     }
@@ -923,6 +927,66 @@ impl Feed {
                     }
                 })
                 .collect(),
+        }
+    }
+}
+
+// ----- settling by decision -----
+
+#[derive(Clone, Debug)]
+pub struct ResolutionOption {
+    pub value: &'static str,
+    pub label: String,
+    pub checked: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "rfcs/settle.html")]
+pub struct SettlePage {
+    pub layout: Layout,
+    pub id: i64,
+    pub title: String,
+    pub problems: Vec<String>,
+    pub options: Vec<ResolutionOption>,
+    pub resolution_error: Option<String>,
+    pub body: Field,
+    pub closes_at: Field,
+}
+
+impl SettlePage {
+    pub fn new(
+        layout: Layout,
+        rfc: &Rfc,
+        form: &model::SettleForm,
+        errors: &FormErrors,
+        now: OffsetDateTime,
+    ) -> Self {
+        let options = model::Resolution::ALL
+            .into_iter()
+            .filter(|r| super::db::resolution_problem(rfc, *r, now).is_none())
+            .map(|r| ResolutionOption {
+                value: r.as_str(),
+                label: model::SettleForm::question(rfc, r),
+                checked: r.as_str() == form.resolution,
+            })
+            .collect();
+        SettlePage {
+            id: rfc.id,
+            title: rfc.current.title.clone(),
+            problems: render_errors(errors),
+            options,
+            resolution_error: errors.get("resolution").map(str::to_string),
+            body: Field::new(
+                "body",
+                "Why",
+                &form.body,
+                crate::decisions::model::BODY_MAX,
+                errors,
+            )
+            .hint("What the deciders should weigh, in Markdown."),
+            closes_at: Field::new("closes_at", "Closes at (UTC)", &form.closes_at, 20, errors)
+                .hint("At least an hour from now, e.g. 2026-12-01T18:00."),
+            layout,
         }
     }
 }

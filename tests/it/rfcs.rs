@@ -1120,3 +1120,219 @@ async fn the_demo_data_has_an_open_and_a_disposed_rfc() {
     .expect("count");
     assert!(private >= 1);
 }
+
+/// Opens a decision from the RFC's page; returns its id.
+async fn open_settlement(member: &Client, id: i64, resolution: &str) -> Page {
+    member
+        .post(
+            &format!("/rfcs/{id}/decision"),
+            &[
+                ("resolution", resolution),
+                ("body", "The feedback is in; time to decide."),
+                ("closes_at", "2026-04-30T09:00"),
+            ],
+        )
+        .await
+}
+
+fn decision_id(page: &Page) -> i64 {
+    page.location()
+        .and_then(|l| l.strip_prefix("/decisions/"))
+        .and_then(|n| n.parse().ok())
+        .expect("a redirect to the decision")
+}
+
+#[tokio::test]
+async fn a_passed_decision_accepts_the_rfc_exactly_once() {
+    let (world, carol, id) = open_rfc().await;
+    let app = &world.app;
+    // Accepting waits for the window to close; the form says so and offers only withdrawal.
+    carol
+        .get(&format!("/rfcs/{id}/decision"))
+        .await
+        .assert_status(200)
+        .assert_contains("Withdraw RFC")
+        .assert_lacks("Accept RFC");
+    open_settlement(&carol, id, "accepted")
+        .await
+        .assert_status(422)
+        .assert_contains("only after its feedback window has closed");
+    let ivan = app.signed_in("ivan").await;
+    open_settlement(&ivan, id, "withdrawn")
+        .await
+        .assert_status(403);
+    ivan.get(&format!("/rfcs/{id}/decision"))
+        .await
+        .assert_status(403);
+
+    app.clock.set(START + Duration::days(8));
+    let carol = app.signed_in("carol").await;
+    open_settlement(&carol, id, "maybe")
+        .await
+        .assert_status(422)
+        .assert_contains("Choose what the decision asks.");
+    carol
+        .post(
+            &format!("/rfcs/{id}/decision"),
+            &[
+                ("resolution", "accepted"),
+                ("body", ""),
+                ("closes_at", "soon"),
+            ],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("Body is required.")
+        .assert_contains("Enter the closing time");
+    let page = open_settlement(&carol, id, "accepted").await;
+    let accept = decision_id(&page);
+    // A second, competing decision: the first to be recorded wins.
+    let reject = decision_id(&open_settlement(&carol, id, "rejected").await);
+    let decision = carol.get(&format!("/decisions/{accept}")).await;
+    decision
+        .assert_status(200)
+        .assert_contains(&format!("Accept RFC {id}, “Automated contributions”?"));
+    for d in [accept, reject] {
+        carol
+            .post(
+                &format!("/decisions/{d}/positions"),
+                &[("stance", "agree"), ("comment", "")],
+            )
+            .await
+            .assert_status(303);
+    }
+    carol
+        .post(
+            &format!("/decisions/{accept}/outcome"),
+            &[("statement", "Core accepts the policy.")],
+        )
+        .await
+        .assert_status(303);
+    let page = app.visitor().get(&format!("/rfcs/{id}")).await;
+    page.assert_contains("<span class=\"badge\">Accepted</span>")
+        .assert_contains(&format!(
+            "Accepted by <a href=\"/decisions/{accept}\">decision #{accept}</a>."
+        ))
+        .assert_contains("This RFC was accepted; it no longer takes feedback.");
+    let entry = last_audit(app).await;
+    assert_eq!(entry.action, "decision.outcome_recorded");
+    assert!(
+        audit_entries(app)
+            .await
+            .iter()
+            .any(|e| e.action == "rfc.accepted" && e.visibility == "public")
+    );
+    // The competing decision passed too, but its effect cannot apply: nothing changes.
+    carol
+        .post(
+            &format!("/decisions/{reject}/outcome"),
+            &[("statement", "Core rejects it.")],
+        )
+        .await
+        .assert_status(409)
+        .assert_contains("The RFC was already accepted.");
+    let resolutions: Vec<(String, i64)> =
+        sqlx::query_as("select resolution, decision_id from rfc_resolutions")
+            .fetch_all(&app.pool)
+            .await
+            .expect("resolutions");
+    assert_eq!(resolutions, vec![("accepted".to_string(), accept)]);
+    // Settled: no more settling, and the list shows it.
+    carol
+        .get(&format!("/rfcs/{id}"))
+        .await
+        .assert_lacks("Settle by decision");
+    app.visitor()
+        .get("/rfcs")
+        .await
+        .assert_contains("<span class=\"badge\">Accepted</span>");
+}
+
+#[tokio::test]
+async fn a_withdrawn_rfc_takes_no_more_feedback() {
+    let (world, carol, id) = open_rfc().await;
+    let app = &world.app;
+    let page = open_settlement(&carol, id, "withdrawn").await;
+    let decision = decision_id(&page);
+    carol
+        .post(
+            &format!("/decisions/{decision}/positions"),
+            &[("stance", "agree"), ("comment", "")],
+        )
+        .await
+        .assert_status(303);
+    carol
+        .post(
+            &format!("/decisions/{decision}/outcome"),
+            &[("statement", "Withdrawn for a rewrite.")],
+        )
+        .await
+        .assert_status(303);
+    let dave = app.signed_in("dave").await;
+    give_feedback(&dave, id, "Kept after withdrawal", "public")
+        .await
+        .assert_status(409)
+        .assert_contains("This RFC was withdrawn; it no longer takes feedback.")
+        .assert_contains(">Kept after withdrawal</textarea>");
+    app.visitor()
+        .get("/rfcs/feed.xml")
+        .await
+        .assert_lacks("Automated contributions");
+    app.visitor()
+        .get("/")
+        .await
+        .assert_contains("No policy is open for feedback right now.");
+}
+
+#[tokio::test]
+async fn the_inbox_lists_windows_closing_soon_with_feedback_to_dispose_of() {
+    let (world, carol, id) = open_rfc().await;
+    let app = &world.app;
+    let heading = "Feedback windows closing soon with feedback to dispose of";
+    // Closing in seven days, and no feedback: nothing yet.
+    carol
+        .get("/inbox")
+        .await
+        .assert_contains(heading)
+        .assert_lacks("Automated contributions");
+    let dave = app.signed_in("dave").await;
+    give_feedback(&dave, id, "Private note", "private")
+        .await
+        .assert_status(303);
+    app.clock.set(START + Duration::days(5) + SECOND);
+    let carol = app.signed_in("carol").await;
+    let page = carol.get("/inbox").await;
+    page.assert_contains(&format!("href=\"/rfcs/{id}\""))
+        .assert_contains("Automated contributions")
+        .assert_contains("closes 2026-03-09 09:00 UTC");
+    // Only the team's members; never to the author or anyone else.
+    for login in ["dave", "ivan"] {
+        app.signed_in(login)
+            .await
+            .get("/inbox")
+            .await
+            .assert_lacks("Automated contributions");
+    }
+    // Closed and undisposed: it stays, pointing at the disposition.
+    app.clock.set(START + Duration::days(8));
+    let carol = app.signed_in("carol").await;
+    carol
+        .get("/inbox")
+        .await
+        .assert_contains(&format!("href=\"/rfcs/{id}/disposition\""));
+    let feedback_id: i64 = sqlx::query_scalar("select id from rfc_feedback")
+        .fetch_one(&app.pool)
+        .await
+        .expect("feedback");
+    carol
+        .post(
+            &format!("/rfcs/{id}/feedback/{feedback_id}/disposition"),
+            &[("verdict", "noted"), ("reason", "Thanks.")],
+        )
+        .await
+        .assert_status(303);
+    carol
+        .get("/inbox")
+        .await
+        .assert_lacks("Automated contributions");
+}
