@@ -670,7 +670,12 @@ async fn apply_effect(
                     "The effect cannot be applied: {problem}"
                 )));
             }
-            let reason = format!("By decision #{}: {}", decision.id, decision.question);
+            // The ledger is public: a team-only decision's question stays out of it.
+            let reason = if decision.is_public {
+                format!("By decision #{}: {}", decision.id, decision.question)
+            } else {
+                format!("By decision #{}.", decision.id)
+            };
             let membership_id = match (person, current, role) {
                 (Some(person), Some(_), Some(role)) => {
                     teams_db::change_role(

@@ -582,6 +582,14 @@ async fn racing_outcome_requests_apply_the_effect_once() {
             .await,
         1
     );
+    // The ledger is public; the team-only decision's question stays out of it.
+    let visitor = world.app.visitor();
+    visitor
+        .get("/teams/core")
+        .await
+        .assert_contains(&format!("By decision #{id}."))
+        .assert_lacks("Carol leads?");
+    visitor.get("/audit").await.assert_lacks("Carol leads");
     let roles: Vec<(String, Option<String>)> = sqlx::query_as(
         "select m.role, m.end_kind from memberships m join users u on u.id = m.user_id
          where u.login = 'carol' order by m.id",
