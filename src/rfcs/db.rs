@@ -26,6 +26,7 @@ struct RfcRecord {
     disposition_published_at: Option<OffsetDateTime>,
     resolution: Option<String>,
     decision_id: Option<i64>,
+    resolved_at: Option<OffsetDateTime>,
     revision_id: i64,
     number: i32,
     title: String,
@@ -70,6 +71,7 @@ impl TryFrom<RfcRecord> for Rfc {
             disposition_published_at: r.disposition_published_at,
             resolution: resolution(r.resolution)?,
             decision_id: r.decision_id,
+            resolved_at: r.resolved_at,
             current: Revision {
                 id: r.revision_id,
                 number: r.number,
@@ -90,7 +92,7 @@ pub async fn find_rfc(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<R
     let record = sqlx::query_as!(
         RfcRecord,
         "select r.id, r.team_id, t.slug as team_slug, t.name as team_name, r.created_at,
-                r.opens_at, r.closes_at, r.disposition_published_at, rs.resolution as \"resolution?\", rs.decision_id as \"decision_id?\",
+                r.opens_at, r.closes_at, r.disposition_published_at, rs.resolution as \"resolution?\", rs.decision_id as \"decision_id?\", rs.resolved_at as \"resolved_at?\",
                 v.id as \"revision_id!\", v.number as \"number!\", v.title as \"title!\",
                 v.summary as \"summary!\", v.body as \"body!\", v.pull_request_url,
                 v.change_note as \"change_note!\", u.login as author_login,
@@ -118,7 +120,7 @@ pub async fn list_rfcs(
     sqlx::query_as!(
         RfcRecord,
         "select r.id, r.team_id, t.slug as team_slug, t.name as team_name, r.created_at,
-                r.opens_at, r.closes_at, r.disposition_published_at, rs.resolution as \"resolution?\", rs.decision_id as \"decision_id?\",
+                r.opens_at, r.closes_at, r.disposition_published_at, rs.resolution as \"resolution?\", rs.decision_id as \"decision_id?\", rs.resolved_at as \"resolved_at?\",
                 v.id as \"revision_id!\", v.number as \"number!\", v.title as \"title!\",
                 v.summary as \"summary!\", v.body as \"body!\", v.pull_request_url,
                 v.change_note as \"change_note!\", u.login as author_login,
@@ -128,7 +130,8 @@ pub async fn list_rfcs(
          join lateral (select * from rfc_revisions where rfc_id = r.id order by number desc limit 1) v on true
          join users u on u.id = v.author_id
          left join rfc_resolutions rs on rs.rfc_id = r.id
-         where r.opens_at <= $2 or r.team_id = any($1::bigint[])
+         where (r.opens_at <= $2 and (rs.resolved_at is null or rs.resolved_at >= r.opens_at))
+            or r.team_id = any($1::bigint[])
          order by r.created_at desc, r.id desc",
         viewer_teams,
         now
@@ -149,7 +152,7 @@ pub async fn open_for_feedback(
     sqlx::query_as!(
         RfcRecord,
         "select r.id, r.team_id, t.slug as team_slug, t.name as team_name, r.created_at,
-                r.opens_at, r.closes_at, r.disposition_published_at, rs.resolution as \"resolution?\", rs.decision_id as \"decision_id?\",
+                r.opens_at, r.closes_at, r.disposition_published_at, rs.resolution as \"resolution?\", rs.decision_id as \"decision_id?\", rs.resolved_at as \"resolved_at?\",
                 v.id as \"revision_id!\", v.number as \"number!\", v.title as \"title!\",
                 v.summary as \"summary!\", v.body as \"body!\", v.pull_request_url,
                 v.change_note as \"change_note!\", u.login as author_login,

@@ -175,8 +175,9 @@ pub struct Rfc {
     pub window: Option<Window>,
     pub disposition_published_at: Option<OffsetDateTime>,
     pub resolution: Option<Resolution>,
-    /// The decision that settled it.
+    /// The decision that settled it, and when.
     pub decision_id: Option<i64>,
+    pub resolved_at: Option<OffsetDateTime>,
     pub current: Revision,
 }
 
@@ -189,9 +190,12 @@ impl Rfc {
         self.window.map(|w| w.state(now))
     }
 
-    /// Public once its window has opened; before that, a draft for the team only.
+    /// Public once its window has opened; before that, a draft for the team only. A draft
+    /// withdrawn before its window opened stays the team's.
     pub fn is_public(&self, now: OffsetDateTime) -> bool {
-        self.window.is_some_and(|w| now >= w.opens_at)
+        self.window.is_some_and(|w| {
+            now >= w.opens_at && self.resolved_at.is_none_or(|at| at >= w.opens_at)
+        })
     }
 
     pub fn has_closed(&self, now: OffsetDateTime) -> bool {
@@ -798,6 +802,7 @@ mod tests {
             disposition_published_at: None,
             resolution,
             decision_id: resolution.map(|_| 9),
+            resolved_at: resolution.map(|_| OPENS - Duration::days(1)),
             current: revision(),
         }
     }
@@ -896,6 +901,13 @@ mod tests {
         assert!(require_reader(&scheduled, &visitor, OPENS - SECOND).is_err());
         assert!(require_reader(&scheduled, &visitor, OPENS).is_ok());
         assert!(require_reader(&scheduled, &outsider, CLOSES + SECOND).is_ok());
+        // Withdrawn before its window opened: it stays the team's.
+        let withdrawn = rfc(Some(window()), Some(Resolution::Withdrawn));
+        assert!(require_reader(&withdrawn, &visitor, CLOSES).is_err());
+        assert!(require_reader(&withdrawn, &member, CLOSES).is_ok());
+        let mut later = withdrawn.clone();
+        later.resolved_at = Some(OPENS + SECOND);
+        assert!(require_reader(&later, &visitor, CLOSES).is_ok());
     }
 
     #[test]
