@@ -542,7 +542,7 @@ async fn seed_rfcs(
         summary: "How the collection accepts pull requests opened by bots and automated tools."
             .into(),
         body:
-            "## Proposal\n\nAutomated tools may open pull requests against the collection when:\n\n\
+            "## What tools may do\n\nAutomated tools may open pull requests against the collection when:\n\n\
                1. the tool is listed on the wiki with a human owner;\n\
                2. every pull request says it was made by a tool;\n\
                3. a maintainer of the package reviews it before merging.\n\n\
