@@ -3,7 +3,9 @@
 
 #![allow(dead_code)]
 
+pub mod browser;
 pub mod database;
+pub mod documents;
 pub mod github;
 
 use std::sync::Arc;
@@ -18,6 +20,8 @@ use sqlx::postgres::PgConnectOptions;
 use time::OffsetDateTime;
 use time::macros::datetime;
 
+pub use browser::Browser;
+pub use documents::Documents;
 pub use github::{Fault, StandInGithub};
 
 /// Where the test clock starts. Tests move it; nobody sleeps.
@@ -40,6 +44,8 @@ pub struct TestApp {
     pub clock: Clock,
     pub github: Option<StandInGithub>,
     pub config: Config,
+    /// Every HTML document the app has sent, for the browser tests' checks.
+    pub documents: Documents,
 }
 
 impl TestApp {
@@ -75,7 +81,8 @@ impl TestApp {
         };
         let clock = Clock::fixed(START);
         let state = AppState::new(pool.clone(), config.clone(), clock.clone()).expect("app state");
-        let app = concord::router::build(state);
+        let documents = Documents::default();
+        let app = documents.record(concord::router::build(state));
         tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -90,6 +97,7 @@ impl TestApp {
             clock,
             github,
             config,
+            documents,
         }
     }
 

@@ -1,0 +1,215 @@
+//! Concord in a real headless Chromium: the main paths, each page checked for valid HTML
+//! and accessibility, and a test that those checks do catch a bad page.
+
+use axum::Router;
+use axum::response::Html;
+use axum::routing::get;
+
+use crate::support::{Browser, Documents, Fault, Options, TestApp};
+
+#[tokio::test]
+async fn home_page() {
+    let app = TestApp::spawn().await;
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+    browser.goto("/").await;
+    assert_eq!(browser.status(), 200);
+    assert_eq!(browser.title().await, "Home · Concord");
+    browser.assert_text("Development mode").await;
+    browser.click_link("Sign in to take part").await;
+    assert_eq!(browser.path(), "/login");
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn development_sign_in_and_sign_out() {
+    let app = TestApp::spawn().await;
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+    // A login that is not one is refused, and the form keeps what was typed.
+    browser.goto("/login").await;
+    browser.fill("GitHub login", "not a login!").await;
+    browser.click_button("Sign in").await;
+    assert_eq!(browser.status(), 422);
+    browser.assert_text("Sign in").await;
+
+    browser.sign_in_dev("wren-calloway").await;
+    assert_eq!(browser.path(), "/");
+    browser.sign_out().await;
+    assert_eq!(browser.path(), "/");
+    let text = browser.text().await;
+    assert!(!text.contains("Signed in as"), "still signed in:\n{text}");
+
+    // The person is now offered on the sign-in page.
+    browser.goto("/login").await;
+    browser.click_button("wren-calloway (wren-calloway)").await;
+    browser.assert_text("Signed in as wren-calloway").await;
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn github_sign_in() {
+    let app = TestApp::spawn_with(Options {
+        github: true,
+        ..Options::default()
+    })
+    .await;
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+    // Declining on GitHub's consent page comes back to a clear message.
+    app.github().set_fault(Fault::Deny);
+    browser.goto("/login").await;
+    browser.click_link("Sign in with GitHub").await;
+    assert_eq!(browser.status(), 403);
+    browser
+        .assert_text("You declined to sign in with GitHub")
+        .await;
+
+    app.github().set_fault(Fault::None);
+    app.github()
+        .will_sign_in(4242, "ada-l", Some("Ada Lovelace"));
+    browser.goto("/").await;
+    browser.click_link("Sign in").await;
+    // The browser goes to the stand-in GitHub and follows its redirect back.
+    browser.click_link("Sign in with GitHub").await;
+    assert_eq!(browser.path(), "/");
+    browser.assert_text("Signed in as ada-l").await;
+    let text = browser.text().await;
+    assert!(!text.contains("Development mode"), "{text}");
+    browser.sign_out().await;
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn error_page() {
+    let app = TestApp::spawn().await;
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+    browser.goto("/no/such/page").await;
+    assert_eq!(browser.status(), 404);
+    browser
+        .assert_text("There is nothing at this address.")
+        .await;
+    browser.click_link("Go to the home page").await;
+    assert_eq!(browser.path(), "/");
+    browser.finish().await;
+}
+
+/// The checks are only worth something if they fail: a page with HTML errors and
+/// accessibility faults, served by a throwaway server, must be reported on both counts.
+#[tokio::test]
+async fn checks_catch_a_bad_page() {
+    const BAD: &str = r#"<!DOCTYPE html>
+<html>
+<head><title>Bad</title></head>
+<body>
+<p>An unclosed <div>division</p>
+<img src="/missing.png">
+<input type="text" name="nameless">
+<p style="color: #bbbbbb; background: #ffffff">Faint text</p>
+<a href="/"></a>
+</body>
+</html>
+"#;
+    const GOOD: &str = r#"<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Good</title></head>
+<body><main><h1>Good</h1><p><a href="/bad">A bad page</a></p></main></body>
+</html>
+"#;
+    let documents = Documents::default();
+    let site = documents.record(
+        Router::new()
+            .route("/", get(|| async { Html(GOOD) }))
+            .route("/bad", get(|| async { Html(BAD) })),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async move { axum::serve(listener, site).await });
+
+    let Some(mut browser) = Browser::open_site(&address, documents).await else {
+        return;
+    };
+    browser.goto("/").await;
+    let good = browser.check_all().await;
+    assert!(good.is_empty(), "the good page should pass:\n{good}");
+
+    browser.click_link("A bad page").await;
+    let problems = browser.check_all().await;
+    let html: Vec<&str> = problems.html_errors().collect();
+    let accessibility: Vec<&str> = problems.accessibility_violations().collect();
+    println!("{problems}");
+    assert!(
+        html.iter().any(|e| e.contains("Unclosed element “div”")),
+        "the HTML checker missed the unclosed div:\n{problems}"
+    );
+    assert!(
+        html.iter().any(|e| e.contains("alt")),
+        "the HTML checker missed the image without alt:\n{problems}"
+    );
+    for rule in [
+        "html-has-lang",
+        "image-alt",
+        "label",
+        "link-name",
+        "color-contrast",
+    ] {
+        assert!(
+            accessibility.iter().any(|v| v.starts_with(rule)),
+            "axe missed {rule}:\n{problems}"
+        );
+    }
+    // And a test that ends with these pages fails.
+    println!("(the panic that follows is expected)");
+    let finished = tokio::spawn(browser.finish()).await;
+    assert!(finished.is_err_and(|e| e.is_panic()), "finish() must fail");
+}
+
+#[tokio::test]
+async fn teams_main_path() {
+    let app = TestApp::spawn().await;
+    app.make_admin("amber").await;
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+    browser.sign_in_dev("amber").await;
+    browser.goto("/teams").await;
+    browser.assert_text("There are no teams yet.").await;
+    browser.click_link("Create a top-level team").await;
+    // Submitted empty, the form explains what is missing.
+    browser.click_button("Create the team").await;
+    assert_eq!(browser.status(), 422);
+    browser.fill("Slug", "core").await;
+    browser.fill("Name", "Core").await;
+    browser.fill("Purpose", "Steers the project.").await;
+    browser
+        .fill("Mandate", "The **direction** of the project.")
+        .await;
+    browser
+        .select("Decision rule", "Unanimous, with at most N deciders absent")
+        .await;
+    browser.fill("N", "1").await;
+    browser.click_button("Create the team").await;
+    assert_eq!(browser.path(), "/teams/core");
+    browser.assert_text("Core was created.").await;
+
+    browser.click_link("Manage members").await;
+    browser.fill("GitHub login", "wren").await;
+    browser.fill("Reason", "Founding member").await;
+    browser.click_button("Add the member").await;
+    browser.assert_text("wren").await;
+
+    browser.goto("/teams").await;
+    browser.fill("Who may decide…", "direction").await;
+    browser.click_button("Find the team").await;
+    browser.assert_text("matches").await;
+    browser.click_link("Core").await;
+    browser.sign_out().await;
+    browser.finish().await;
+}
