@@ -8,6 +8,8 @@ use crate::auth;
 use crate::auth::model::User;
 use crate::decisions::db as decisions_db;
 use crate::decisions::model::{Effect, NewDecision, Stance};
+use crate::posts::db::{self as posts_db, WriteError as PostWriteError};
+use crate::posts::model::{ActionItemFields, LinkTarget, PostContent, TimelineEvent};
 use crate::teams::db::{self as teams_db, WriteError};
 use crate::teams::model::{Cause, Charter, DecisionRule, NewTeam, Role, RuleKind, Team};
 
@@ -49,6 +51,10 @@ pub async fn seed_if_empty(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<b
     seed_teams(&mut tx, now).await.map_err(refused)?;
     seed_decisions(&mut tx, now).await.map_err(refused)?;
     seed_rfcs(&mut tx, now).await.map_err(refused)?;
+    seed_posts(&mut tx, now).await.map_err(|e| match e {
+        PostWriteError::Database(e) => e,
+        other => sqlx::Error::Protocol(other.to_string()),
+    })?;
     tx.commit().await?;
     Ok(true)
 }
@@ -641,5 +647,209 @@ async fn seed_rfcs(
         rfcs_db::record_disposition(tx, &found, (verdict, reason), amber, ago(33)).await?;
     }
     rfcs_db::publish_disposition(tx, closed, amber, ago(32)).await?;
+    Ok(())
+}
+
+/// A demo post: drafted, submitted and (unless `reviewer` is `None`) approved, `days` ago.
+struct DemoPost<'a> {
+    team: &'a str,
+    author: &'a str,
+    reviewer: Option<&'a str>,
+    title: &'a str,
+    body: &'a str,
+    timeline: Vec<TimelineEvent>,
+    members: &'a [&'a str],
+    days: i64,
+}
+
+async fn write_post(
+    tx: &mut Transaction<'_, Postgres>,
+    post: DemoPost<'_>,
+    now: OffsetDateTime,
+) -> Result<Option<crate::posts::model::Post>, PostWriteError> {
+    let at = now - Duration::days(post.days);
+    let (Some(team), Some(author)) = (
+        teams_db::find_team(&mut **tx, post.team).await?,
+        person(tx, post.author).await?,
+    ) else {
+        return Ok(None);
+    };
+    let content = PostContent {
+        title: post.title.into(),
+        body: post.body.into(),
+        timeline: post.timeline,
+        links: post
+            .members
+            .iter()
+            .map(|login| LinkTarget::Member {
+                login: (*login).into(),
+            })
+            .collect(),
+    };
+    let nonce = format!("demo-{}-{}", post.team, post.days);
+    let slug = posts_db::create_post(
+        tx,
+        &team,
+        &author,
+        &content,
+        &nonce,
+        at - Duration::hours(3),
+    )
+    .await?;
+    let Some(draft) = posts_db::find_post(&mut **tx, post.team, &slug).await? else {
+        return Ok(None);
+    };
+    posts_db::submit_post(tx, draft.id, &author, at - Duration::hours(2)).await?;
+    if let Some(login) = post.reviewer
+        && let Some(reviewer) = person(tx, login).await?
+    {
+        posts_db::approve_post(tx, draft.id, &reviewer, draft.version, at).await?;
+    }
+    Ok(posts_db::find_post(&mut **tx, post.team, &slug).await?)
+}
+
+/// Demo updates: a pinned core update, a packages update announcing a member, an
+/// incident report from infrastructure with its action items, a CI update with a like and
+/// a comment, and a core post still in review (awaiting basil-moss).
+async fn seed_posts(
+    tx: &mut Transaction<'_, Postgres>,
+    now: OffsetDateTime,
+) -> Result<(), PostWriteError> {
+    let day = |days: i64, hour: u8, minute: u8| {
+        let at = now - Duration::days(days);
+        at.replace_time(time::Time::from_hms(hour, minute, 0).unwrap_or(time::Time::MIDNIGHT))
+    };
+    let core = write_post(
+        tx,
+        DemoPost {
+            team: "core",
+            author: "basil-moss",
+            reviewer: Some("amber-finch"),
+            title: "Core update: automated contributions policy open for feedback",
+            body: "This month the core team:\n\n\
+                   - opened a **policy on automated contributions** for public feedback until the end of the week;\n\
+                   - delegated the new *CI* team its mandate over the release pipeline;\n\
+                   - set the date of our next charter review.\n\n\
+                   Questions are welcome in the comments below.",
+            timeline: Vec::new(),
+            members: &[],
+            days: 12,
+        },
+        now,
+    )
+    .await?;
+    if let (Some(post), Some(amber)) = (core, person(tx, "amber-finch").await?) {
+        posts_db::set_pin(tx, post.id, &amber, true, now - Duration::days(11)).await?;
+    }
+    write_post(
+        tx,
+        DemoPost {
+            team: "packages",
+            author: "dahlia-reed",
+            reviewer: Some("elm-sparrow"),
+            title: "Packages: spring cleaning and a new maintainer rota",
+            body: "We removed 42 unmaintained packages after the usual notice period, and \
+                   [Elm Sparrow](https://example.org/elm) now runs the maintainer rota.\n\n\
+                   | month | packages removed |\n|---|---|\n| January | 17 |\n| February | 25 |",
+            timeline: Vec::new(),
+            members: &["elm-sparrow"],
+            days: 8,
+        },
+        now,
+    )
+    .await?;
+    let incident = write_post(
+        tx,
+        DemoPost {
+            team: "infrastructure",
+            author: "hazel-brook",
+            reviewer: Some("gale-thistle"),
+            title: "Mirror sync outage",
+            body: "For about five hours the mirrors served a stale index. No data was lost. \
+                   This report says what happened and what we will change.",
+            timeline: vec![
+                TimelineEvent {
+                    at: day(6, 14, 5),
+                    event: "The primary mirror stops syncing after a disk fills up.".into(),
+                },
+                TimelineEvent {
+                    at: day(6, 16, 40),
+                    event: "A user reports stale packages; on-call starts investigating.".into(),
+                },
+                TimelineEvent {
+                    at: day(6, 19, 10),
+                    event: "Old snapshots removed; sync restored and verified.".into(),
+                },
+            ],
+            members: &[],
+            days: 5,
+        },
+        now,
+    )
+    .await?;
+    if let (Some(post), Some(hazel)) = (incident, person(tx, "hazel-brook").await?) {
+        let items = [
+            (
+                "Alert when a mirror falls more than an hour behind",
+                "cedar-lark",
+                14,
+                false,
+            ),
+            ("Prune snapshots automatically", "gale-thistle", -1, true),
+        ];
+        for (i, (text, owner, due_in, done)) in items.into_iter().enumerate() {
+            let fields = ActionItemFields {
+                text: text.into(),
+                owner: owner.into(),
+                due_on: (now + Duration::days(due_in)).date(),
+                done,
+            };
+            let at = now - Duration::days(5);
+            posts_db::create_action_item(tx, &post, &fields, &format!("demo-item-{i}"), &hazel, at)
+                .await?;
+        }
+    }
+    let ci = write_post(
+        tx,
+        DemoPost {
+            team: "ci",
+            author: "gale-thistle",
+            reviewer: Some("elm-sparrow"),
+            title: "CI caches moved to the new runners",
+            body: "Builds now share a cache across runners, so a typical change is checked in \
+                   about half the time. Tell us in the comments if a job got slower.",
+            timeline: Vec::new(),
+            members: &[],
+            days: 2,
+        },
+        now,
+    )
+    .await?;
+    if let (Some(post), Some(fern), Some(hazel)) = (
+        ci,
+        person(tx, "fern-wilde").await?,
+        person(tx, "hazel-brook").await?,
+    ) {
+        let at = now - Duration::days(1);
+        posts_db::set_like(tx, &post, &fern, true, at).await?;
+        posts_db::set_like(tx, &post, &hazel, true, at).await?;
+        let comment = "Much faster for the documentation jobs, thank you!";
+        posts_db::create_comment(tx, &post, &fern, comment, "demo-comment-1", at).await?;
+    }
+    write_post(
+        tx,
+        DemoPost {
+            team: "core",
+            author: "amber-finch",
+            reviewer: None,
+            title: "Our charter review is coming up",
+            body: "Core reviews its charter next season. Draft: what should change in our mandate?",
+            timeline: Vec::new(),
+            members: &[],
+            days: 0,
+        },
+        now,
+    )
+    .await?;
     Ok(())
 }

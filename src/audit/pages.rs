@@ -46,7 +46,11 @@ impl AuditPage {
                     Some(team) => team.clone(),
                     None => row.subject_label.clone(),
                 },
-                link: row.team_slug.as_ref().map(|slug| format!("/teams/{slug}")),
+                link: match row.subject_kind.as_str() {
+                    // A post's label is its permalink, `team/slug`, fixed at creation.
+                    "post" => Some(format!("/posts/{}", row.subject_label)),
+                    _ => row.team_slug.as_ref().map(|slug| format!("/teams/{slug}")),
+                },
                 team_only: row.visibility == Visibility::Team,
                 details: detail_lines(&row.details),
             })

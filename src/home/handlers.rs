@@ -7,11 +7,13 @@ use axum::response::IntoResponse;
 use super::pages::{HomePage, TeamItem};
 use crate::app::AppState;
 use crate::rfcs::{self, RfcItem};
-use crate::teams;
 use crate::web::layout::Layout;
+use crate::{posts, teams};
 
 /// How many teams the home page lists.
 const HOME_TEAMS: i64 = 8;
+/// How many team updates the home page lists.
+const HOME_UPDATES: i64 = 5;
 
 /// How many open feedback windows the home page lists.
 const HOME_WINDOWS: i64 = 6;
@@ -44,12 +46,24 @@ pub async fn show_home(State(state): State<AppState>, layout: Layout) -> HomePag
             purpose: first_line(&purpose),
         })
         .collect();
+    let updates = if teams_unavailable {
+        Vec::new()
+    } else {
+        match posts::db::list_published(&state.pool, None, false, HOME_UPDATES, 0).await {
+            Ok(listed) => listed.iter().map(posts::pages::PostItem::of).collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "the home page could not list the updates");
+                Vec::new()
+            }
+        }
+    };
     HomePage {
         layout,
         windows,
         teams,
         more_teams,
         teams_unavailable,
+        updates,
     }
 }
 

@@ -1,6 +1,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 
+use crate::posts::pages::PostItem;
 use crate::rfcs::RfcItem;
 use crate::web::layout::Layout;
 
@@ -15,6 +16,8 @@ pub struct HomePage {
     pub more_teams: bool,
     /// The database did not answer.
     pub teams_unavailable: bool,
+    /// The latest published team updates.
+    pub updates: Vec<PostItem>,
 }
 
 pub struct TeamItem {

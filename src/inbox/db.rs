@@ -20,6 +20,12 @@ pub async fn pending_count(
                and exists (select 1 from memberships m where m.team_id = d.team_id and m.user_id = $1 and m.left_at is null)
                and not exists (select 1 from decision_positions p where p.decision_id = d.id and p.user_id = $1)
          ) + (
+             -- posts::db::awaiting_review
+             select count(*)
+             from posts p
+             join memberships m on m.team_id = p.team_id and m.user_id = $1 and m.left_at is null
+             where p.submitted_at is not null and p.published_at is null and p.author_id <> $1
+         ) + (
              -- rfcs::db::awaiting_disposition
              select count(*)
              from rfcs r

@@ -3,11 +3,10 @@ use axum::extract::State;
 use super::model::{SECTION_LIMIT, Section};
 use super::pages::InboxPage;
 use crate::app::AppState;
-use crate::decisions;
 use crate::error::AppError;
-use crate::rfcs;
 use crate::web::extract::CurrentUser;
 use crate::web::layout::Layout;
+use crate::{decisions, posts, rfcs};
 
 pub async fn show_inbox(
     State(state): State<AppState>,
@@ -21,6 +20,15 @@ pub async fn show_inbox(
             empty: "No decision is waiting for your position.",
             items: decisions::db::awaiting_position(&state.pool, user.id, now, SECTION_LIMIT)
                 .await?,
+        },
+        Section {
+            heading: "Posts waiting for your review",
+            empty: "No post is waiting for your review.",
+            items: posts::db::awaiting_review(&state.pool, user.id, SECTION_LIMIT)
+                .await?
+                .iter()
+                .map(posts::pages::inbox_item)
+                .collect(),
         },
         Section {
             heading: "Feedback windows closing soon with feedback to dispose of",

@@ -111,9 +111,15 @@ pub async fn show_team(
         delegate: active && model::require_delegator(&standing).is_ok(),
         revoke: active && model::require_revoker(&standing, &team).is_ok(),
     };
-    Ok(TeamPage::new(
-        layout, &team, &sub_teams, &events, &ledger, actions, now,
-    ))
+    let mut page = TeamPage::new(layout, &team, &sub_teams, &events, &ledger, actions, now);
+    let updates = crate::posts::db::list_published(&state.pool, Some(team.id), true, 5, 0).await?;
+    page.updates = updates
+        .iter()
+        .map(crate::posts::pages::PostItem::of)
+        .collect();
+    let open = crate::posts::db::team_action_items(&state.pool, team.id, true, 50).await?;
+    page.open = crate::posts::pages::team_action_views(&open, &team.slug, now);
+    Ok(page)
 }
 
 fn blank_team_form() -> TeamForm {

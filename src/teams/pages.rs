@@ -336,6 +336,10 @@ pub struct TeamPage {
     pub alumni: Vec<AlumnusView>,
     pub history: Vec<HistoryView>,
     pub actions: Actions,
+    /// The team's latest published updates, pinned first (filled in by the handler).
+    pub updates: Vec<crate::posts::pages::PostItem>,
+    /// Open action items of the team's incident reports.
+    pub open: Vec<crate::posts::pages::ActionView>,
 }
 
 impl TeamPage {
@@ -383,6 +387,8 @@ impl TeamPage {
                 .collect(),
             history: history_views(ledger.iter()),
             actions,
+            updates: Vec::new(),
+            open: Vec::new(),
         }
     }
 }

@@ -215,6 +215,102 @@ async fn teams_main_path() {
 }
 
 #[tokio::test]
+async fn decisions_main_path() {
+    let app = TestApp::spawn().await;
+    app.make_admin("amber").await;
+    // A team of two, set up as an administrator would.
+    let admin = app.signed_in("amber").await;
+    admin
+        .post(
+            "/teams",
+            &[
+                ("slug", "core"),
+                ("name", "Core"),
+                ("purpose", "Steers the project."),
+                ("mandate", "The direction of the project."),
+                ("rule_kind", "unanimous"),
+                ("rule_n", "0"),
+                ("review_on", ""),
+                ("note", ""),
+            ],
+        )
+        .await
+        .assert_redirect("/teams/core");
+    for login in ["amber", "basil"] {
+        admin
+            .post(
+                "/teams/core/members",
+                &[
+                    ("login", login),
+                    ("role", "member"),
+                    ("reason", "Founding member"),
+                ],
+            )
+            .await
+            .assert_redirect("/teams/core/members");
+    }
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+
+    // Amber opens a decision; an empty form explains itself first.
+    browser.sign_in_dev("amber").await;
+    browser.goto("/teams/core/decisions").await;
+    browser.click_link("Open a decision").await;
+    browser.fill("Question", "").await;
+    browser.click_button("Open the decision").await;
+    assert_eq!(browser.status(), 422);
+    browser
+        .fill("Question", "Adopt the release checklist?")
+        .await;
+    browser
+        .fill("Body", "We follow the **checklist** for every release.")
+        .await;
+    browser
+        .choose("Described in words (nothing changes by itself)")
+        .await;
+    browser
+        .fill("In words", "The checklist becomes the rule.")
+        .await;
+    browser.click_button("Open the decision").await;
+    let decision = browser.path().to_string();
+    assert!(decision.starts_with("/decisions/"), "{decision}");
+    browser.assert_text("Adopt the release checklist?").await;
+
+    // Amber agrees; Basil raises a concern, resolves it, and agrees: it passes early.
+    browser.choose("Agree").await;
+    browser.click_button("Record my position").await;
+    browser.assert_text("Open").await;
+    browser.sign_out().await;
+
+    browser.sign_in_dev("basil").await;
+    browser.goto("/inbox").await;
+    browser.assert_text("Adopt the release checklist?").await;
+    browser.click_link("Adopt the release checklist?").await;
+    browser
+        .fill("Your concern", "Who keeps the checklist current?")
+        .await;
+    browser.click_button("Raise the concern").await;
+    browser
+        .assert_text("Who keeps the checklist current?")
+        .await;
+    browser.fill("How it was resolved", "Amber keeps it.").await;
+    browser.click_button("Resolve my concern").await;
+    browser.choose("Agree").await;
+    browser.click_button("Record my position").await;
+    browser.assert_text("Passed").await;
+
+    // A member records the outcome statement.
+    browser
+        .fill("Outcome statement", "We adopt the release checklist.")
+        .await;
+    browser.click_button("Record the outcome").await;
+    assert_eq!(browser.path(), decision);
+    browser.assert_text("We adopt the release checklist.").await;
+    browser.finish().await;
+}
+
+#[tokio::test]
 async fn rfcs_main_path() {
     let app = TestApp::spawn().await;
     app.make_admin("amber").await;

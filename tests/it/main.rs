@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod decisions;
 mod embedded;
+mod posts;
 mod rfcs;
 mod security;
 mod teams;
