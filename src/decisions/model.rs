@@ -400,6 +400,13 @@ pub enum Effect {
     ChangeMembership { login: String, role: Option<Role> },
     /// A new team is delegated beneath the deciding team.
     DelegateTeam(Delegation),
+    /// One of the team's RFCs is accepted, rejected or withdrawn. The title is kept for
+    /// the record; the RFC is named by its id.
+    ResolveRfc {
+        rfc_id: i64,
+        title: String,
+        resolution: crate::rfcs::model::Resolution,
+    },
 }
 
 /// A team to delegate, as a decision carries it.
@@ -448,6 +455,11 @@ impl Effect {
                 "{team} delegates a new team, {} ({}), with the mandate: {}",
                 d.name, d.slug, d.mandate
             ),
+            Effect::ResolveRfc {
+                rfc_id,
+                title,
+                resolution,
+            } => format!("{team} {}s RFC {rfc_id}, “{title}”.", resolution.verb()),
         }
     }
 

@@ -25,9 +25,20 @@ pub async fn pending_count(
              from posts p
              join memberships m on m.team_id = p.team_id and m.user_id = $1 and m.left_at is null
              where p.submitted_at is not null and p.published_at is null and p.author_id <> $1
+         ) + (
+             -- rfcs::db::awaiting_disposition
+             select count(*)
+             from rfcs r
+             where r.team_id in (select team_id from memberships where user_id = $1 and left_at is null)
+               and r.opens_at <= $2 and r.closes_at <= $3
+               and r.disposition_published_at is null
+               and not exists (select 1 from rfc_resolutions rs where rs.rfc_id = r.id)
+               and exists (select 1 from rfc_feedback f where f.rfc_id = r.id and f.withdrawn_at is null
+                           and not exists (select 1 from rfc_dispositions d where d.feedback_id = f.id))
          ) as \"count!\"",
         user_id,
-        now
+        now,
+        now + crate::rfcs::model::CLOSING_SOON
     )
     .fetch_one(db)
     .await

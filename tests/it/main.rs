@@ -10,5 +10,6 @@ mod cli;
 mod decisions;
 mod embedded;
 mod posts;
+mod rfcs;
 mod security;
 mod teams;
