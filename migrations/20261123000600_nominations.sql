@@ -98,6 +98,6 @@ alter table memberships
 alter table decisions drop constraint decisions_effect_kind;
 alter table decisions add constraint decisions_effect_kind check (
     jsonb_typeof(effect) = 'object'
-    and effect ->> 'kind' in ('text', 'change_membership', 'delegate_team',
+    and effect ->> 'kind' in ('text', 'change_membership', 'delegate_team', 'resolve_rfc',
                               'shortlist_nominations', 'admit_nominee')
 );

@@ -55,6 +55,7 @@ pub async fn seed_if_empty(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<b
     seed_teams(&mut tx, now).await.map_err(refused)?;
     seed_decisions(&mut tx, now).await.map_err(refused)?;
     seed_nominations(&mut tx, now).await.map_err(refused)?;
+    seed_rfcs(&mut tx, now).await.map_err(refused)?;
     seed_posts(&mut tx, now).await.map_err(|e| match e {
         PostWriteError::Database(e) => e,
         other => sqlx::Error::Protocol(other.to_string()),
@@ -564,6 +565,159 @@ async fn create(
     teams_db::find_team(&mut **tx, team.slug)
         .await?
         .ok_or_else(|| WriteError::Refused(format!("the demo team {} vanished", team.slug)))
+}
+
+/// Two RFCs: one of `packages` open for feedback, with public and private feedback over two
+/// revisions; one of `core` whose window closed, with its disposition published.
+async fn seed_rfcs(
+    tx: &mut Transaction<'_, Postgres>,
+    now: OffsetDateTime,
+) -> Result<(), WriteError> {
+    use crate::rfcs::db as rfcs_db;
+    use crate::rfcs::model::{RfcText, Verdict, Visibility, WindowForm};
+    use crate::web::dates::format_datetime_local;
+
+    let ago = |days: i64| now - Duration::days(days);
+    let (Some(packages), Some(core)) = (
+        teams_db::find_team(&mut **tx, "packages").await?,
+        teams_db::find_team(&mut **tx, "core").await?,
+    ) else {
+        return Ok(());
+    };
+    let mut people = Vec::new();
+    for login in [
+        "dahlia-reed",
+        "elm-sparrow",
+        "basil-moss",
+        "hazel-brook",
+        "gale-thistle",
+        "amber-finch",
+        "cedar-lark",
+        "fern-wilde",
+    ] {
+        match person(tx, login).await? {
+            Some(user) => people.push(user),
+            None => return Ok(()),
+        }
+    }
+    let [dahlia, elm, basil, hazel, gale, amber, cedar, fern] = &people[..] else {
+        return Ok(());
+    };
+    let window = |closes: OffsetDateTime| WindowForm {
+        opens_at: String::new(),
+        closes_at: format_datetime_local(closes),
+        reason: String::new(),
+    };
+    let refused = |errors: crate::web::form::FormErrors| {
+        WriteError::Refused(format!("the demo window was refused: {errors:?}"))
+    };
+
+    // Open for feedback: two revisions, feedback on both, one piece private.
+    let mut text = RfcText {
+        title: "Policy on automated contributions".into(),
+        summary: "How the collection accepts pull requests opened by bots and automated tools."
+            .into(),
+        body:
+            "## What tools may do\n\nAutomated tools may open pull requests against the collection when:\n\n\
+               1. the tool is listed on the wiki with a human owner;\n\
+               2. every pull request says it was made by a tool;\n\
+               3. a maintainer of the package reviews it before merging.\n\n\
+               ## Not covered\n\nUpdates of the tools themselves.\n"
+                .into(),
+        pull_request_url: Some("https://example.org/packages/policies/pull/42".into()),
+        change_note: "First draft".into(),
+    };
+    let open =
+        rfcs_db::create_rfc(tx, &packages, &text, "demo-rfc-automated", dahlia, ago(10)).await?;
+    rfcs_db::set_window(tx, open, &window(now + Duration::days(4)), dahlia, ago(3))
+        .await?
+        .map_err(refused)?;
+    let feedback = [
+        (
+            basil,
+            "Please say which label the pull requests carry, so that we can filter them.",
+            Visibility::Public,
+            ago(2),
+        ),
+        (
+            hazel,
+            "Our CI budget is tight: a burst of automated pull requests could use a week of build minutes. Can we cap them?",
+            Visibility::Private,
+            ago(2) + Duration::hours(3),
+        ),
+    ];
+    for (i, (author, body, visibility, at)) in feedback.into_iter().enumerate() {
+        let key = format!("demo-feedback-open-{i}");
+        rfcs_db::submit_feedback(tx, open, (body, visibility), &key, author, at).await?;
+    }
+    text.body = text.body.replace(
+        "2. every pull request says it was made by a tool;",
+        "2. every pull request says it was made by a tool and carries the `automated` label;",
+    );
+    text.change_note = "Name the label automated pull requests carry".into();
+    rfcs_db::revise(tx, open, &text, elm, ago(1)).await?;
+    rfcs_db::submit_feedback(
+        tx,
+        open,
+        (
+            "The label helps. Could the policy also say how to reach a tool's owner?",
+            Visibility::Public,
+        ),
+        "demo-feedback-open-2",
+        gale,
+        ago(1) + Duration::hours(2),
+    )
+    .await?;
+
+    // Closed, with its disposition published.
+    let text = RfcText {
+        title: "Response times for security reports".into(),
+        summary: "How quickly the team answers a report of a security problem in the collection."
+            .into(),
+        body: "A member acknowledges every security report within two working days and \
+               publishes an advisory within fourteen days of a fix.\n"
+            .into(),
+        pull_request_url: None,
+        change_note: "First draft".into(),
+    };
+    let closed = rfcs_db::create_rfc(tx, &core, &text, "demo-rfc-security", amber, ago(60)).await?;
+    rfcs_db::set_window(tx, closed, &window(ago(36)), amber, ago(50))
+        .await?
+        .map_err(refused)?;
+    let feedback = [
+        (
+            cedar,
+            "Two working days is fine; please also name a backup contact.",
+            Visibility::Public,
+            Verdict::Accepted,
+            "A backup contact is named in the final text.",
+        ),
+        (
+            fern,
+            "I would rather not commit to fourteen days for advisories while we have so few reviewers.",
+            Visibility::Private,
+            Verdict::Noted,
+            "We keep fourteen days and will review it in six months.",
+        ),
+        (
+            hazel,
+            "Could reports go to a mailing list instead of a person?",
+            Visibility::Public,
+            Verdict::Declined,
+            "A list leaks reports to too many people; a person stays the contact.",
+        ),
+    ];
+    for (i, (author, body, visibility, verdict, reason)) in feedback.into_iter().enumerate() {
+        let key = format!("demo-feedback-closed-{i}");
+        let at = ago(45) + Duration::days(i as i64);
+        let id = rfcs_db::submit_feedback(tx, closed, (body, visibility), &key, author, at).await?;
+        let found = rfcs_db::find_feedback(&mut **tx, closed, id)
+            .await?
+            .ok_or_else(|| WriteError::Refused("the demo feedback vanished".into()))?;
+        rfcs_db::record_disposition(tx, &found, (verdict, reason), amber, ago(33)).await?;
+    }
+    rfcs_db::publish_disposition(tx, closed, amber, ago(32)).await?;
+    Ok(())
 }
 
 /// A demo post: drafted, submitted and (unless `reviewer` is `None`) approved, `days` ago.

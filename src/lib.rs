@@ -29,6 +29,8 @@ pub mod inbox;
 pub mod nominations;
 /// Team update posts: four-eyes publishing, likes, comments, incident reports, feeds.
 pub mod posts;
+/// Policy RFCs: revisions, feedback windows, feedback and its disposition.
+pub mod rfcs;
 /// All rooms' routes and the layers around them.
 pub mod router;
 /// Teams, charters, delegation and the membership ledger.

@@ -19,7 +19,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::app::AppState;
 use crate::error::render_error_pages;
 use crate::web::{csrf, security};
-use crate::{api, audit, auth, decisions, home, inbox, nominations, posts, teams};
+use crate::{api, audit, auth, decisions, home, inbox, nominations, posts, rfcs, teams};
 
 pub fn build(state: AppState) -> Router {
     let config = state.config.clone();
@@ -47,6 +47,7 @@ pub fn build(state: AppState) -> Router {
         .merge(inbox::routes())
         .merge(audit::routes())
         .merge(posts::routes())
+        .merge(rfcs::routes())
         .layer(from_fn_with_state(state.clone(), csrf::protect))
         .layer(from_fn_with_state(
             state.clone(),

@@ -96,6 +96,15 @@ pub fn describe(action: &str) -> &str {
         "post.comment_deleted" => "deleted a comment on a post in",
         "post.action_added" => "added an action item to a post in",
         "post.action_changed" => "changed an action item of a post in",
+        "rfc.drafted" => "drafted",
+        "rfc.revised" => "revised",
+        "rfc.window_set" => "set the feedback window of",
+        "rfc.window_changed" => "changed the feedback window of",
+        "rfc.disposition_published" => "published the disposition of the feedback on",
+        "rfc_feedback.submitted" => "gave",
+        "rfc_feedback.edited" => "edited",
+        "rfc_feedback.withdrawn" => "withdrew",
+        "rfc_disposition.recorded" => "recorded the disposition of",
         other => other,
     }
 }

@@ -635,6 +635,27 @@ async fn apply_effect(
     let cause = Cause::decision(decision.id);
     match &decision.effect {
         Effect::Text { .. } => Ok(Applied::default()),
+        Effect::ResolveRfc {
+            rfc_id, resolution, ..
+        } => {
+            crate::rfcs::db::resolve(
+                tx,
+                *rfc_id,
+                decision.team_id,
+                *resolution,
+                decision.id,
+                actor,
+                now,
+            )
+            .await
+            .map_err(|e| match e {
+                WriteError::Refused(why) => {
+                    WriteError::Refused(format!("The effect cannot be applied: {why}"))
+                }
+                other => other,
+            })?;
+            Ok(Applied::default())
+        }
         Effect::ChangeMembership { login, role } => {
             let team = teams_db::find_team(&mut **tx, &decision.team_slug)
                 .await?

@@ -216,6 +216,8 @@ async fn check_effect(
 ) -> Result<(), AppError> {
     match effect {
         Effect::Text { .. } => {}
+        // Opened from the RFC's page, which checks it (`rfcs::db::resolution_problem`).
+        Effect::ResolveRfc { .. } => {}
         Effect::ChangeMembership { login, role } => {
             let person = crate::auth::db::find_by_login(&mut **tx, login).await?;
             let current = match person {

@@ -415,6 +415,13 @@ pub enum Effect {
         nomination_id: i64,
         login: String,
     },
+    /// One of the team's RFCs is accepted, rejected or withdrawn. The title is kept for
+    /// the record; the RFC is named by its id.
+    ResolveRfc {
+        rfc_id: i64,
+        title: String,
+        resolution: crate::rfcs::model::Resolution,
+    },
 }
 
 /// A nomination as an effect names it.
@@ -485,6 +492,11 @@ impl Effect {
             Effect::AdmitNominee {
                 call_title, login, ..
             } => format!("{login} joins {team} as a member, from the call “{call_title}”."),
+            Effect::ResolveRfc {
+                rfc_id,
+                title,
+                resolution,
+            } => format!("{team} {}s RFC {rfc_id}, “{title}”.", resolution.verb()),
         }
     }
 

@@ -6,6 +6,7 @@ use axum::response::IntoResponse;
 
 use super::pages::{CallItem, HomePage, TeamItem};
 use crate::app::AppState;
+use crate::rfcs::{self, RfcItem};
 use crate::web::layout::Layout;
 use crate::{nominations, posts, teams};
 
@@ -16,8 +17,19 @@ const HOME_CALLS: i64 = 10;
 /// How many team updates the home page lists.
 const HOME_UPDATES: i64 = 5;
 
-/// The home page stays up when the database is not: the list of teams is then left out.
+/// How many open feedback windows the home page lists.
+const HOME_WINDOWS: i64 = 6;
+
+/// The home page stays up when the database is not: the lists are then left out.
 pub async fn show_home(State(state): State<AppState>, layout: Layout) -> HomePage {
+    let now = state.clock.now();
+    let windows = match rfcs::db::open_for_feedback(&state.pool, now, HOME_WINDOWS).await {
+        Ok(open) => open.iter().map(|rfc| RfcItem::of(rfc, now)).collect(),
+        Err(e) => {
+            tracing::warn!(error = %e, "the home page could not list the open feedback windows");
+            Vec::new()
+        }
+    };
     let listed = teams::db::list_active_names(&state.pool, HOME_TEAMS + 1).await;
     let (teams, teams_unavailable) = match listed {
         Ok(teams) => (teams, false),
@@ -67,6 +79,7 @@ pub async fn show_home(State(state): State<AppState>, layout: Layout) -> HomePag
     };
     HomePage {
         layout,
+        windows,
         teams,
         calls,
         more_teams,

@@ -2,12 +2,15 @@ use askama::Template;
 use askama_web::WebTemplate;
 
 use crate::posts::pages::PostItem;
+use crate::rfcs::RfcItem;
 use crate::web::layout::Layout;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home/index.html")]
 pub struct HomePage {
     pub layout: Layout,
+    /// RFCs open for feedback, closing soonest first.
+    pub windows: Vec<RfcItem>,
     pub teams: Vec<TeamItem>,
     /// Calls for nominations open now.
     pub calls: Vec<CallItem>,

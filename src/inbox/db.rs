@@ -41,9 +41,20 @@ pub async fn pending_count(
                and not exists (select 1 from nomination_events e where e.nomination_id = n.id and e.kind = 'announced')
                and $2 - greatest(n.created_at, (select max(e.at) from nomination_events e where e.nomination_id = n.id))
                    > make_interval(days => c.stale_after_days)
+         ) + (
+             -- rfcs::db::awaiting_disposition
+             select count(*)
+             from rfcs r
+             where r.team_id in (select team_id from memberships where user_id = $1 and left_at is null)
+               and r.opens_at <= $2 and r.closes_at <= $3
+               and r.disposition_published_at is null
+               and not exists (select 1 from rfc_resolutions rs where rs.rfc_id = r.id)
+               and exists (select 1 from rfc_feedback f where f.rfc_id = r.id and f.withdrawn_at is null
+                           and not exists (select 1 from rfc_dispositions d where d.feedback_id = f.id))
          ) as \"count!\"",
         user_id,
-        now
+        now,
+        now + crate::rfcs::model::CLOSING_SOON
     )
     .fetch_one(db)
     .await

@@ -6,7 +6,7 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::web::extract::CurrentUser;
 use crate::web::layout::Layout;
-use crate::{decisions, nominations, posts};
+use crate::{decisions, nominations, posts, rfcs};
 
 pub async fn show_inbox(
     State(state): State<AppState>,
@@ -39,6 +39,11 @@ pub async fn show_inbox(
             heading: "Calls of your teams with stale nominations",
             empty: "No call of your teams has a stale nomination.",
             items: nominations::db::stale_calls(&state.pool, user.id, now, SECTION_LIMIT).await?,
+        },
+        Section {
+            heading: "Feedback windows closing soon with feedback to dispose of",
+            empty: "No feedback window of your teams closes within two days with feedback to dispose of.",
+            items: rfcs::db::awaiting_disposition(&state.pool, user.id, now, SECTION_LIMIT).await?,
         },
     ];
     Ok(InboxPage::new(layout, sections, now))

@@ -5,7 +5,7 @@ use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
 
-use crate::support::{Browser, Documents, Fault, Options, TestApp};
+use crate::support::{Browser, Documents, Fault, Options, START, TestApp};
 
 #[tokio::test]
 async fn home_page() {
@@ -419,5 +419,112 @@ async fn nominations_main_path() {
     browser.sign_out().await;
     browser.goto(&call).await;
     browser.assert_text("nina").await;
+    browser.finish().await;
+}
+
+#[tokio::test]
+async fn rfcs_main_path() {
+    let app = TestApp::spawn().await;
+    app.make_admin("amber").await;
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+    // A team with one member, who drafts an RFC.
+    browser.sign_in_dev("amber").await;
+    browser.goto("/teams/new").await;
+    browser.fill("Slug", "core").await;
+    browser.fill("Name", "Core").await;
+    browser.fill("Purpose", "Steers the project.").await;
+    browser
+        .fill("Mandate", "The direction of the project.")
+        .await;
+    browser.fill("N", "0").await;
+    browser.click_button("Create the team").await;
+    browser.click_link("Manage members").await;
+    browser.fill("GitHub login", "wren").await;
+    browser.fill("Reason", "Founding member").await;
+    browser.click_button("Add the member").await;
+    browser.sign_out().await;
+
+    browser.sign_in_dev("wren").await;
+    browser.click_link("RFCs").await;
+    browser.click_link("Draft an RFC").await;
+    browser.click_button("Save the draft").await;
+    assert_eq!(browser.status(), 422);
+    browser.fill("Title", "Automated contributions").await;
+    browser
+        .fill("Summary", "How we treat pull requests opened by bots.")
+        .await;
+    browser
+        .fill(
+            "Text",
+            "Bots may open pull requests.\n\nA human reviews each one.",
+        )
+        .await;
+    browser.click_button("Save the draft").await;
+    browser.assert_text("was drafted as revision 1").await;
+    browser.click_link("Edit (new revision)").await;
+    browser
+        .fill(
+            "Text",
+            "Bots may open pull requests.\n\nTwo humans review each one.",
+        )
+        .await;
+    browser.fill("Change note", "Two reviewers").await;
+    browser.click_button("Save as a new revision").await;
+    browser.click_link("What the last revision changed").await;
+    browser.assert_text("Two humans review each one.").await;
+    browser.goto("/rfcs/1").await;
+
+    // The window opens now and closes in a week.
+    browser.click_link("Set the feedback window").await;
+    browser.fill("Closes at (UTC)", "2026-03-09T09:00").await;
+    browser.click_button("Save the window").await;
+    browser.assert_text("7 days").await;
+    browser.sign_out().await;
+
+    // Public and private feedback from someone outside the team.
+    browser.sign_in_dev("pia").await;
+    browser.goto("/rfcs/1").await;
+    browser.fill("Your feedback", "Please label them.").await;
+    browser.click_button("Send feedback on revision 2").await;
+    browser.assert_text("your feedback is published").await;
+    browser.fill("Your feedback", "A private worry.").await;
+    browser
+        .choose("Private: only the members of Core can read it")
+        .await;
+    browser.click_button("Send feedback on revision 2").await;
+    browser.assert_text("sent privately to the team").await;
+    browser.sign_out().await;
+    browser.goto("/rfcs/1").await;
+    let text = browser.text().await;
+    assert!(text.contains("Please label them."), "{text}");
+    assert!(!text.contains("A private worry."), "{text}");
+
+    // The window closes; the team disposes of the feedback and publishes.
+    app.clock.set(START + time::Duration::days(7));
+    browser.sign_in_dev("wren").await;
+    browser.goto("/rfcs/1").await;
+    browser.click_link("Dispose of the feedback").await;
+    browser.choose("#verdict-1-accepted").await;
+    browser.fill("#reason-1", "Added in revision 3.").await;
+    browser
+        .click_button("Save the disposition of feedback 1")
+        .await;
+    browser.choose("#verdict-2-noted").await;
+    browser.fill("#reason-2", "We will watch for it.").await;
+    browser
+        .click_button("Save the disposition of feedback 2")
+        .await;
+    browser.click_button("Publish the disposition").await;
+    browser.assert_text("The disposition is published.").await;
+    browser.sign_out().await;
+    browser.goto("/rfcs/1").await;
+    browser
+        .assert_text("Disposition: Accepted. Added in revision 3.")
+        .await;
+    browser
+        .assert_text("Private feedback: 1 piece, of which 0 accepted, 0 declined and 1 noted.")
+        .await;
     browser.finish().await;
 }

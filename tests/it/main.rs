@@ -11,5 +11,6 @@ mod decisions;
 mod embedded;
 mod nominations;
 mod posts;
+mod rfcs;
 mod security;
 mod teams;

@@ -211,13 +211,23 @@ impl Browser {
         field.send_keys(value).await.expect("type into the field");
     }
 
-    /// Ticks the radio button or checkbox labelled `label` (the first, if several are).
+    /// Checks the radio button or checkbox labelled `label` (its label's text), or else the
+    /// one the CSS selector `label` names.
     pub async fn choose(&mut self, label: &str) {
-        let field = self
-            .labelled(label)
-            .await
-            .unwrap_or_else(|| panic!("no choice labelled {label:?} on {}", self.path()));
-        field.click().await.expect("click the choice");
+        let field = match self.labelled(label).await {
+            Some(field) => field,
+            None => self
+                .client
+                .find(Locator::Css(label))
+                .await
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "no choice labelled {label:?} (nor matching it as a selector) on {}: {e}",
+                        self.path()
+                    )
+                }),
+        };
+        field.click().await.expect("check the choice");
     }
 
     /// Chooses the option whose text is `option` in the list labelled `label`.
