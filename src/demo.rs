@@ -23,6 +23,10 @@ pub const PEOPLE: &[(&str, &str)] = &[
     ("fern-wilde", "Fern Wilde"),
     ("gale-thistle", "Gale Thistle"),
     ("hazel-brook", "Hazel Brook"),
+    ("ivy-marsh", "Ivy Marsh"),
+    ("juniper-holt", "Juniper Holt"),
+    ("kestrel-vane", "Kestrel Vane"),
+    ("linden-ash", "Linden Ash"),
 ];
 
 /// Loads the demo data if there is nobody in the database yet. Returns whether it did.
@@ -50,6 +54,7 @@ pub async fn seed_if_empty(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<b
     };
     seed_teams(&mut tx, now).await.map_err(refused)?;
     seed_decisions(&mut tx, now).await.map_err(refused)?;
+    seed_nominations(&mut tx, now).await.map_err(refused)?;
     seed_rfcs(&mut tx, now).await.map_err(refused)?;
     seed_posts(&mut tx, now).await.map_err(|e| match e {
         PostWriteError::Database(e) => e,
@@ -454,6 +459,71 @@ async fn seed_decisions(
         ago(1),
     )
     .await?;
+    Ok(())
+}
+
+/// One open call of `packages` with nominations at several stages: shortlisted, waiting
+/// for the nominee, accepted and stale, declined. (The shortlisting is recorded directly
+/// here; in the application it follows a decision.)
+async fn seed_nominations(
+    tx: &mut Transaction<'_, Postgres>,
+    now: OffsetDateTime,
+) -> Result<(), WriteError> {
+    use crate::nominations::db as nominations_db;
+    use crate::nominations::model::{EventKind, NewCall};
+    let ago = |days: i64| now - Duration::days(days);
+    let Some(packages) = teams_db::find_team(&mut **tx, "packages").await? else {
+        return Ok(());
+    };
+    let mut people = Vec::new();
+    for login in [
+        "dahlia-reed",
+        "elm-sparrow",
+        "basil-moss",
+        "ivy-marsh",
+        "juniper-holt",
+        "kestrel-vane",
+        "linden-ash",
+    ] {
+        match person(tx, login).await? {
+            Some(p) => people.push(p),
+            None => return Ok(()),
+        }
+    }
+    let [dahlia, elm, basil, ivy, juniper, kestrel, linden] = &people[..] else {
+        return Ok(());
+    };
+    let call = NewCall {
+        title: "New package reviewers".into(),
+        looking_for: "People who review package updates carefully and kindly. \
+                      You will review a few pull requests a week and join a monthly call."
+            .into(),
+        eligibility: "open",
+        eligible_team: None,
+        eligible_list: None,
+        seats: 2,
+        opens_at: ago(10),
+        closes_at: now + Duration::days(14),
+        stale_after_days: 7,
+    };
+    let id = nominations_db::create_call(tx, &packages, &call, None, dahlia, ago(10)).await?;
+    let Some(call) = nominations_db::find_call(&mut **tx, id).await? else {
+        return Ok(());
+    };
+    let links = nominations_db::EventLinks::default();
+    let statement = "Ivy has reviewed packaging changes for a year and explains every request.";
+    let n = nominations_db::nominate(tx, &call, &ivy.login, elm, statement, ago(9)).await?;
+    nominations_db::add_event(tx, n, EventKind::Accepted, ivy, None, links, ago(8)).await?;
+    nominations_db::add_event(tx, n, EventKind::Shortlisted, dahlia, None, links, ago(2)).await?;
+    let statement = "I maintain three packages and would like to help review others.";
+    nominations_db::nominate(tx, &call, &juniper.login, juniper, statement, ago(3)).await?;
+    let statement = "Kestrel fixed our build scripts and knows the tooling well.";
+    let n = nominations_db::nominate(tx, &call, &kestrel.login, basil, statement, ago(9)).await?;
+    nominations_db::add_event(tx, n, EventKind::Accepted, kestrel, None, links, ago(9)).await?;
+    let statement = "Linden has the patience this needs.";
+    let n = nominations_db::nominate(tx, &call, &linden.login, elm, statement, ago(6)).await?;
+    let reason = Some("Thank you, but I have no time this year.");
+    nominations_db::add_event(tx, n, EventKind::Declined, linden, reason, links, ago(5)).await?;
     Ok(())
 }
 

@@ -25,6 +25,8 @@ pub mod error;
 pub mod home;
 /// The personal inbox: what awaits a signed-in person, a section per room.
 pub mod inbox;
+/// Recruitment: calls for nominations, consent, the private pipeline, eligibility lists.
+pub mod nominations;
 /// Team update posts: four-eyes publishing, likes, comments, incident reports, feeds.
 pub mod posts;
 /// Policy RFCs: revisions, feedback windows, feedback and its disposition.

@@ -19,7 +19,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::app::AppState;
 use crate::error::render_error_pages;
 use crate::web::{csrf, security};
-use crate::{api, audit, auth, decisions, home, inbox, posts, rfcs, teams};
+use crate::{api, audit, auth, decisions, home, inbox, nominations, posts, rfcs, teams};
 
 pub fn build(state: AppState) -> Router {
     let config = state.config.clone();
@@ -43,6 +43,7 @@ pub fn build(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(teams::routes())
         .merge(decisions::routes())
+        .merge(nominations::routes())
         .merge(inbox::routes())
         .merge(audit::routes())
         .merge(posts::routes())

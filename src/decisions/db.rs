@@ -729,6 +729,47 @@ async fn apply_effect(
                 ..Applied::default()
             })
         }
+        Effect::ShortlistNominations {
+            call_id,
+            nominations,
+            ..
+        } => {
+            let ids: Vec<i64> = nominations.iter().map(|n| n.nomination_id).collect();
+            crate::nominations::db::apply_shortlist(
+                tx,
+                decision.id,
+                decision.team_id,
+                *call_id,
+                &ids,
+                actor,
+                now,
+            )
+            .await?;
+            Ok(Applied::default())
+        }
+        Effect::AdmitNominee {
+            call_id,
+            nomination_id,
+            ..
+        } => {
+            let team = teams_db::find_team(&mut **tx, &decision.team_slug)
+                .await?
+                .ok_or_else(|| WriteError::Refused("The team no longer exists.".into()))?;
+            let membership_id = crate::nominations::db::apply_admit(
+                tx,
+                decision.id,
+                &team,
+                *call_id,
+                *nomination_id,
+                actor,
+                now,
+            )
+            .await?;
+            Ok(Applied {
+                membership_id: Some(membership_id),
+                ..Applied::default()
+            })
+        }
     }
 }
 

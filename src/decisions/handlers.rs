@@ -228,6 +228,8 @@ async fn check_effect(
                 errors.add("member_change", problem);
             }
         }
+        // Opened from the nominations room's pages, which check them there.
+        Effect::ShortlistNominations { .. } | Effect::AdmitNominee { .. } => {}
         Effect::DelegateTeam(delegation) => {
             if teams_db::find_team(&mut **tx, &delegation.slug)
                 .await?

@@ -400,6 +400,21 @@ pub enum Effect {
     ChangeMembership { login: String, role: Option<Role> },
     /// A new team is delegated beneath the deciding team.
     DelegateTeam(Delegation),
+    /// Accepted nominations in one of the team's calls move to the shortlist
+    /// (`nominations::db::apply_shortlist`).
+    ShortlistNominations {
+        call_id: i64,
+        call_title: String,
+        nominations: Vec<Nominee>,
+    },
+    /// A shortlisted nominee joins the team as a member, the ledger row linked to the
+    /// decision and the nomination (`nominations::db::apply_admit`).
+    AdmitNominee {
+        call_id: i64,
+        call_title: String,
+        nomination_id: i64,
+        login: String,
+    },
     /// One of the team's RFCs is accepted, rejected or withdrawn. The title is kept for
     /// the record; the RFC is named by its id.
     ResolveRfc {
@@ -407,6 +422,13 @@ pub enum Effect {
         title: String,
         resolution: crate::rfcs::model::Resolution,
     },
+}
+
+/// A nomination as an effect names it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Nominee {
+    pub nomination_id: i64,
+    pub login: String,
 }
 
 /// A team to delegate, as a decision carries it.
@@ -455,6 +477,21 @@ impl Effect {
                 "{team} delegates a new team, {} ({}), with the mandate: {}",
                 d.name, d.slug, d.mandate
             ),
+            Effect::ShortlistNominations {
+                call_title,
+                nominations,
+                ..
+            } => format!(
+                "{team} shortlists, in the call “{call_title}”: {}.",
+                nominations
+                    .iter()
+                    .map(|n| n.login.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Effect::AdmitNominee {
+                call_title, login, ..
+            } => format!("{login} joins {team} as a member, from the call “{call_title}”."),
             Effect::ResolveRfc {
                 rfc_id,
                 title,

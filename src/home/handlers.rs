@@ -4,14 +4,16 @@ use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 
-use super::pages::{HomePage, TeamItem};
+use super::pages::{CallItem, HomePage, TeamItem};
 use crate::app::AppState;
 use crate::rfcs::{self, RfcItem};
 use crate::web::layout::Layout;
-use crate::{posts, teams};
+use crate::{nominations, posts, teams};
 
 /// How many teams the home page lists.
 const HOME_TEAMS: i64 = 8;
+/// How many open calls for nominations the home page lists.
+const HOME_CALLS: i64 = 10;
 /// How many team updates the home page lists.
 const HOME_UPDATES: i64 = 5;
 
@@ -46,6 +48,24 @@ pub async fn show_home(State(state): State<AppState>, layout: Layout) -> HomePag
             purpose: first_line(&purpose),
         })
         .collect();
+    let now = state.clock.now();
+    let calls = match nominations::db::open_calls(&state.pool, now, HOME_CALLS).await {
+        Ok(calls) => calls,
+        Err(_) if teams_unavailable => Vec::new(),
+        Err(e) => {
+            tracing::warn!(error = %e, "the home page could not list the open calls");
+            Vec::new()
+        }
+    };
+    let calls = calls
+        .into_iter()
+        .map(|c| CallItem {
+            id: c.id,
+            title: c.title,
+            team_name: c.team_name,
+            closes: format!("closes {}", crate::web::dates::format_utc(c.closes_at)),
+        })
+        .collect();
     let updates = if teams_unavailable {
         Vec::new()
     } else {
@@ -61,6 +81,7 @@ pub async fn show_home(State(state): State<AppState>, layout: Layout) -> HomePag
         layout,
         windows,
         teams,
+        calls,
         more_teams,
         teams_unavailable,
         updates,

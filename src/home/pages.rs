@@ -12,6 +12,8 @@ pub struct HomePage {
     /// RFCs open for feedback, closing soonest first.
     pub windows: Vec<RfcItem>,
     pub teams: Vec<TeamItem>,
+    /// Calls for nominations open now.
+    pub calls: Vec<CallItem>,
     /// There are more teams than listed.
     pub more_teams: bool,
     /// The database did not answer.
@@ -24,4 +26,11 @@ pub struct TeamItem {
     pub slug: String,
     pub name: String,
     pub purpose: String,
+}
+
+pub struct CallItem {
+    pub id: i64,
+    pub title: String,
+    pub team_name: String,
+    pub closes: String,
 }

@@ -26,6 +26,22 @@ pub async fn pending_count(
              join memberships m on m.team_id = p.team_id and m.user_id = $1 and m.left_at is null
              where p.submitted_at is not null and p.published_at is null and p.author_id <> $1
          ) + (
+             -- nominations::db::to_answer
+             select count(*)
+             from nominations n
+             where n.nominee_id = $1 and n.ended_at is null
+               and not exists (select 1 from nomination_events e where e.nomination_id = n.id)
+         ) + (
+             -- nominations::db::stale_calls
+             select count(distinct c.id)
+             from calls c
+             join nominations n on n.call_id = c.id
+             where exists (select 1 from memberships m where m.team_id = c.team_id and m.user_id = $1 and m.left_at is null)
+               and n.ended_at is null
+               and not exists (select 1 from nomination_events e where e.nomination_id = n.id and e.kind = 'announced')
+               and $2 - greatest(n.created_at, (select max(e.at) from nomination_events e where e.nomination_id = n.id))
+                   > make_interval(days => c.stale_after_days)
+         ) + (
              -- rfcs::db::awaiting_disposition
              select count(*)
              from rfcs r

@@ -6,7 +6,7 @@ use crate::app::AppState;
 use crate::error::AppError;
 use crate::web::extract::CurrentUser;
 use crate::web::layout::Layout;
-use crate::{decisions, posts, rfcs};
+use crate::{decisions, nominations, posts, rfcs};
 
 pub async fn show_inbox(
     State(state): State<AppState>,
@@ -29,6 +29,16 @@ pub async fn show_inbox(
                 .iter()
                 .map(posts::pages::inbox_item)
                 .collect(),
+        },
+        Section {
+            heading: "Nominations of you to answer",
+            empty: "No nomination is waiting for your answer.",
+            items: nominations::db::to_answer(&state.pool, user.id, SECTION_LIMIT).await?,
+        },
+        Section {
+            heading: "Calls of your teams with stale nominations",
+            empty: "No call of your teams has a stale nomination.",
+            items: nominations::db::stale_calls(&state.pool, user.id, now, SECTION_LIMIT).await?,
         },
         Section {
             heading: "Feedback windows closing soon with feedback to dispose of",

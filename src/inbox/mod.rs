@@ -6,8 +6,10 @@
 //!   closing soonest first; `posts::db::awaiting_review`: posts of their teams waiting for
 //!   a second member's review, oldest submission first; `rfcs::db::awaiting_disposition`:
 //!   feedback windows of the person's teams closing within two days, or closed and
-//!   unpublished, with feedback still to dispose of). Nominations to answer add their
-//!   sections the same way: a function returning `Vec<model::Item>`, and a
+//!   unpublished, with feedback still to dispose of; `nominations::db::to_answer`:
+//!   nominations of the person not yet answered; `nominations::db::stale_calls`: calls of
+//!   the person's teams with stale nominations). A room adds its
+//!   section the same way: a function returning `Vec<model::Item>`, and a
 //!   line in `handlers::show_inbox`.
 //! - The header shows how many items wait, from one cheap query ([`db::pending_count`]):
 //!   a room that adds a section adds its count as one more term of that query's sum.

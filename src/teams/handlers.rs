@@ -112,6 +112,10 @@ pub async fn show_team(
         revoke: active && model::require_revoker(&standing, &team).is_ok(),
     };
     let mut page = TeamPage::new(layout, &team, &sub_teams, &events, &ledger, actions, now);
+    if standing.is_member {
+        let stale = crate::nominations::db::team_stale_count(&state.pool, team.id, now).await?;
+        page.stale_nominations = crate::nominations::pages::stale_text(stale);
+    }
     let updates = crate::posts::db::list_published(&state.pool, Some(team.id), true, 5, 0).await?;
     page.updates = updates
         .iter()

@@ -336,6 +336,8 @@ pub struct TeamPage {
     pub alumni: Vec<AlumnusView>,
     pub history: Vec<HistoryView>,
     pub actions: Actions,
+    /// "2 stale nominations" in the team's calls, for its members; empty otherwise.
+    pub stale_nominations: String,
     /// The team's latest published updates, pinned first (filled in by the handler).
     pub updates: Vec<crate::posts::pages::PostItem>,
     /// Open action items of the team's incident reports.
@@ -387,6 +389,7 @@ impl TeamPage {
                 .collect(),
             history: history_views(ledger.iter()),
             actions,
+            stale_nominations: String::new(),
             updates: Vec::new(),
             open: Vec::new(),
         }

@@ -310,6 +310,118 @@ async fn decisions_main_path() {
     browser.finish().await;
 }
 
+/// Nominate, accept, shortlist, admit, announce: the pages of each step in the browser;
+/// the deciders' positions and outcomes, which the decisions test covers, through HTTP.
+#[tokio::test]
+async fn nominations_main_path() {
+    let app = TestApp::spawn().await;
+    app.make_admin("admin").await;
+    let admin = app.signed_in("admin").await;
+    for (path, fields) in [
+        (
+            "/teams",
+            vec![
+                ("slug", "core"),
+                ("name", "Core"),
+                ("purpose", "Steers."),
+                ("mandate", "Direction."),
+                ("rule_kind", "unanimous"),
+                ("rule_n", "0"),
+                ("review_on", ""),
+                ("note", ""),
+            ],
+        ),
+        (
+            "/teams/core/members",
+            vec![("login", "alice"), ("role", "lead"), ("reason", "Founder")],
+        ),
+        (
+            "/teams/core/members",
+            vec![("login", "bob"), ("role", "member"), ("reason", "Founder")],
+        ),
+    ] {
+        let page = admin.post(path, &fields).await;
+        assert!(page.status.is_redirection(), "{}", page.body);
+    }
+    let (alice, bob) = (app.signed_in("alice").await, app.signed_in("bob").await);
+    let pass = |decision: String| {
+        let (alice, bob) = (&alice, &bob);
+        async move {
+            for who in [alice, bob] {
+                who.post(
+                    &format!("{decision}/positions"),
+                    &[("stance", "agree"), ("comment", "")],
+                )
+                .await;
+            }
+            let page = alice
+                .post(&format!("{decision}/outcome"), &[("statement", "Agreed.")])
+                .await;
+            assert!(page.status.is_redirection(), "{}", page.body);
+        }
+    };
+
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+    browser.sign_in_dev("alice").await;
+    browser.goto("/teams/core").await;
+    browser.click_link("Calls for nominations").await;
+    browser.click_link("Open a call for nominations").await;
+    browser.fill("Title", "New reviewers").await;
+    browser
+        .fill("What the team looks for", "People who review kindly.")
+        .await;
+    browser.click_button("Open the call").await;
+    browser
+        .assert_text("The call for nominations is open.")
+        .await;
+    let call = browser.path().to_string();
+    browser.sign_out().await;
+
+    browser.sign_in_dev("olga").await;
+    browser.goto(&call).await;
+    browser.click_link("Nominate someone, or yourself").await;
+    browser.click_button("Nominate").await;
+    assert_eq!(browser.status(), 422);
+    browser.fill("GitHub login of the nominee", "nina").await;
+    browser.fill("Statement", "Nina reviews with care.").await;
+    browser.click_button("Nominate").await;
+    browser.assert_text("Your nomination is sent.").await;
+    browser.sign_out().await;
+
+    browser.sign_in_dev("nina").await;
+    browser.goto("/me/nominations").await;
+    browser.click_link("New reviewers").await;
+    browser.click_button("Accept the nomination").await;
+    browser.assert_text("You accepted the nomination.").await;
+    let nomination = browser.path().to_string();
+    browser.sign_out().await;
+
+    browser.sign_in_dev("alice").await;
+    browser.goto(&call).await;
+    browser.choose("Shortlist nina").await;
+    browser
+        .click_button("Propose the shortlist as a decision")
+        .await;
+    browser.assert_text("The decision is open").await;
+    pass(browser.path().to_string()).await;
+    browser.goto(&nomination).await;
+    browser.assert_text("Shortlisted").await;
+    browser.click_button("Open a decision to admit nina").await;
+    browser.assert_text("nina joins Core as a member").await;
+    pass(browser.path().to_string()).await;
+    browser.goto(&nomination).await;
+    browser.assert_text("Decided: admitted").await;
+    browser.click_button("Announce").await;
+    browser.goto("/teams/core").await;
+    browser.assert_text("nina").await;
+    browser.sign_out().await;
+    browser.goto(&call).await;
+    browser.assert_text("nina").await;
+    browser.finish().await;
+}
+
 #[tokio::test]
 async fn rfcs_main_path() {
     let app = TestApp::spawn().await;

@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod decisions;
 mod embedded;
+mod nominations;
 mod posts;
 mod rfcs;
 mod security;

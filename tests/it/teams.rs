@@ -1146,9 +1146,10 @@ async fn the_demo_data_has_teams_with_history() {
             .any(|e| e.action == "membership.role_changed")
     );
     // All public but the demo's team-only decision, the drafts and reviews of demo posts,
-    // and the demo RFCs' drafts, private feedback and dispositions.
+    // its private nominations, and the demo RFCs' drafts, private feedback and dispositions.
     assert!(entries.iter().all(|e| e.visibility == "public"
         || e.action.starts_with("decision.")
         || e.action.starts_with("post.")
+        || e.action.starts_with("nomination.")
         || e.action.starts_with("rfc")));
 }
