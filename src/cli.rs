@@ -1,4 +1,4 @@
-//! The command line: `serve` (the default), `migrate`, `seed-demo` and `admin`.
+//! The command line: `serve` (the default), `migrate`, `seed-demo`, `seed-scale` and `admin`.
 
 use std::error::Error;
 
@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 use crate::app::{AppState, Clock};
 use crate::config::{ConfigArgs, Environment, LogFormat};
 use crate::db::{self, Database};
-use crate::{auth, demo, router};
+use crate::{auth, demo, router, scale};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -36,11 +36,27 @@ pub enum Command {
     Migrate,
     /// Load the demo data (fictional teams and people) into an empty database.
     SeedDemo,
+    /// Fill an empty database with generated scale data for benchmarks (see
+    /// docs/BENCHMARKS.md): fictional people, teams, decisions, RFCs, posts.
+    SeedScale {
+        /// "large" is 100,000 people and everything in proportion; "small" is ten times smaller.
+        #[arg(long, value_enum, default_value_t = ScaleSize::Large)]
+        size: ScaleSize,
+        /// The number of people, overriding the size (everything else follows it).
+        #[arg(long)]
+        people: Option<i64>,
+    },
     /// Manage site administrators.
     Admin {
         #[command(subcommand)]
         action: AdminAction,
     },
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum ScaleSize {
+    Large,
+    Small,
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +94,7 @@ pub async fn run(cli: Cli) -> CliResult {
                 ),
             }
         }
+        Command::SeedScale { size, people } => seed_scale(&database, size, people).await,
         Command::Admin { action } => admin(&database, action).await,
     };
     database.close().await;
@@ -113,6 +130,27 @@ async fn serve(database: &Database, config: crate::config::Config, seed: bool) -
     .await?;
     cleanup.abort();
     tracing::info!("shut down");
+    Ok(())
+}
+
+async fn seed_scale(database: &Database, size: ScaleSize, people: Option<i64>) -> CliResult {
+    let people = people.unwrap_or(match size {
+        ScaleSize::Large => scale::Sizes::LARGE_PEOPLE,
+        ScaleSize::Small => scale::Sizes::LARGE_PEOPLE / 10,
+    });
+    let sizes = scale::Sizes::for_people(people);
+    eprintln!("Seeding {sizes:?}");
+    let report = scale::seed(&database.pool, sizes, Clock::system().now(), true).await?;
+    println!(
+        "Seeded {} rows ({} people, {} teams, {} pieces of feedback, {} likes, {} comments) in {:.1} s.",
+        report.rows,
+        sizes.people,
+        sizes.teams,
+        sizes.feedback(),
+        sizes.likes(),
+        sizes.comments(),
+        report.seconds
+    );
     Ok(())
 }
 

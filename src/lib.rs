@@ -31,6 +31,8 @@ pub mod nominations;
 pub mod posts;
 /// Policy RFCs: revisions, feedback windows, feedback and its disposition.
 pub mod rfcs;
+/// Generated scale data for benchmarks (`concord seed-scale`).
+pub mod scale;
 /// All rooms' routes and the layers around them.
 pub mod router;
 /// Teams, charters, delegation and the membership ledger.
