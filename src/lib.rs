@@ -31,10 +31,10 @@ pub mod nominations;
 pub mod posts;
 /// Policy RFCs: revisions, feedback windows, feedback and its disposition.
 pub mod rfcs;
-/// Generated scale data for benchmarks (`concord seed-scale`).
-pub mod scale;
 /// All rooms' routes and the layers around them.
 pub mod router;
+/// Generated scale data for benchmarks (`concord seed-scale`).
+pub mod scale;
 /// Teams, charters, delegation and the membership ledger.
 pub mod teams;
 /// Shared HTTP pieces: extractors, CSRF, flash, layout, forms, Markdown.

@@ -953,6 +953,58 @@ pub async fn comments(db: impl PgExecutor<'_>, post_id: i64) -> sqlx::Result<Vec
     Ok(rows.into_iter().map(Comment::from).collect())
 }
 
+/// How many comments the post's page shows at once.
+pub const COMMENT_PAGE: i64 = 50;
+
+/// One page of a post's comments: the latest [`COMMENT_PAGE`] written before the comment
+/// `before` (or the latest of all), oldest first, and whether earlier ones exist. Walks
+/// `post_comments_post_idx` backwards, so its cost does not grow with the comments.
+pub async fn comment_page(
+    db: impl PgExecutor<'_>,
+    post_id: i64,
+    before: Option<i64>,
+) -> sqlx::Result<(Vec<Comment>, bool)> {
+    let mut rows = sqlx::query_as!(
+        CommentRecord,
+        "select c.id, c.post_id, c.author_id, a.login as author_login, c.body, c.created_at, c.edited_at,
+                c.deleted_at, d.login as \"deleted_by?\", coalesce(c.deleted_by = c.author_id, false) as \"deleted_by_author!\"
+         from post_comments c
+         join users a on a.id = c.author_id
+         left join users d on d.id = c.deleted_by
+         where c.post_id = $1
+           and ($2::bigint is null or (c.created_at, c.id) <
+                (select b.created_at, b.id from post_comments b where b.id = $2 and b.post_id = $1))
+         order by c.created_at desc, c.id desc
+         limit $3",
+        post_id,
+        before,
+        COMMENT_PAGE + 1
+    )
+    .fetch_all(db)
+    .await?;
+    let earlier = rows.len() as i64 > COMMENT_PAGE;
+    rows.truncate(COMMENT_PAGE as usize);
+    rows.reverse();
+    Ok((rows.into_iter().map(Comment::from).collect(), earlier))
+}
+
+/// Earlier versions of the given comments (a page of them), deleted ones left out.
+pub async fn comment_versions_of(
+    db: impl PgExecutor<'_>,
+    comment_ids: &[i64],
+) -> sqlx::Result<Vec<CommentVersion>> {
+    sqlx::query_as!(
+        CommentVersion,
+        "select v.comment_id, v.body, v.written_at
+         from post_comment_versions v join post_comments c on c.id = v.comment_id
+         where v.comment_id = any($1) and c.deleted_at is null
+         order by v.comment_id, v.id",
+        comment_ids
+    )
+    .fetch_all(db)
+    .await
+}
+
 pub async fn find_comment(
     db: impl PgExecutor<'_>,
     post_id: i64,

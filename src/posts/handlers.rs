@@ -248,6 +248,7 @@ async fn post_page(
     post: Post,
     viewer: Viewer,
     mut inputs: PostInputs,
+    before: Option<i64>,
 ) -> Result<PostPage, AppError> {
     let now = state.clock.now();
     let links = db::links(&state.pool, post.id).await?;
@@ -255,13 +256,13 @@ async fn post_page(
     let actions = db::action_items(&state.pool, post.id).await?;
     let (likes, liked) = db::like_summary(&state.pool, post.id, viewer.user_id).await?;
     let published = post.state() == PostState::Published;
-    let (comments, versions) = if published {
-        (
-            db::comments(&state.pool, post.id).await?,
-            db::comment_versions(&state.pool, post.id).await?,
-        )
+    let (comments, earlier, versions) = if published {
+        let (comments, earlier) = db::comment_page(&state.pool, post.id, before).await?;
+        let shown: Vec<i64> = comments.iter().map(|c| c.id).collect();
+        let versions = db::comment_versions_of(&state.pool, &shown).await?;
+        (comments, earlier, versions)
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), false, Vec::new())
     };
     let see_reviews = viewer.is_member || viewer.user_id == Some(post.author_id);
     let reviews = if see_reviews {
@@ -293,6 +294,8 @@ async fn post_page(
         actions,
         likes,
         liked,
+        earlier: earlier.then(|| comments.first().map(|c| c.id)).flatten(),
+        paged: before.is_some(),
         comments,
         versions,
         reviews,
@@ -307,13 +310,23 @@ async fn post_page(
     ))
 }
 
+/// `?before=<comment id>` pages back through the comments; without it the page shows
+/// the latest.
+#[derive(Debug, Default, Deserialize)]
+pub struct CommentQuery {
+    before: Option<String>,
+}
+
 pub async fn show_post(
     State(state): State<AppState>,
     layout: Layout,
     Path((team, slug)): Path<(String, String)>,
+    Query(query): Query<CommentQuery>,
 ) -> Result<PostPage, AppError> {
     let (post, viewer) = load(&state, &team, &slug, layout.user.as_ref()).await?;
-    post_page(&state, layout, post, viewer, PostInputs::default()).await
+    // A malformed cursor shows the latest comments rather than an error.
+    let before = query.before.and_then(|b| b.trim().parse::<i64>().ok());
+    post_page(&state, layout, post, viewer, PostInputs::default(), before).await
 }
 
 async fn form_of(state: &AppState, post: &Post) -> Result<PostForm, AppError> {
@@ -480,7 +493,7 @@ pub async fn request_changes(
         errors,
         ..PostInputs::default()
     };
-    unprocessable(post_page(&state, layout, post, viewer, inputs).await?)
+    unprocessable(post_page(&state, layout, post, viewer, inputs, None).await?)
 }
 
 pub async fn like_post(
@@ -553,7 +566,7 @@ pub async fn create_comment(
             errors,
             ..PostInputs::default()
         };
-        let page = post_page(&state, layout, post, viewer, inputs).await?;
+        let page = post_page(&state, layout, post, viewer, inputs, None).await?;
         return Ok((StatusCode::TOO_MANY_REQUESTS, page).into_response());
     }
     match form.validate() {
@@ -570,7 +583,7 @@ pub async fn create_comment(
                 errors,
                 ..PostInputs::default()
             };
-            unprocessable(post_page(&state, layout, post, viewer, inputs).await?)
+            unprocessable(post_page(&state, layout, post, viewer, inputs, None).await?)
         }
     }
 }
@@ -669,7 +682,7 @@ pub async fn create_action_item(
                 errors,
                 ..PostInputs::default()
             };
-            unprocessable(post_page(&state, layout, post, viewer, inputs).await?)
+            unprocessable(post_page(&state, layout, post, viewer, inputs, None).await?)
         }
     }
 }

@@ -453,6 +453,10 @@ pub struct PostData {
     pub likes: i64,
     pub liked: bool,
     pub comments: Vec<Comment>,
+    /// The first shown comment, when earlier comments exist (the next page's cursor).
+    pub earlier: Option<i64>,
+    /// Whether this is an earlier page (not the latest comments).
+    pub paged: bool,
     pub versions: Vec<CommentVersion>,
     pub reviews: Vec<ReviewRow>,
 }
@@ -490,6 +494,10 @@ pub struct PostPage {
     pub likes: i64,
     pub liked: bool,
     pub comments: Vec<CommentView>,
+    /// Link to the page of earlier comments, if there are any.
+    pub earlier_href: Option<String>,
+    /// Whether this page shows earlier comments (then it links back to the latest).
+    pub paged: bool,
     pub reviews: Vec<ReviewView>,
     pub version: i32,
     pub may: Allowed,
@@ -606,6 +614,10 @@ impl PostPage {
             likes: data.likes,
             liked: data.liked,
             comments,
+            earlier_href: data
+                .earlier
+                .map(|first| format!("{path}?before={first}#comments-heading")),
+            paged: data.paged,
             reviews: if may.see_reviews {
                 data.reviews
                     .iter()

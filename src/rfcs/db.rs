@@ -538,6 +538,74 @@ pub async fn feedback(
     .collect()
 }
 
+/// How many pieces of feedback the RFC page shows at once.
+pub const FEEDBACK_PAGE: i64 = 50;
+
+/// One page of the feedback the viewer may read (the same rule as [`feedback`]): the
+/// latest [`FEEDBACK_PAGE`] written before the piece `before` (or the latest of all),
+/// oldest first, and whether earlier ones exist. Walks `rfc_feedback_rfc_idx` backwards,
+/// so its cost does not grow with the number of pieces.
+pub async fn feedback_page(
+    db: impl PgExecutor<'_>,
+    rfc_id: i64,
+    viewer_id: Option<i64>,
+    is_member: bool,
+    before: Option<i64>,
+) -> sqlx::Result<(Vec<Feedback>, bool)> {
+    let mut rows = sqlx::query_as!(
+        FeedbackRecord,
+        "select f.id, f.author_id, u.login as author_login, f.visibility, f.body,
+                v.number as revision_number, f.created_at, f.edited_at, f.withdrawn_at,
+                d.verdict as \"verdict?\", d.reason as \"reason?\", du.login as \"disposed_by?\"
+         from rfc_feedback f
+         join rfcs r on r.id = f.rfc_id
+         join users u on u.id = f.author_id
+         join rfc_revisions v on v.id = f.revision_id
+         left join rfc_dispositions d on d.feedback_id = f.id
+              and ($3 or r.disposition_published_at is not null)
+         left join users du on du.id = d.recorded_by
+         where f.rfc_id = $1
+           and (f.visibility = 'public' or $3 or f.author_id = $2)
+           and ($4::bigint is null or (f.created_at, f.id) <
+                (select b.created_at, b.id from rfc_feedback b where b.id = $4 and b.rfc_id = $1))
+         order by f.created_at desc, f.id desc
+         limit $5",
+        rfc_id,
+        viewer_id,
+        is_member,
+        before,
+        FEEDBACK_PAGE + 1
+    )
+    .fetch_all(db)
+    .await?;
+    let earlier = rows.len() as i64 > FEEDBACK_PAGE;
+    rows.truncate(FEEDBACK_PAGE as usize);
+    rows.reverse();
+    let feedback = rows
+        .into_iter()
+        .map(Feedback::try_from)
+        .collect::<sqlx::Result<Vec<_>>>()?;
+    Ok((feedback, earlier))
+}
+
+/// Earlier texts of the given pieces of feedback (a page of them).
+pub async fn feedback_edits_of(
+    db: impl PgExecutor<'_>,
+    feedback_ids: &[i64],
+) -> sqlx::Result<Vec<FeedbackEdit>> {
+    sqlx::query_as!(
+        FeedbackEdit,
+        "select e.feedback_id, v.number as revision_number, e.body, e.replaced_at
+         from rfc_feedback_edits e
+         join rfc_revisions v on v.id = e.revision_id
+         where e.feedback_id = any($1)
+         order by e.feedback_id, e.id",
+        feedback_ids
+    )
+    .fetch_all(db)
+    .await
+}
+
 /// An earlier text of a piece of feedback.
 #[derive(Clone, Debug)]
 pub struct FeedbackEdit {

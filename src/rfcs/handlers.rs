@@ -179,13 +179,16 @@ async fn rfc_page(
     rfc: &Rfc,
     standing: &Standing,
     inputs: FeedbackInputs,
+    before: Option<i64>,
     now: OffsetDateTime,
 ) -> Result<RfcPage, AppError> {
     let viewer = standing.user_id;
     let is_member = standing.is_member;
-    let revisions = db::revisions(&state.pool, rfc.id).await?;
-    let feedback = db::feedback(&state.pool, rfc.id, viewer, is_member).await?;
-    let edits = db::feedback_edits(&state.pool, rfc.id, viewer, is_member).await?;
+    let (feedback, earlier) =
+        db::feedback_page(&state.pool, rfc.id, viewer, is_member, before).await?;
+    // Only the shown pieces; the viewer's right to read them was checked by the page query.
+    let shown: Vec<i64> = feedback.iter().map(|f| f.id).collect();
+    let edits = db::feedback_edits_of(&state.pool, &shown).await?;
     let changes = db::window_changes(&state.pool, rfc.id).await?;
     let summary = match rfc.disposition_published_at {
         Some(_) => Some(db::private_summary(&state.pool, rfc.id).await?),
@@ -201,8 +204,11 @@ async fn rfc_page(
         layout,
         RfcPageData {
             rfc,
-            revisions: revisions.len(),
+            // Revisions are numbered from 1 without gaps.
+            revisions: usize::try_from(rfc.current.number).unwrap_or(0),
             feedback: &feedback,
+            earlier: earlier.then(|| feedback.first().map(|f| f.id)).flatten(),
+            paged: before.is_some(),
             edits: &edits,
             changes: &changes,
             summary,
@@ -222,15 +228,25 @@ fn blank_feedback() -> FeedbackForm {
     }
 }
 
+/// `?before=<feedback id>` pages back through the feedback; without it the page shows
+/// the latest.
+#[derive(Debug, Default, Deserialize)]
+pub struct FeedbackQuery {
+    before: Option<String>,
+}
+
 pub async fn show_rfc(
     State(state): State<AppState>,
     layout: Layout,
     Path(id): Path<i64>,
+    Query(query): Query<FeedbackQuery>,
 ) -> Result<RfcPage, AppError> {
     let now = state.clock.now();
     let (rfc, standing) = load_readable(&state, id, layout.user.as_ref(), now).await?;
     let inputs = FeedbackInputs::new(&blank_feedback(), &FormErrors::default(), None);
-    rfc_page(&state, layout, &rfc, &standing, inputs, now).await
+    // A malformed cursor shows the latest feedback rather than an error.
+    let before = query.before.and_then(|b| b.trim().parse::<i64>().ok());
+    rfc_page(&state, layout, &rfc, &standing, inputs, before, now).await
 }
 
 pub async fn edit_rfc(
@@ -361,7 +377,7 @@ pub async fn create_feedback(
     };
     if let Some(why) = model::feedback_refusal(&rfc, now) {
         let inputs = refuse(why, &form);
-        let page = rfc_page(&state, layout, &rfc, &standing, inputs, now).await?;
+        let page = rfc_page(&state, layout, &rfc, &standing, inputs, None, now).await?;
         return with_status(StatusCode::CONFLICT, page);
     }
     let form_key = model::check_form_key(&form.form_key)?;
@@ -393,7 +409,7 @@ pub async fn create_feedback(
                 Err(WriteError::Refused(why)) => {
                     drop(tx);
                     let inputs = refuse(why, &form);
-                    let page = rfc_page(&state, layout, &rfc, &standing, inputs, now).await?;
+                    let page = rfc_page(&state, layout, &rfc, &standing, inputs, None, now).await?;
                     return with_status(StatusCode::CONFLICT, page);
                 }
                 Err(e) => return Err(e.into()),
@@ -401,7 +417,7 @@ pub async fn create_feedback(
         }
     };
     let inputs = FeedbackInputs::new(&form, &errors, None);
-    let page = rfc_page(&state, layout, &rfc, &standing, inputs, now).await?;
+    let page = rfc_page(&state, layout, &rfc, &standing, inputs, None, now).await?;
     with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
 }
 

@@ -383,6 +383,10 @@ pub struct RfcPageData<'a> {
     pub rfc: &'a Rfc,
     pub revisions: usize,
     pub feedback: &'a [Feedback],
+    /// The first shown piece, when earlier feedback exists (the next page's cursor).
+    pub earlier: Option<i64>,
+    /// Whether this is an earlier page (not the latest feedback).
+    pub paged: bool,
     pub edits: &'a [FeedbackEdit],
     pub changes: &'a [WindowChangeRow],
     /// Only once the disposition is published.
@@ -416,6 +420,10 @@ pub struct RfcPage {
     pub window_closed: bool,
     pub changes: Vec<WindowChangeView>,
     pub feedback: Vec<FeedbackView>,
+    /// Link to the page of earlier feedback, if there is any.
+    pub earlier_href: Option<String>,
+    /// Whether this page shows earlier feedback (then it links back to the latest).
+    pub paged: bool,
     pub is_member: bool,
     pub signed_in: bool,
     pub actions: Actions,
@@ -478,6 +486,10 @@ impl RfcPage {
                 rfc.current.number,
                 window_open,
             ),
+            earlier_href: data
+                .earlier
+                .map(|first| format!("/rfcs/{}?before={first}#feedback-heading", rfc.id)),
+            paged: data.paged,
             is_member: data.is_member,
             signed_in,
             actions: data.actions,

@@ -166,13 +166,13 @@ pub async fn insert_decisions(
                 jsonb_build_object('kind', 'text', 'text', 'We adopt proposal ' || i || '.')
          from generate_series($1::bigint, $2::bigint) i
          join teams tm on tm.id = 1 + (i - 1) % $4::bigint
-         cross join lateral (select case when i > $3::bigint - $3::bigint / 20
+         cross join lateral (select case when i > $3::bigint - greatest($3::bigint / 20, 1)
                                          then $6::timestamptz - interval '2 days'
                                          else $6::timestamptz - interval '8 days' - ($3::bigint - i + 1) * interval '4 hours'
                                     end as opened_at,
                                     -- Open ones stay open for a while, so a seeded database
                                     -- can be benchmarked again weeks later.
-                                    case when i > $3::bigint - $3::bigint / 20
+                                    case when i > $3::bigint - greatest($3::bigint / 20, 1)
                                          then interval '90 days' else interval '7 days'
                                     end as length) o",
         lo,
@@ -258,7 +258,7 @@ pub async fn insert_calls(
                 'open', 2, w.opens_at, w.opens_at + interval '21 days', 30,
                 1 + (((c - 1) % $2::bigint) * 50) % $3::bigint, w.opens_at
          from generate_series(1, $1::bigint) c
-         cross join lateral (select case when c > $1::bigint - $1::bigint / 20
+         cross join lateral (select case when c > $1::bigint - greatest($1::bigint / 20, 1)
                                          then $4::timestamptz - interval '3 days'
                                          else $4::timestamptz - interval '30 days' - ($1::bigint - c) * interval '1 day'
                                     end as opens_at) w",
@@ -339,9 +339,9 @@ pub async fn insert_rfcs(
                 'seedrfc-' || r
          from generate_series($1::bigint, $2::bigint) r
          cross join lateral (
-             select r > $3::bigint - $3::bigint / 20 as open,
+             select r > $3::bigint - greatest($3::bigint / 20, 1) as open,
                     1 + (((r - 1) % $4::bigint) * 50) % $5::bigint as lead,
-                    case when r > $3::bigint - $3::bigint / 20 then $6::timestamptz - interval '8 days'
+                    case when r > $3::bigint - greatest($3::bigint / 20, 1) then $6::timestamptz - interval '8 days'
                          else $6::timestamptz - interval '30 days' - ($3::bigint - r + 1) * interval '4 hours'
                     end as created_at) w",
         lo,

@@ -51,9 +51,9 @@ impl Sizes {
     pub fn for_people(people: i64) -> Sizes {
         let people = people.max(100);
         let scaled = |large: i64, floor: i64| {
-            ((large as f64) * (people as f64) / (Self::LARGE_PEOPLE as f64)).round() as i64
-        }
-        .max(floor);
+            { ((large as f64) * (people as f64) / (Self::LARGE_PEOPLE as f64)).round() as i64 }
+                .max(floor)
+        };
         // Every team needs 50 distinct slots of people.
         let teams = scaled(300, 3).min(people / 50).max(1);
         let rfcs = scaled(5_000, 4);
@@ -63,7 +63,7 @@ impl Sizes {
         Sizes {
             people,
             teams,
-            big_team: scaled(2_000, 20).min(people / 2),
+            big_team: scaled(2_000, 120).min(people / 2),
             calls: scaled(600, 2),
             nominations: scaled(20_000, 20),
             decisions: scaled(5_000, 10),
@@ -73,7 +73,7 @@ impl Sizes {
             posts,
             likes_per_post: (scaled(2_000_000, 40) / posts).clamp(1, people / 2),
             comments_per_post: (scaled(500_000, 20) / posts).max(1),
-            big_post: scaled(5_000, 30).min(5_000).min(people / 2),
+            big_post: scaled(5_000, 60).min(5_000).min(people / 2),
         }
     }
 
@@ -190,9 +190,8 @@ pub async fn seed(
     }
     bar.set_message("comments");
     for (lo, hi) in chunks(s.posts, 2_000) {
-        rows +=
-            db::insert_comments(&mut conn, lo, hi, s.comments_per_post, s.big_post, s.people)
-                .await?;
+        rows += db::insert_comments(&mut conn, lo, hi, s.comments_per_post, s.big_post, s.people)
+            .await?;
         advance(&bar, hi - lo + 1);
     }
     bar.set_message("audit log, statistics");
@@ -238,7 +237,11 @@ mod tests {
         assert_eq!(s.teams, 30);
         assert_eq!(s.rfcs, 500);
         assert_eq!(s.posts, 2_000);
-        assert!((99_000..=101_000).contains(&s.feedback()), "{}", s.feedback());
+        assert!(
+            (99_000..=101_000).contains(&s.feedback()),
+            "{}",
+            s.feedback()
+        );
     }
 
     #[test]

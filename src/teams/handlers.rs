@@ -94,16 +94,30 @@ pub async fn list_teams(
     ))
 }
 
+/// `?members=<page>` pages through the current members.
+#[derive(Debug, Default, Deserialize)]
+pub struct TeamQuery {
+    members: Option<String>,
+}
+
 pub async fn show_team(
     State(state): State<AppState>,
     layout: Layout,
     Path(slug): Path<String>,
+    Query(query): Query<TeamQuery>,
 ) -> Result<TeamPage, AppError> {
     let now = state.clock.now();
+    // A malformed or absurd page number shows the first page rather than an error.
+    let members_page = query
+        .members
+        .and_then(|p| p.trim().parse::<i64>().ok())
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1);
     let (team, standing) = load(&state, &slug, layout.user.as_ref()).await?;
     let sub_teams = db::sub_teams(&state.pool, team.id).await?;
     let events = db::charter_events(&state.pool, team.id).await?;
-    let ledger = db::ledger(&state.pool, team.id).await?;
+    let offset = (members_page - 1) * db::MEMBER_PAGE;
+    let ledger = db::ledger_page(&state.pool, team.id, offset).await?;
     let active = team.is_active();
     let actions = Actions {
         manage_members: active && model::require_member_manager(&standing).is_ok(),
@@ -111,7 +125,16 @@ pub async fn show_team(
         delegate: active && model::require_delegator(&standing).is_ok(),
         revoke: active && model::require_revoker(&standing, &team).is_ok(),
     };
-    let mut page = TeamPage::new(layout, &team, &sub_teams, &events, &ledger, actions, now);
+    let mut page = TeamPage::new(
+        layout,
+        &team,
+        &sub_teams,
+        &events,
+        &ledger,
+        members_page,
+        actions,
+        now,
+    );
     if standing.is_member {
         let stale = crate::nominations::db::team_stale_count(&state.pool, team.id, now).await?;
         page.stale_nominations = crate::nominations::pages::stale_text(stale);

@@ -333,7 +333,14 @@ pub struct TeamPage {
     pub sub_teams: Vec<SubTeamView>,
     pub events: Vec<EventView>,
     pub members: Vec<MemberView>,
+    /// "2,000 current members" (the list shows one page of them).
+    pub member_count: String,
+    /// Links to the previous and next page of current members.
+    pub members_prev: Option<String>,
+    pub members_next: Option<String>,
     pub alumni: Vec<AlumnusView>,
+    /// The latest membership rows only (the rest are in the audit log and the ledger
+    /// of the people concerned).
     pub history: Vec<HistoryView>,
     pub actions: Actions,
     /// "2 stale nominations" in the team's calls, for its members; empty otherwise.
@@ -350,11 +357,24 @@ impl TeamPage {
         team: &Team,
         sub_teams: &[SubTeam],
         events: &[CharterEvent],
-        ledger: &[LedgerRow],
+        ledger: &crate::teams::db::LedgerPage,
+        members_page: i64,
         actions: Actions,
         now: OffsetDateTime,
     ) -> Self {
-        let roster = model::roster(ledger);
+        use crate::teams::db::{LATEST_ROWS, MEMBER_PAGE};
+        let mut roster = model::roster(&ledger.rows);
+        // This page's members in the order the page query chose them.
+        roster
+            .current
+            .retain(|m| ledger.on_page.contains(&m.user_id));
+        roster
+            .current
+            .sort_by_key(|m| (m.role, m.role_since, m.user_id));
+        let more = roster.current.len() as i64 > MEMBER_PAGE;
+        roster.current.truncate(MEMBER_PAGE as usize);
+        roster.alumni.truncate(LATEST_ROWS as usize);
+        let page_link = |n: i64| format!("/teams/{}?members={n}#members", team.slug);
         TeamPage {
             layout,
             slug: team.slug.clone(),
@@ -378,6 +398,13 @@ impl TeamPage {
                 .collect(),
             events: events.iter().rev().map(|e| event_view(team, e)).collect(),
             members: member_views(&roster),
+            member_count: crate::web::count_of(
+                ledger.current_count,
+                "current member",
+                "current members",
+            ),
+            members_prev: (members_page > 1).then(|| page_link(members_page - 1)),
+            members_next: more.then(|| page_link(members_page + 1)),
             alumni: roster
                 .alumni
                 .iter()
@@ -387,7 +414,10 @@ impl TeamPage {
                     years: a.years.clone(),
                 })
                 .collect(),
-            history: history_views(ledger.iter()),
+            history: history_views(ledger.rows.iter())
+                .into_iter()
+                .take(LATEST_ROWS as usize)
+                .collect(),
             actions,
             stale_nominations: String::new(),
             updates: Vec::new(),

@@ -12,5 +12,6 @@ mod embedded;
 mod nominations;
 mod posts;
 mod rfcs;
+mod scale;
 mod security;
 mod teams;
