@@ -10,3 +10,7 @@ create index memberships_current_idx on memberships
 -- The team page's alumni: who left most recently.
 create index memberships_left_idx on memberships (team_id, left_at desc, id desc)
     where end_kind = 'left';
+
+-- The version the API's cached documents are built under reads the latest change of a
+-- person (api::db::version).
+create index users_updated_at_idx on users (updated_at);

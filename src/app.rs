@@ -15,6 +15,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub github: Option<Arc<GithubClient>>,
     pub clock: Clock,
+    /// The JSON API's rendered documents, until the next recorded change.
+    pub api_cache: crate::api::cache::DocumentCache,
 }
 
 impl AppState {
@@ -29,6 +31,7 @@ impl AppState {
             config: Arc::new(config),
             github,
             clock,
+            api_cache: crate::api::cache::DocumentCache::default(),
         })
     }
 }

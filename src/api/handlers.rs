@@ -3,6 +3,10 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use std::sync::Arc;
+
+use super::cache::Document;
+use super::db;
 use super::model::{self, TeamList};
 use crate::app::AppState;
 use crate::error::AppError;
@@ -12,12 +16,22 @@ pub async fn list_teams(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
-    let all = teams::db::list_teams(&state.pool).await?;
-    let ledgers = teams::db::all_ledgers(&state.pool).await?;
-    let list = TeamList {
-        teams: model::team_list(&all, &ledgers, &state.config),
+    let key = "/api/v1/teams";
+    let version = db::version(&state.pool).await?;
+    let document = match state.api_cache.get(version, key) {
+        Some(document) => document,
+        None => {
+            let all = teams::db::list_teams(&state.pool).await?;
+            let ledgers = teams::db::all_ledgers(&state.pool).await?;
+            let list = TeamList {
+                teams: model::team_list(&all, &ledgers, &state.config),
+            };
+            let document = render(&list)?;
+            state.api_cache.put(version, key, document.clone());
+            document
+        }
     };
-    cached_json(&headers, &list)
+    cached_json(&headers, document)
 }
 
 pub async fn show_team(
@@ -25,22 +39,37 @@ pub async fn show_team(
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let team = teams::db::find_team(&state.pool, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let sub_teams = teams::db::sub_teams(&state.pool, team.id).await?;
-    let ledger = teams::db::ledger(&state.pool, team.id).await?;
-    let sub_slugs = sub_teams.into_iter().map(|s| s.slug).collect();
-    cached_json(
-        &headers,
-        &model::team_json(&team, sub_slugs, &ledger, &state.config),
-    )
+    let key = format!("/api/v1/teams/{slug}");
+    let version = db::version(&state.pool).await?;
+    let document = match state.api_cache.get(version, &key) {
+        Some(document) => document,
+        None => {
+            let team = teams::db::find_team(&state.pool, &slug)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let sub_teams = teams::db::sub_teams(&state.pool, team.id).await?;
+            let ledger = teams::db::ledger(&state.pool, team.id).await?;
+            let sub_slugs = sub_teams.into_iter().map(|s| s.slug).collect();
+            let document = render(&model::team_json(&team, sub_slugs, &ledger, &state.config))?;
+            state.api_cache.put(version, &key, document.clone());
+            document
+        }
+    };
+    cached_json(&headers, document)
+}
+
+fn render(value: &impl Serialize) -> Result<Document, AppError> {
+    let body = serde_json::to_vec(value).map_err(AppError::internal)?;
+    let etag = model::etag(&body);
+    Ok(Document {
+        body: axum::body::Bytes::from(body),
+        etag: Arc::from(etag.as_str()),
+    })
 }
 
 /// JSON with a weak ETag and `Cache-Control`, or `304` when the client has it already.
-fn cached_json(headers: &HeaderMap, value: &impl Serialize) -> Result<Response, AppError> {
-    let body = serde_json::to_vec(value).map_err(AppError::internal)?;
-    let etag = model::etag(&body);
+fn cached_json(headers: &HeaderMap, document: Document) -> Result<Response, AppError> {
+    let etag = document.etag.to_string();
     let fresh = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -48,6 +77,7 @@ fn cached_json(headers: &HeaderMap, value: &impl Serialize) -> Result<Response, 
     let mut response = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
+        let body = axum::body::Body::from(document.body);
         ([(header::CONTENT_TYPE, "application/json")], body).into_response()
     };
     let headers = response.headers_mut();

@@ -258,8 +258,17 @@ async fn post_page(
     let published = post.state() == PostState::Published;
     let (comments, earlier, versions) = if published {
         let (comments, earlier) = db::comment_page(&state.pool, post.id, before).await?;
-        let shown: Vec<i64> = comments.iter().map(|c| c.id).collect();
-        let versions = db::comment_versions_of(&state.pool, &shown).await?;
+        // Earlier versions of the shown comments that were edited; no query when none was.
+        let edited: Vec<i64> = comments
+            .iter()
+            .filter(|c| c.edited_at.is_some())
+            .map(|c| c.id)
+            .collect();
+        let versions = if edited.is_empty() {
+            Vec::new()
+        } else {
+            db::comment_versions_of(&state.pool, &edited).await?
+        };
         (comments, earlier, versions)
     } else {
         (Vec::new(), false, Vec::new())

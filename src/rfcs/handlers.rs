@@ -186,9 +186,18 @@ async fn rfc_page(
     let is_member = standing.is_member;
     let (feedback, earlier) =
         db::feedback_page(&state.pool, rfc.id, viewer, is_member, before).await?;
-    // Only the shown pieces; the viewer's right to read them was checked by the page query.
-    let shown: Vec<i64> = feedback.iter().map(|f| f.id).collect();
-    let edits = db::feedback_edits_of(&state.pool, &shown).await?;
+    // Earlier texts of the shown pieces that were edited (the viewer's right to read them
+    // was checked by the page query); no query when none was.
+    let edited: Vec<i64> = feedback
+        .iter()
+        .filter(|f| f.edited_at.is_some())
+        .map(|f| f.id)
+        .collect();
+    let edits = if edited.is_empty() {
+        Vec::new()
+    } else {
+        db::feedback_edits_of(&state.pool, &edited).await?
+    };
     let changes = db::window_changes(&state.pool, rfc.id).await?;
     let summary = match rfc.disposition_published_at {
         Some(_) => Some(db::private_summary(&state.pool, rfc.id).await?),
