@@ -14,3 +14,7 @@ create index memberships_left_idx on memberships (team_id, left_at desc, id desc
 -- The version the API's cached documents are built under reads the latest change of a
 -- person (api::db::version).
 create index users_updated_at_idx on users (updated_at);
+
+-- The team page reads every row of the people it shows (a page of members, the latest
+-- alumni and history), not the team's whole ledger.
+create index memberships_team_user_idx on memberships (team_id, user_id);

@@ -117,15 +117,17 @@ pub async fn list_posts(
     let team_id = team.map(|t| t.id);
     let page = model::page_number(query.page.as_deref());
     let offset = (page - 1) * model::PAGE_SIZE;
-    let listed = db::list_published(
+    // One more than a page tells whether an older page exists, without counting them all.
+    let mut listed = db::list_published(
         &state.pool,
         team_id,
         team.is_some(),
-        model::PAGE_SIZE,
+        model::PAGE_SIZE + 1,
         offset,
     )
     .await?;
-    let total = db::count_published(&state.pool, team_id).await?;
+    let older = listed.len() as i64 > model::PAGE_SIZE;
+    listed.truncate(usize::try_from(model::PAGE_SIZE).unwrap_or(0));
     let (awaiting, drafts, may_write) = match &layout.user {
         Some(user) => (
             db::awaiting_review(&state.pool, user.id, crate::inbox::model::SECTION_LIMIT).await?,
@@ -143,7 +145,7 @@ pub async fn list_posts(
             teams: &teams,
             team,
             page,
-            total,
+            older,
             may_write,
             awaiting: &awaiting,
             drafts: &drafts,

@@ -199,7 +199,8 @@ pub struct ListContext<'a> {
     pub teams: &'a [Team],
     pub team: Option<&'a Team>,
     pub page: i64,
-    pub total: i64,
+    /// Whether an older page exists.
+    pub older: bool,
     pub may_write: bool,
     pub awaiting: &'a [Post],
     pub drafts: &'a [Post],
@@ -211,7 +212,6 @@ impl PostsPage {
             .team
             .map(|t| format!("team={}&", t.slug))
             .unwrap_or_default();
-        let pages = (c.total + model::PAGE_SIZE - 1) / model::PAGE_SIZE;
         PostsPage {
             layout,
             heading: match c.team {
@@ -222,7 +222,9 @@ impl PostsPage {
             teams: team_options(c.teams, c.team.map(|t| t.slug.as_str()).unwrap_or_default()),
             posts: listed.iter().map(PostItem::of).collect(),
             newer: (c.page > 1).then(|| format!("/posts?{filter}page={}", c.page - 1)),
-            older: (c.page < pages).then(|| format!("/posts?{filter}page={}", c.page + 1)),
+            older: c
+                .older
+                .then(|| format!("/posts?{filter}page={}", c.page + 1)),
             page: c.page,
             feed: match c.team {
                 Some(team) => format!("/posts/{}/feed.xml", team.slug),

@@ -352,6 +352,7 @@ pub struct TeamPage {
 }
 
 impl TeamPage {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         layout: Layout,
         team: &Team,

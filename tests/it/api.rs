@@ -124,3 +124,50 @@ async fn an_unknown_team_is_a_json_404() {
     let body: Value = response.json().await.expect("json");
     assert_eq!(body["error"], "There is nothing at this address.");
 }
+
+/// The API keeps rendered documents in memory; any recorded change (here a new member, in
+/// the same instant of the app's clock) must show at once, in the list and the team.
+#[tokio::test]
+async fn a_recorded_change_shows_at_once_despite_the_kept_documents() {
+    let world = World::new().await;
+    let logins = |doc: &Value| -> Vec<String> {
+        doc["members"]
+            .as_array()
+            .expect("members")
+            .iter()
+            .filter_map(|m| m["login"].as_str().map(String::from))
+            .collect()
+    };
+    let team: Value = get(&world, "/api/v1/teams/core", None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(!logins(&team).contains(&"zelda".to_string()));
+    let list: Value = get(&world, "/api/v1/teams", None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(list["teams"].is_array());
+
+    world.add_member("core", "zelda", "member").await;
+    let team: Value = get(&world, "/api/v1/teams/core", None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(logins(&team).contains(&"zelda".to_string()));
+    let list: Value = get(&world, "/api/v1/teams", None)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let core = list["teams"]
+        .as_array()
+        .expect("teams")
+        .iter()
+        .find(|t| t["slug"] == "core")
+        .expect("core");
+    assert!(logins(core).contains(&"zelda".to_string()));
+}
