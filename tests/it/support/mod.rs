@@ -34,6 +34,9 @@ pub struct Options {
     /// Pretend to be served over https (Secure cookies, HSTS).
     pub https: bool,
     pub environment: Option<Environment>,
+    /// Serve from this database instead of a fresh copy of the template (the reliability
+    /// tests bring their own cluster).
+    pub database: Option<(PgPool, PgConnectOptions)>,
 }
 
 pub struct TestApp {
@@ -55,7 +58,10 @@ impl TestApp {
     }
 
     pub async fn spawn_with(options: Options) -> Self {
-        let (pool, db_options) = database::fresh_database().await;
+        let (pool, db_options) = match options.database.clone() {
+            Some(database) => database,
+            None => database::fresh_database().await,
+        };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -343,6 +349,22 @@ impl Client {
 
     pub fn forget_csrf_token(&self) {
         *self.csrf.lock().expect("csrf") = None;
+    }
+
+    /// A new browser for a Concord served elsewhere (the real binary, in the shutdown tests).
+    pub fn at(address: &str) -> Client {
+        let jar = Arc::new(Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Client {
+            http,
+            jar,
+            address: address.to_string(),
+            csrf: std::sync::Mutex::new(None),
+        }
     }
 }
 
