@@ -322,3 +322,103 @@ async fn requests_fail_fast_while_postgres_is_down_and_recover_when_it_is_back()
     pool.close().await;
     cluster.stop().await.expect("stop");
 }
+
+/// The database does not go away but stops answering (here: a lock every signed-in request
+/// waits on). Nothing hangs: each request gets the 503 page by the request timeout, or
+/// sooner when the pool has no connection to give; when the stall ends, the app serves
+/// again and every acknowledged comment is stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_stalled_database_gets_the_503_page_by_the_request_timeout() {
+    let timeout = Duration::from_secs(2);
+    let (_, options) = crate::support::database::fresh_database().await;
+    let pool: PgPool = concord::db::pool_options()
+        .connect_with(options.clone())
+        .await
+        .expect("pool");
+    let app = TestApp::spawn_with(Options {
+        database: Some((pool.clone(), options)),
+        request_timeout: Some(timeout),
+        ..Options::default()
+    })
+    .await;
+    concord::demo::seed_if_empty(&pool, app.clock.now())
+        .await
+        .expect("demo data");
+    let (team, slug): (String, String) = sqlx::query_as(
+        "select t.slug, p.slug from posts p join teams t on t.id = p.team_id
+         where p.published_at is not null order by p.id limit 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("a published demo post");
+    let mut writers = Vec::new();
+    for i in 0..WRITERS {
+        let login = format!("writer-{i}");
+        let client = app.signed_in(&login).await;
+        client.csrf_token().await;
+        writers.push((login, Arc::new(client)));
+    }
+    let mut stream = Stream {
+        app,
+        post: format!("/posts/{team}/{slug}"),
+        writers,
+        round: 0,
+        tally: Tally::default(),
+    };
+    stream.round().await;
+
+    // Every signed-in request reads `users`; hold it.
+    let mut stall = pool.begin().await.expect("begin");
+    sqlx::query("lock table users in access exclusive mode")
+        .execute(&mut *stall)
+        .await
+        .expect("lock");
+    let acknowledged_before = stream.tally.acknowledged.len();
+    let mut stalled_latency = Duration::ZERO;
+    for _ in 0..2 {
+        for outcome in stream.round().await {
+            assert_eq!(outcome.status, 503, "while the database stalls");
+            stalled_latency = stalled_latency.max(outcome.latency);
+        }
+    }
+    assert_eq!(stream.tally.acknowledged.len(), acknowledged_before);
+    // `/readyz` answers within its own one-second bound, whatever it finds.
+    let started = Instant::now();
+    stream.ready().await;
+    let ready_latency = started.elapsed();
+    stall.rollback().await.expect("end the stall");
+
+    let ended = Instant::now();
+    let deadline = ended + Duration::from_secs(15);
+    loop {
+        assert!(Instant::now() < deadline, "the app did not recover");
+        if stream
+            .round()
+            .await
+            .iter()
+            .all(|o| matches!(o.status, 200 | 303))
+        {
+            break;
+        }
+    }
+    let recovered = ended.elapsed();
+    let stored: HashSet<(String, String)> = sqlx::query_as(
+        "select u.login, c.form_nonce from post_comments c join users u on u.id = c.author_id
+         where u.login like 'writer-%'",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("comments")
+    .into_iter()
+    .collect();
+    assert!(stream.tally.acknowledged.is_subset(&stored));
+    eprintln!(
+        "stall: request timeout {timeout:?}; slowest answer while stalled {stalled_latency:?}; \
+         /readyz answered in {ready_latency:?}; recovered {recovered:?} after the stall ended; \
+         {} acknowledged comments, all stored",
+        stream.tally.acknowledged.len()
+    );
+    assert!(stalled_latency < timeout + Duration::from_millis(500));
+    assert!(ready_latency < Duration::from_millis(1500));
+    pool.close().await;
+}

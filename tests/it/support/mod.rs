@@ -37,6 +37,8 @@ pub struct Options {
     /// Serve from this database instead of a fresh copy of the template (the reliability
     /// tests bring their own cluster).
     pub database: Option<(PgPool, PgConnectOptions)>,
+    /// A shorter request timeout than the default 15 s (the database stall test).
+    pub request_timeout: Option<std::time::Duration>,
 }
 
 pub struct TestApp {
@@ -76,7 +78,7 @@ impl TestApp {
         } else {
             address.clone()
         };
-        let config = Config {
+        let mut config = Config {
             environment: options.environment.unwrap_or(Environment::Development),
             bind,
             public_url: public_url.parse().expect("public url"),
@@ -85,6 +87,9 @@ impl TestApp {
             github: github.as_ref().map(StandInGithub::config),
             limits: Limits::default(),
         };
+        if let Some(timeout) = options.request_timeout {
+            config.limits.request_timeout = timeout;
+        }
         let clock = Clock::fixed(START);
         let state = AppState::new(pool.clone(), config.clone(), clock.clone()).expect("app state");
         let documents = Documents::default();
