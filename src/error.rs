@@ -214,3 +214,46 @@ pub async fn render_error_pages(request: Request, next: Next) -> Response {
     );
     (parts, html).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_a_503_and_a_bad_query_a_500() {
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        for unavailable in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+            sqlx::Error::Io(refused),
+            sqlx::Error::WorkerCrashed,
+        ] {
+            assert_eq!(
+                AppError::Database(unavailable).status(),
+                StatusCode::SERVICE_UNAVAILABLE
+            );
+        }
+        assert_eq!(
+            AppError::Database(sqlx::Error::RowNotFound).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(
+            AppError::Database(sqlx::Error::Protocol("odd".into())).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+
+    #[test]
+    fn a_session_store_failure_is_a_503_and_a_bad_session_a_500() {
+        use tower_sessions::session::Error;
+        use tower_sessions::session_store::Error as StoreError;
+        let store = AppError::session(Error::Store(StoreError::Backend("gone".into())));
+        assert_eq!(store.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            store.public_message(),
+            default_message(StatusCode::SERVICE_UNAVAILABLE)
+        );
+        let decode = AppError::session(Error::Store(StoreError::Decode("junk".into())));
+        assert_eq!(decode.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
+}
