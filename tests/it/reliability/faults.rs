@@ -241,6 +241,16 @@ async fn requests_fail_fast_while_postgres_is_down_and_recover_when_it_is_back()
         .await
         .assert_status(200)
         .assert_contains("The list of teams is unavailable right now.");
+    // The JSON API says the same in JSON.
+    let api = stream.app.visitor().get("/api/v1/teams").await;
+    api.assert_status(503)
+        .assert_contains("\"error\":\"Concord is busy or its database is unavailable.");
+    let id = api
+        .headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("a request id");
+    api.assert_contains(&format!("\"request_id\":\"{id}\""));
     // The sign-in page needs nothing but a new session, which cannot be saved: the same
     // 503 page (tower-sessions alone would answer a bare 500).
     assert_unavailable_page(&stream.app.visitor().get("/login").await);
@@ -315,8 +325,10 @@ async fn requests_fail_fast_while_postgres_is_down_and_recover_when_it_is_back()
         tally.max_latency,
         recovered.expect("recovered"),
     );
-    // Fail fast: far below the 15 s request timeout (the pool gives up after 3 s at most).
-    assert!(tally.max_503_latency < Duration::from_secs(4));
+    // Fail fast: far below the 15 s request timeout. A request waits for a connection at
+    // most the pool's 3 s acquire timeout (only while PostgreSQL starts up); the margin is
+    // for a loaded machine.
+    assert!(tally.max_503_latency < Duration::from_secs(6));
     assert!(tally.max_latency < concord::config::Limits::default().request_timeout);
 
     pool.close().await;
@@ -418,7 +430,8 @@ async fn a_stalled_database_gets_the_503_page_by_the_request_timeout() {
          {} acknowledged comments, all stored",
         stream.tally.acknowledged.len()
     );
-    assert!(stalled_latency < timeout + Duration::from_secs(1));
+    // The margin is for a loaded machine; measured figures are in docs/RELIABILITY.md.
+    assert!(stalled_latency < timeout + Duration::from_millis(1500));
     assert!(ready_latency < Duration::from_millis(1500));
     pool.close().await;
 }
