@@ -153,9 +153,11 @@ impl Stream {
 async fn requests_fail_fast_while_postgres_is_down_and_recover_when_it_is_back() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("pg");
+    let started = Instant::now();
     let cluster = Cluster::start(&data, Durability::Durable)
         .await
         .expect("start our own cluster");
+    let first_start = started.elapsed();
     cluster.ensure_database("concord").await.expect("database");
     let options = cluster.connect_options("concord");
     // The pool exactly as `concord serve` builds it.
@@ -208,6 +210,7 @@ async fn requests_fail_fast_while_postgres_is_down_and_recover_when_it_is_back()
     let before = stream.tally.acknowledged.len();
 
     // Stop PostgreSQL while requests keep coming.
+    let stop_started = Instant::now();
     let stopping = tokio::spawn(cluster.stop());
     let mut during_stop = 0;
     while !stopping.is_finished() {
@@ -216,6 +219,7 @@ async fn requests_fail_fast_while_postgres_is_down_and_recover_when_it_is_back()
     }
     stopping.await.expect("join").expect("stop the cluster");
     let down_at = Instant::now();
+    let stop_took = stop_started.elapsed();
     // Down: every request that starts now gets the 503 page, fast.
     let acknowledged_at_stop = stream.tally.acknowledged.len();
     let mut down_latency = Duration::ZERO;
@@ -258,6 +262,7 @@ async fn requests_fail_fast_while_postgres_is_down_and_recover_when_it_is_back()
 
     // Start PostgreSQL again; the same app (no restart) serves again.
     let restart_dir = data.clone();
+    let restart_started = Instant::now();
     let starting =
         tokio::spawn(async move { Cluster::start(&restart_dir, Durability::Durable).await });
     while !starting.is_finished() {
@@ -265,6 +270,7 @@ async fn requests_fail_fast_while_postgres_is_down_and_recover_when_it_is_back()
     }
     let cluster = starting.await.expect("join").expect("start again");
     let up_at = Instant::now();
+    let restart_took = restart_started.elapsed();
     let mut recovered = None;
     let deadline = Instant::now() + Duration::from_secs(15);
     while recovered.is_none() {
@@ -316,7 +322,8 @@ async fn requests_fail_fast_while_postgres_is_down_and_recover_when_it_is_back()
         "faults: {} requests in {} rounds ({during_stop} while stopping); {} acknowledged \
          comments ({before} before the fault), all stored; {} answered 503; slowest 503 {:?}, \
          slowest request while down {down_latency:?}, slowest overall {:?}; outage {outage:?}; \
-         recovered {:?} after PostgreSQL was back",
+         recovered {:?} after PostgreSQL was back; PostgreSQL: created and started in \
+         {first_start:?}, stopped in {stop_took:?}, started again in {restart_took:?}",
         tally.requests,
         stream.round,
         tally.acknowledged.len(),
