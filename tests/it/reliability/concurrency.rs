@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Instant;
 
+use tokio::sync::Barrier;
 use tokio::task::JoinSet;
 
 use super::{HANG, nonce};
@@ -48,8 +49,7 @@ async fn fifty_people_comment_like_and_take_positions_at_once() {
         clients.push((login, person));
     }
 
-    let started = Instant::now();
-    let mut requests = JoinSet::new();
+    let mut all: Vec<(Arc<Client>, Submission)> = Vec::new();
     for (i, (login, person)) in clients.into_iter().enumerate() {
         let person = Arc::new(person);
         let mut sends: Vec<Submission> = Vec::new();
@@ -106,17 +106,22 @@ async fn fifty_people_comment_like_and_take_positions_at_once() {
                 },
             ));
         }
-        for (path, fields, write) in sends {
-            let person = person.clone();
-            requests.spawn(async move {
-                let fields: Vec<(&str, &str)> =
-                    fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                let page = tokio::time::timeout(HANG, person.post(&path, &fields))
-                    .await
-                    .expect("no request hangs");
-                (write, page)
-            });
-        }
+        all.extend(sends.into_iter().map(|send| (person.clone(), send)));
+    }
+    // Every request waits at the barrier until all are ready, then they go together.
+    let barrier = Arc::new(Barrier::new(all.len()));
+    let started = Instant::now();
+    let mut requests = JoinSet::new();
+    for (person, (path, fields, write)) in all {
+        let barrier = barrier.clone();
+        requests.spawn(async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            barrier.wait().await;
+            let page = tokio::time::timeout(HANG, person.post(&path, &fields))
+                .await
+                .expect("no request hangs");
+            (write, page)
+        });
     }
     let mut sent = 0;
     let mut comments = HashSet::new();
