@@ -30,24 +30,21 @@ struct SessionAuth {
 /// Signs `user` in: a new session id (so an id planted before sign-in is useless), and a
 /// fresh CSRF token.
 pub async fn sign_in(session: &Session, user: &User, now: OffsetDateTime) -> Result<(), AppError> {
-    session.cycle_id().await.map_err(AppError::internal)?;
+    session.cycle_id().await.map_err(AppError::session)?;
     session.clear().await;
     let auth = SessionAuth {
         user_id: user.id,
         signed_in_at: now,
         last_seen: now,
     };
-    session
-        .insert(KEY, auth)
-        .await
-        .map_err(AppError::internal)?;
+    session.insert(KEY, auth).await.map_err(AppError::session)?;
     tracing::info!(user_id = user.id, login = %user.login, "signed in");
     Ok(())
 }
 
 /// Signs out: the server-side session is deleted and the cookie cleared.
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {
-    session.flush().await.map_err(AppError::internal)
+    session.flush().await.map_err(AppError::session)
 }
 
 /// Resolves the signed-in person once per request, ending sessions that are past their
@@ -71,7 +68,7 @@ async fn current_user(state: &AppState, session: &Session) -> Result<Option<User
     let Some(mut auth) = session
         .get::<SessionAuth>(KEY)
         .await
-        .map_err(AppError::internal)?
+        .map_err(AppError::session)?
     else {
         return Ok(None);
     };
@@ -89,16 +86,13 @@ async fn current_user(state: &AppState, session: &Session) -> Result<Option<User
             user
         }
         _ => {
-            session.flush().await.map_err(AppError::internal)?;
+            session.flush().await.map_err(AppError::session)?;
             return Ok(None);
         }
     };
     if now - auth.last_seen > TOUCH_AFTER {
         auth.last_seen = now;
-        session
-            .insert(KEY, auth)
-            .await
-            .map_err(AppError::internal)?;
+        session.insert(KEY, auth).await.map_err(AppError::session)?;
     }
     Ok(Some(user))
 }

@@ -11,6 +11,7 @@ mod decisions;
 mod embedded;
 mod nominations;
 mod posts;
+mod reliability;
 mod rfcs;
 mod scale;
 mod security;
