@@ -32,15 +32,21 @@ pub async fn pending_count(
              where n.nominee_id = $1 and n.ended_at is null
                and not exists (select 1 from nomination_events e where e.nomination_id = n.id)
          ) + (
-             -- nominations::db::stale_calls
-             select count(distinct c.id)
-             from calls c
-             join nominations n on n.call_id = c.id
-             where exists (select 1 from memberships m where m.team_id = c.team_id and m.user_id = $1 and m.left_at is null)
-               and n.ended_at is null
-               and not exists (select 1 from nomination_events e where e.nomination_id = n.id and e.kind = 'announced')
-               and $2 - greatest(n.created_at, (select max(e.at) from nomination_events e where e.nomination_id = n.id))
-                   > make_interval(days => c.stale_after_days)
+             -- nominations::db::stale_calls: from the person's teams to their calls, then
+             -- one stale nomination per call (a lateral with a limit, so the planner cannot
+             -- turn it into a scan of every nomination)
+             select count(*)
+             from memberships m
+             join calls c on c.team_id = m.team_id
+             cross join lateral (
+                 select 1 from nominations n
+                 where n.call_id = c.id and n.ended_at is null
+                   and not exists (select 1 from nomination_events e where e.nomination_id = n.id and e.kind = 'announced')
+                   and $2 - greatest(n.created_at, (select max(e.at) from nomination_events e where e.nomination_id = n.id))
+                       > make_interval(days => c.stale_after_days)
+                 limit 1
+             ) stale
+             where m.user_id = $1 and m.left_at is null
          ) + (
              -- rfcs::db::awaiting_disposition
              select count(*)

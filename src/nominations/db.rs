@@ -868,16 +868,20 @@ pub async fn stale_calls(
     limit: i64,
 ) -> sqlx::Result<Vec<Item>> {
     let rows = sqlx::query!(
-        "select c.id, c.title, t.name as team_name, count(*) as \"stale!\"
-         from calls c
+        "select c.id, c.title, t.name as team_name, s.stale as \"stale!\"
+         from memberships m
+         join calls c on c.team_id = m.team_id
          join teams t on t.id = c.team_id
-         join nominations n on n.call_id = c.id
-         where exists (select 1 from memberships m where m.team_id = c.team_id and m.user_id = $1 and m.left_at is null)
-           and n.ended_at is null
-           and not exists (select 1 from nomination_events e where e.nomination_id = n.id and e.kind = 'announced')
-           and $2 - greatest(n.created_at, (select max(e.at) from nomination_events e where e.nomination_id = n.id))
-               > make_interval(days => c.stale_after_days)
-         group by c.id, c.title, t.name
+         -- Per call of the person's teams (never a scan of every nomination: a lateral
+         -- aggregate is evaluated per call).
+         cross join lateral (
+             select count(*) as stale from nominations n
+             where n.call_id = c.id and n.ended_at is null
+               and not exists (select 1 from nomination_events e where e.nomination_id = n.id and e.kind = 'announced')
+               and $2 - greatest(n.created_at, (select max(e.at) from nomination_events e where e.nomination_id = n.id))
+                   > make_interval(days => c.stale_after_days)
+         ) s
+         where m.user_id = $1 and m.left_at is null and s.stale > 0
          order by c.id
          limit $3",
         user_id,
