@@ -10,13 +10,10 @@ pub mod model;
 mod pages;
 pub mod session;
 
-use axum::Router;
-use axum::routing::{get, post};
+use crate::web::routes::{Routes, get, post};
 
-use crate::app::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/login", get(handlers::show_sign_in))
         .route("/login/dev", post(handlers::create_dev_session))
         .route("/auth/github", get(handlers::start_github))
