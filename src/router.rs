@@ -19,7 +19,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::app::AppState;
 use crate::error::render_error_pages;
 use crate::web::routes::{Route, Routes};
-use crate::web::{csrf, security};
+use crate::web::{csrf, rate_limit, security};
 use crate::{api, audit, auth, decisions, home, inbox, nominations, posts, rfcs, teams};
 
 /// The pages: behind sessions, the signed-in person and CSRF protection.
@@ -71,6 +71,7 @@ pub fn build(state: AppState) -> Router {
 
     let pages = page_routes()
         .into_router()
+        .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(from_fn_with_state(state.clone(), csrf::protect))
         .layer(from_fn_with_state(
             state.clone(),

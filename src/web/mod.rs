@@ -8,6 +8,7 @@ pub mod flash;
 pub mod form;
 pub mod layout;
 pub mod markdown;
+pub mod rate_limit;
 pub mod routes;
 pub mod security;
 

@@ -34,6 +34,9 @@ pub struct Options {
     /// Pretend to be served over https (Secure cookies, HSTS).
     pub https: bool,
     pub environment: Option<Environment>,
+    /// Limits to run with. Unset: the defaults without rate limits (every test comes
+    /// from 127.0.0.1); rate-limit tests opt in here.
+    pub limits: Option<Limits>,
 }
 
 pub struct TestApp {
@@ -77,7 +80,10 @@ impl TestApp {
             database_url: None,
             data_dir: "unused".into(),
             github: github.as_ref().map(StandInGithub::config),
-            limits: Limits::default(),
+            limits: options
+                .limits
+                .clone()
+                .unwrap_or_else(Limits::without_rate_limits),
         };
         let clock = Clock::fixed(START);
         let state = AppState::new(pool.clone(), config.clone(), clock.clone()).expect("app state");
