@@ -11,6 +11,7 @@ use super::pages::SignInPage;
 use super::{db, session};
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::web::extract::MaybeUser;
 use crate::web::form::FormErrors;
 use crate::web::layout::{Layout, with_form_token};
 
@@ -82,7 +83,7 @@ pub async fn create_dev_session(
     }
     let now = state.clock.now();
     let user = db::ensure_by_login(&state.pool, login, None, now).await?;
-    session::sign_in(&session, &user, now).await?;
+    session::sign_in(&state, &session, &user, now).await?;
     Ok(Redirect::to(&next).into_response())
 }
 
@@ -171,7 +172,7 @@ pub async fn finish_github(
         Ok((identity, next)) => {
             let now = state.clock.now();
             let user = db::upsert_github_user(&state.pool, &identity, now).await?;
-            session::sign_in(&session, &user, now).await?;
+            session::sign_in(&state, &session, &user, now).await?;
             Ok(Redirect::to(&next).into_response())
         }
         Err((status, message)) => {
@@ -182,7 +183,11 @@ pub async fn finish_github(
     }
 }
 
-pub async fn delete_session(session: Session) -> Result<Response, AppError> {
-    session::sign_out(&session).await?;
+pub async fn delete_session(
+    State(state): State<AppState>,
+    session: Session,
+    MaybeUser(user): MaybeUser,
+) -> Result<Response, AppError> {
+    session::sign_out(&state, &session, user.as_ref()).await?;
     Ok(Redirect::to("/").into_response())
 }

@@ -427,3 +427,69 @@ async fn revoking_sessions_signs_a_person_out_everywhere() {
     laptop.get("/").await.assert_lacks("Signed in as");
     phone.get("/").await.assert_lacks("Signed in as");
 }
+
+#[tokio::test]
+async fn signing_out_ends_every_session_of_that_person() {
+    let app = TestApp::spawn().await;
+    let laptop = app.signed_in("amber-finch").await;
+    let phone = app.signed_in("amber-finch").await;
+    let someone_else = app.signed_in("basil-moss").await;
+    laptop.sign_out().await.assert_redirect("/");
+    laptop.get("/").await.assert_lacks("Signed in as");
+    phone.get("/").await.assert_lacks("Signed in as");
+    someone_else
+        .get("/")
+        .await
+        .assert_contains("Signed in as <strong>basil-moss</strong>");
+    // Signing in again, at once, works and lasts.
+    phone.dev_sign_in("amber-finch").await;
+    phone
+        .get("/")
+        .await
+        .assert_contains("Signed in as <strong>amber-finch</strong>");
+    phone.get("/inbox").await.assert_status(200);
+}
+
+#[tokio::test]
+async fn an_administrators_removal_ends_all_sessions_and_refuses_sign_in() {
+    let app = TestApp::spawn().await;
+    let laptop = app.signed_in("amber-finch").await;
+    let phone = app.signed_in("amber-finch").await;
+    let now = app.clock.now();
+    assert!(
+        concord::auth::remove_person(&app.pool, "amber-finch", true, None, now)
+            .await
+            .expect("remove")
+    );
+    // Twice is harmless.
+    assert!(
+        !concord::auth::remove_person(&app.pool, "amber-finch", true, None, now)
+            .await
+            .expect("remove again")
+    );
+    laptop.get("/").await.assert_lacks("Signed in as");
+    phone.get("/").await.assert_lacks("Signed in as");
+    let page = laptop
+        .post("/login/dev", &[("login", "amber-finch")])
+        .await;
+    page.assert_status(403)
+        .assert_contains("an administrator has removed this account");
+    laptop.get("/").await.assert_lacks("Signed in as");
+    app.visitor()
+        .get("/audit")
+        .await
+        .assert_contains("removed the account of");
+
+    // Restored: signing in works again.
+    assert!(
+        concord::auth::remove_person(&app.pool, "amber-finch", false, None, now)
+            .await
+            .expect("restore")
+    );
+    laptop.dev_sign_in("amber-finch").await;
+    laptop.get("/").await.assert_contains("Signed in as");
+    app.visitor()
+        .get("/audit")
+        .await
+        .assert_contains("restored the account of");
+}
