@@ -469,9 +469,7 @@ async fn an_administrators_removal_ends_all_sessions_and_refuses_sign_in() {
     );
     laptop.get("/").await.assert_lacks("Signed in as");
     phone.get("/").await.assert_lacks("Signed in as");
-    let page = laptop
-        .post("/login/dev", &[("login", "amber-finch")])
-        .await;
+    let page = laptop.post("/login/dev", &[("login", "amber-finch")]).await;
     page.assert_status(403)
         .assert_contains("an administrator has removed this account");
     laptop.get("/").await.assert_lacks("Signed in as");
