@@ -288,3 +288,94 @@ async fn writes_are_limited_per_address_found_behind_a_trusted_proxy() {
     assert_ne!(post_from(&person, "203.0.113.2").await, 429);
     assert_eq!(post_from(&person, "203.0.113.3").await, 429);
 }
+
+/// Every POST route in the route table refuses a request without the token, with a
+/// wrong token, from another origin, and a browser's cross-site request — and changes
+/// nothing, whoever sends it.
+#[tokio::test]
+async fn every_post_route_refuses_forged_requests() {
+    use crate::support::scenario::Scenario;
+
+    let app = TestApp::spawn().await;
+    app.make_admin("admin").await;
+    let s = Scenario::build(&app, 0).await;
+    let member = app.signed_in(&s.member).await;
+    let token = member.csrf_token().await;
+    let posts: Vec<_> = concord::router::route_table()
+        .into_iter()
+        .filter(|r| r.method == axum::http::Method::POST)
+        .collect();
+    assert!(posts.len() > 40, "{} POST routes", posts.len());
+    let audit_before: i64 = sqlx::query_scalar("select count(*) from audit_entries")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    let origin = app.address.as_str();
+    let checks = posts.iter().map(|route| {
+        let path = s.fill(route.path);
+        let member = &member;
+        let token = token.as_str();
+        let s = &s;
+        async move {
+            let mut failures = Vec::new();
+            let fields = [("team", s.team.as_str())];
+            let with_token = [("csrf_token", token), ("team", s.team.as_str())];
+            let wrong = [("csrf_token", "0000"), ("team", s.team.as_str())];
+            for (what, page) in [
+                (
+                    "no token",
+                    member.post_raw(&path, &fields, Some(origin)).await,
+                ),
+                (
+                    "a wrong token",
+                    member.post_raw(&path, &wrong, Some(origin)).await,
+                ),
+                (
+                    "another origin",
+                    member
+                        .post_raw(&path, &with_token, Some("https://evil.example"))
+                        .await,
+                ),
+                (
+                    "the null origin",
+                    member.post_raw(&path, &with_token, Some("null")).await,
+                ),
+            ] {
+                if page.status != 403 {
+                    failures.push(format!("POST {path} with {what}: {}", page.status));
+                }
+            }
+            let response = member
+                .http
+                .post(member.url(&path))
+                .header("sec-fetch-site", "cross-site")
+                .form(&with_token)
+                .send()
+                .await
+                .expect("post");
+            if response.status() != 403 {
+                failures.push(format!(
+                    "POST {path} cross-site (Sec-Fetch-Site): {}",
+                    response.status()
+                ));
+            }
+            failures
+        }
+    });
+    let failures: Vec<String> = futures::future::join_all(checks)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    let audit_after: i64 = sqlx::query_scalar("select count(*) from audit_entries")
+        .fetch_one(&app.pool)
+        .await
+        .expect("count");
+    assert_eq!(
+        audit_before, audit_after,
+        "a refused request changed something"
+    );
+    // Still signed in: /logout was refused too.
+    member.get("/").await.assert_contains("Signed in as");
+}
