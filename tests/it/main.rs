@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod decisions;
 mod embedded;
+mod forms;
 mod nominations;
 mod posts;
 mod rfcs;
