@@ -491,3 +491,41 @@ async fn an_administrators_removal_ends_all_sessions_and_refuses_sign_in() {
         .await
         .assert_contains("restored the account of");
 }
+
+#[tokio::test]
+async fn github_sign_in_returns_only_to_local_paths() {
+    let app = TestApp::spawn_with(Options {
+        github: true,
+        ..Options::default()
+    })
+    .await;
+    for (next, expected) in [
+        ("/teams", "/teams"),
+        ("//evil.example/x", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("/\t/evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ] {
+        let person = app.visitor();
+        let start = format!(
+            "/auth/github?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        );
+        through_github(&app, &person, &start)
+            .await
+            .assert_redirect(expected);
+    }
+}
+
+#[tokio::test]
+async fn development_sign_in_refuses_more_foreign_targets() {
+    let app = TestApp::spawn().await;
+    for next in ["/\t/evil.example", "javascript:alert(1)", "", "\\\\evil.example"] {
+        let person = app.visitor();
+        person
+            .post("/login/dev", &[("login", "amber-finch"), ("next", next)])
+            .await
+            .assert_redirect("/");
+    }
+}
