@@ -25,6 +25,9 @@ pub enum AppError {
     Conflict(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// The database (or the session store in it) cannot be reached: a 503, not a 500.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -40,6 +43,17 @@ impl AppError {
         AppError::Internal(cause.to_string())
     }
 
+    /// A session error: the store is PostgreSQL, so a store failure means the database is
+    /// unavailable (503); a session that cannot be decoded is our bug (500).
+    pub fn session(e: tower_sessions::session::Error) -> Self {
+        match e {
+            tower_sessions::session::Error::Store(
+                tower_sessions::session_store::Error::Backend(cause),
+            ) => AppError::Unavailable(format!("session store: {cause}")),
+            other => AppError::Internal(format!("session: {other}")),
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
@@ -48,6 +62,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Database(e) if is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -62,11 +77,23 @@ impl AppError {
     }
 }
 
-fn is_unavailable(e: &sqlx::Error) -> bool {
-    matches!(
-        e,
-        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
-    )
+/// Errors that mean "the database cannot be reached right now", not "this request is
+/// wrong": no connection within the pool's acquire timeout, a broken or refused
+/// connection, a server shutting down or starting up, or too many connections.
+pub fn is_unavailable(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // 08: connection exception; 57P01..57P03: admin shutdown, crash shutdown,
+            // cannot connect now; 53300: too many connections.
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
+    }
 }
 
 impl IntoResponse for AppError {
@@ -102,6 +129,20 @@ pub fn default_message(status: StatusCode) -> &'static str {
         s if s.is_client_error() => "The request could not be handled.",
         _ => "Something went wrong on our side. It has been logged.",
     }
+}
+
+/// tower-sessions answers a failure to save the session with a bare, empty 500 (it saves
+/// after the handler has answered). The store is PostgreSQL, so this layer, just outside
+/// the session layer, turns that into the same 503 page as any other database outage.
+/// Our own errors carry [`ErrorInfo`] and pass through untouched.
+pub async fn session_store_failures(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    if response.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && response.extensions().get::<ErrorInfo>().is_none()
+    {
+        return AppError::Unavailable("saving the session failed".into()).into_response();
+    }
+    response
 }
 
 /// Renders every error response as a page (or JSON under `/api/`), with the request id.
@@ -172,4 +213,47 @@ pub async fn render_error_pages(request: Request, next: Next) -> Response {
         HeaderValue::from_static("text/html; charset=utf-8"),
     );
     (parts, html).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreachable_database_is_a_503_and_a_bad_query_a_500() {
+        let refused = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        for unavailable in [
+            sqlx::Error::PoolTimedOut,
+            sqlx::Error::PoolClosed,
+            sqlx::Error::Io(refused),
+            sqlx::Error::WorkerCrashed,
+        ] {
+            assert_eq!(
+                AppError::Database(unavailable).status(),
+                StatusCode::SERVICE_UNAVAILABLE
+            );
+        }
+        assert_eq!(
+            AppError::Database(sqlx::Error::RowNotFound).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        assert_eq!(
+            AppError::Database(sqlx::Error::Protocol("odd".into())).status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
+
+    #[test]
+    fn a_session_store_failure_is_a_503_and_a_bad_session_a_500() {
+        use tower_sessions::session::Error;
+        use tower_sessions::session_store::Error as StoreError;
+        let store = AppError::session(Error::Store(StoreError::Backend("gone".into())));
+        assert_eq!(store.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(
+            store.public_message(),
+            default_message(StatusCode::SERVICE_UNAVAILABLE)
+        );
+        let decode = AppError::session(Error::Store(StoreError::Decode("junk".into())));
+        assert_eq!(decode.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
 }

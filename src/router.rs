@@ -17,7 +17,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::app::AppState;
-use crate::error::render_error_pages;
+use crate::error::{render_error_pages, session_store_failures};
 use crate::web::routes::{Route, Routes};
 use crate::web::{csrf, rate_limit, security};
 use crate::{api, audit, auth, decisions, home, inbox, nominations, posts, rfcs, teams};
@@ -77,7 +77,8 @@ pub fn build(state: AppState) -> Router {
             state.clone(),
             auth::session::resolve_user,
         ))
-        .layer(sessions);
+        .layer(sessions)
+        .layer(from_fn(session_store_failures));
 
     let mut router = Router::new()
         .merge(pages)

@@ -97,7 +97,7 @@ pub async fn start_github(
     session
         .insert(PENDING_KEY, pending)
         .await
-        .map_err(AppError::internal)?;
+        .map_err(AppError::session)?;
     Ok(Redirect::to(url.as_str()).into_response())
 }
 
@@ -119,7 +119,7 @@ pub async fn finish_github(
     let pending: Option<PendingSignIn> = session
         .remove(PENDING_KEY)
         .await
-        .map_err(AppError::internal)?;
+        .map_err(AppError::session)?;
     let failure = |status: StatusCode, message: &str| {
         tracing::warn!(reason = message, "GitHub sign-in failed");
         (status, message.to_string())

@@ -49,7 +49,7 @@ pub async fn sign_in(
             "an administrator has removed this account from Concord, so it cannot sign in; ask an administrator if you think this is a mistake",
         ));
     }
-    session.cycle_id().await.map_err(AppError::internal)?;
+    session.cycle_id().await.map_err(AppError::session)?;
     session.clear().await;
     let auth = SessionAuth {
         user_id: user.id,
@@ -57,10 +57,7 @@ pub async fn sign_in(
         last_seen: now,
         epoch: standing.epoch,
     };
-    session
-        .insert(KEY, auth)
-        .await
-        .map_err(AppError::internal)?;
+    session.insert(KEY, auth).await.map_err(AppError::session)?;
     tracing::info!(user_id = user.id, login = %user.login, "signed in");
     Ok(())
 }
@@ -76,7 +73,7 @@ pub async fn sign_out(
         db::end_sessions(&state.pool, user.id, state.clock.now()).await?;
         tracing::info!(user_id = user.id, "signed out everywhere");
     }
-    session.flush().await.map_err(AppError::internal)
+    session.flush().await.map_err(AppError::session)
 }
 
 /// Resolves the signed-in person once per request, ending sessions that are past their
@@ -100,7 +97,7 @@ async fn current_user(state: &AppState, session: &Session) -> Result<Option<User
     let Some(mut auth) = session
         .get::<SessionAuth>(KEY)
         .await
-        .map_err(AppError::internal)?
+        .map_err(AppError::session)?
     else {
         return Ok(None);
     };
@@ -124,16 +121,13 @@ async fn current_user(state: &AppState, session: &Session) -> Result<Option<User
             standing.user
         }
         _ => {
-            session.flush().await.map_err(AppError::internal)?;
+            session.flush().await.map_err(AppError::session)?;
             return Ok(None);
         }
     };
     if now - auth.last_seen > TOUCH_AFTER {
         auth.last_seen = now;
-        session
-            .insert(KEY, auth)
-            .await
-            .map_err(AppError::internal)?;
+        session.insert(KEY, auth).await.map_err(AppError::session)?;
     }
     Ok(Some(user))
 }

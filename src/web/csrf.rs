@@ -23,7 +23,7 @@ pub async fn token(session: &Session) -> Result<String, AppError> {
     if let Some(token) = session
         .get::<String>(KEY)
         .await
-        .map_err(AppError::internal)?
+        .map_err(AppError::session)?
     {
         return Ok(token);
     }
@@ -33,13 +33,13 @@ pub async fn token(session: &Session) -> Result<String, AppError> {
     session
         .insert(KEY, &token)
         .await
-        .map_err(AppError::internal)?;
+        .map_err(AppError::session)?;
     Ok(token)
 }
 
 /// The token without creating one (a visitor's page with no form needs no session).
 pub async fn existing_token(session: &Session) -> Result<Option<String>, AppError> {
-    session.get::<String>(KEY).await.map_err(AppError::internal)
+    session.get::<String>(KEY).await.map_err(AppError::session)
 }
 
 pub async fn protect(

@@ -37,7 +37,7 @@ pub async fn push(
         kind,
         message: message.into(),
     };
-    session.insert(KEY, flash).await.map_err(AppError::internal)
+    session.insert(KEY, flash).await.map_err(AppError::session)
 }
 
 pub async fn success(session: &Session, message: impl Into<String>) -> Result<(), AppError> {
@@ -45,5 +45,5 @@ pub async fn success(session: &Session, message: impl Into<String>) -> Result<()
 }
 
 pub async fn take(session: &Session) -> Result<Option<Flash>, AppError> {
-    session.remove(KEY).await.map_err(AppError::internal)
+    session.remove(KEY).await.map_err(AppError::session)
 }

@@ -521,7 +521,12 @@ async fn github_sign_in_returns_only_to_local_paths() {
 #[tokio::test]
 async fn development_sign_in_refuses_more_foreign_targets() {
     let app = TestApp::spawn().await;
-    for next in ["/\t/evil.example", "javascript:alert(1)", "", "\\\\evil.example"] {
+    for next in [
+        "/\t/evil.example",
+        "javascript:alert(1)",
+        "",
+        "\\\\evil.example",
+    ] {
         let person = app.visitor();
         person
             .post("/login/dev", &[("login", "amber-finch"), ("next", next)])

@@ -13,6 +13,7 @@ mod embedded;
 mod forms;
 mod nominations;
 mod posts;
+mod reliability;
 mod rfcs;
 mod security;
 mod teams;

@@ -150,3 +150,39 @@ pub async fn fresh_database() -> (PgPool, PgConnectOptions) {
         .expect("connect to the test database");
     (pool, options)
 }
+
+/// A new database with nothing in it (no migrations), for the migration tests.
+pub async fn empty_database() -> PgConnectOptions {
+    let server = server();
+    let name = format!(
+        "{}_empty_{}",
+        server.prefix,
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    );
+    let mut admin = server
+        .options
+        .clone()
+        .connect()
+        .await
+        .expect("connect to the test database server");
+    sqlx::query(&format!("create database {name} template template0"))
+        .execute(&mut admin)
+        .await
+        .expect("create an empty database");
+    server.options.clone().database(&name)
+}
+
+/// A `postgres://` URL for these options, for the binary and the PostgreSQL tools
+/// (a password, if the server needs one, comes from the environment: PGPASSWORD).
+pub fn url(options: &PgConnectOptions) -> String {
+    let host = options
+        .get_socket()
+        .map(|s| s.display().to_string())
+        .unwrap_or_else(|| options.get_host().to_string());
+    format!(
+        "postgres://{}@localhost:{}/{}?host={host}",
+        options.get_username(),
+        options.get_port(),
+        options.get_database().expect("database name"),
+    )
+}

@@ -38,6 +38,11 @@ pub struct Options {
     /// Limits to run with. Unset: the defaults without rate limits (every test comes
     /// from 127.0.0.1); rate-limit tests opt in here.
     pub limits: Option<Limits>,
+    /// Serve from this database instead of a fresh copy of the template (the reliability
+    /// tests bring their own cluster).
+    pub database: Option<(PgPool, PgConnectOptions)>,
+    /// A shorter request timeout than the default 15 s (the database stall test).
+    pub request_timeout: Option<std::time::Duration>,
 }
 
 pub struct TestApp {
@@ -59,7 +64,10 @@ impl TestApp {
     }
 
     pub async fn spawn_with(options: Options) -> Self {
-        let (pool, db_options) = database::fresh_database().await;
+        let (pool, db_options) = match options.database.clone() {
+            Some(database) => database,
+            None => database::fresh_database().await,
+        };
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -74,7 +82,7 @@ impl TestApp {
         } else {
             address.clone()
         };
-        let config = Config {
+        let mut config = Config {
             environment: options.environment.unwrap_or(Environment::Development),
             bind,
             public_url: public_url.parse().expect("public url"),
@@ -86,6 +94,9 @@ impl TestApp {
                 .clone()
                 .unwrap_or_else(Limits::without_rate_limits),
         };
+        if let Some(timeout) = options.request_timeout {
+            config.limits.request_timeout = timeout;
+        }
         let clock = Clock::fixed(START);
         let state = AppState::new(pool.clone(), config.clone(), clock.clone()).expect("app state");
         let documents = Documents::default();
@@ -350,6 +361,22 @@ impl Client {
 
     pub fn forget_csrf_token(&self) {
         *self.csrf.lock().expect("csrf") = None;
+    }
+
+    /// A new browser for a Concord served elsewhere (the real binary, in the shutdown tests).
+    pub fn at(address: &str) -> Client {
+        let jar = Arc::new(Jar::default());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        Client {
+            http,
+            jar,
+            address: address.to_string(),
+            csrf: std::sync::Mutex::new(None),
+        }
     }
 }
 
