@@ -322,6 +322,17 @@ async fn submit(client: &Client, path: &str, fields: &[(&str, Value)]) -> (u16, 
         .and_then(|l| l.to_str().ok())
         .map(String::from);
     let page = response.text().await.expect("body");
+    if status == 403 && std::env::var_os("CONCORD_DEBUG_FORMS").is_some() {
+        let message = page
+            .split("<h1>")
+            .nth(1)
+            .unwrap_or("")
+            .chars()
+            .take(200)
+            .collect::<String>()
+            .replace('\n', " ");
+        println!("403 {path}: {message}");
+    }
     let mut problems = Vec::new();
     let input = format!("{fields:?}");
     let shown: String = input.chars().take(600).collect();
@@ -392,44 +403,64 @@ async fn every_form_survives_generated_input() {
     };
     cases.sort_by_key(|(pattern, _)| last(pattern));
     let member = app.signed_in(&s.member).await;
-    let someone = app.signed_in(&s.someone).await;
     let nominee = app.signed_in(&s.nominee).await;
     let lead = app.signed_in(&s.lead).await;
     let critic = app.signed_in(&s.critic).await;
     let admin = app.signed_in("admin").await;
-    let visitor = app.visitor();
     let mut problems = Vec::new();
     let mut requests = 0;
     let mut statuses = std::collections::BTreeMap::new();
+    let mut refusals = std::collections::BTreeMap::new();
+    for client in [&member, &nominee, &lead, &critic, &admin] {
+        // Fetch each browser's token before its requests run in parallel: a session's
+        // token is made with its first page, and parallel first pages would race.
+        client.csrf_token().await;
+    }
+    let mut numbered = 0usize;
     for chunk in cases.chunks(8) {
         let results = futures::future::join_all(chunk.iter().map(|(pattern, fields)| {
+            numbered += 1;
+            let n = numbered;
+            let app = &app;
             // Whoever may submit the form, so that most cases reach its validation.
-            let client = match *pattern {
-                "/login/dev" => &visitor,
-                "/logout" => &someone,
+            let shared = match *pattern {
+                "/login/dev" | "/logout" => None,
                 "/nominations/{id}/accept"
                 | "/nominations/{id}/decline"
-                | "/nominations/{id}/withdraw" => &nominee,
-                "/decisions/{id}/withdraw" | "/posts/{team}/{slug}/submit" => &lead,
+                | "/nominations/{id}/withdraw" => Some(&nominee),
+                "/decisions/{id}/withdraw" | "/posts/{team}/{slug}/submit" => Some(&lead),
                 "/posts/{team}/{slug}/comments/{id}/edit"
                 | "/rfcs/{id}/feedback/{feedback_id}/edit"
-                | "/rfcs/{id}/feedback/{feedback_id}/withdraw" => &critic,
-                p if ADMIN_FORMS.contains(&p) => &admin,
-                _ => &member,
+                | "/rfcs/{id}/feedback/{feedback_id}/withdraw" => Some(&critic),
+                p if ADMIN_FORMS.contains(&p) => Some(&admin),
+                _ => Some(&member),
             };
             let path = s.fill(pattern);
             async move {
+                // Signing in and out changes the session: a browser of its own each time.
+                let own;
+                let client = match (shared, *pattern) {
+                    (Some(client), _) => client,
+                    (None, "/logout") => {
+                        own = app.signed_in(&format!("leaver-{n}")).await;
+                        &own
+                    }
+                    (None, _) => {
+                        own = app.visitor();
+                        &own
+                    }
+                };
                 let (status, found) = submit(client, &path, fields).await;
-                if status == 403 && std::env::var_os("CONCORD_DEBUG_FORMS").is_some() {
-                    println!("403 {pattern}");
-                }
-                (status, found)
+                (status, *pattern, found)
             }
         }))
         .await;
         requests += chunk.len();
-        for (status, found) in results {
+        for (status, pattern, found) in results {
             *statuses.entry(status).or_insert(0usize) += 1;
+            if matches!(status, 401 | 403) {
+                *refusals.entry(pattern).or_insert(0usize) += 1;
+            }
             problems.extend(found);
         }
     }
@@ -440,7 +471,10 @@ async fn every_form_survives_generated_input() {
     // Not vacuous: most submissions got past CSRF and sign-in to the handlers.
     let refused =
         statuses.get(&403).copied().unwrap_or(0) + statuses.get(&401).copied().unwrap_or(0);
-    assert!(refused * 3 < requests, "too many refusals: {statuses:?}");
+    assert!(
+        refused * 3 < requests,
+        "too many refusals: {statuses:?}; by form: {refusals:#?}"
+    );
     assert!(statuses.get(&422).is_some_and(|n| *n > 100), "{statuses:?}");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
