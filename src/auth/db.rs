@@ -220,3 +220,14 @@ fn truncate(s: &str, max_chars: usize) -> &str {
         None => s,
     }
 }
+
+/// People an administrator removed, with when, by login.
+pub async fn list_removed(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String, OffsetDateTime)>> {
+    let rows = sqlx::query!(
+        "select login, removed_at as \"removed_at!\" from users
+         where removed_at is not null order by lower(login) limit 500"
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.login, r.removed_at)).collect())
+}

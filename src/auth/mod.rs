@@ -3,9 +3,9 @@
 //! numeric id. Without one, in development mode only: a development sign-in as any
 //! login. Sessions rotate their id at sign-in and are deleted at sign-out (a POST).
 //! Signing out ends all of that person's sessions, on every device. An administrator
-//! can remove a person (`concord admin remove`): all their sessions end, sign-in is
-//! refused with a clear message, and `concord admin restore` undoes it; both are in the
-//! audit log.
+//! can remove a person (at `/admin/people`, or `concord admin remove`): all their
+//! sessions end, sign-in is refused with a clear message, and restoring undoes it; both
+//! are in the audit log. Administrators cannot remove themselves on the page.
 
 pub mod db;
 pub mod github;
@@ -70,4 +70,8 @@ pub fn routes() -> Routes {
         .route("/auth/github", get(handlers::start_github))
         .route("/auth/github/callback", get(handlers::finish_github))
         .route("/logout", post(handlers::delete_session))
+        .route(
+            "/admin/people",
+            get(handlers::show_people).post(handlers::change_standing),
+        )
 }

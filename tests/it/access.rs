@@ -85,6 +85,7 @@ impl Role {
 #[rustfmt::skip]
 const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/", "VSNOMXA"),
+    ("GET", "/admin/people", "......A"),
     ("GET", "/api/v1/teams", "VSNOMXA"),
     ("GET", "/api/v1/teams/{slug}", "VSNOMXA"),
     ("GET", "/audit", "VSNOMXA"),
@@ -139,6 +140,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     // A top-level team cannot be revoked: 409 for everyone signed in, before the
     // permission check (tests/it/teams.rs covers who revokes a delegated team).
     ("GET", "/teams/{slug}/revoke", ".SNOMXA"),
+    ("POST", "/admin/people", "......A"),
     ("POST", "/calls/{id}/endorse", ".SNOMXA"),
     ("POST", "/calls/{id}/nominate", ".SNOMXA"),
     ("POST", "/calls/{id}/shortlist", "....M.."),

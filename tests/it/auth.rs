@@ -534,3 +534,73 @@ async fn development_sign_in_refuses_more_foreign_targets() {
             .assert_redirect("/");
     }
 }
+
+#[tokio::test]
+async fn an_administrator_removes_and_restores_a_person_on_the_people_page() {
+    let app = TestApp::spawn().await;
+    app.make_admin("admin").await;
+    let admin = app.signed_in("admin").await;
+    let amber = app.signed_in("amber-finch").await;
+    let basil = app.signed_in("basil-moss").await;
+
+    // Only administrators.
+    basil.get("/admin/people").await.assert_status(403);
+    basil
+        .post(
+            "/admin/people",
+            &[("login", "amber-finch"), ("action", "remove")],
+        )
+        .await
+        .assert_status(403);
+    app.visitor()
+        .get("/admin/people")
+        .await
+        .assert_redirect("/login?next=%2Fadmin%2Fpeople");
+
+    // Form errors keep what was typed.
+    admin
+        .post(
+            "/admin/people",
+            &[("login", "nobody-here"), ("action", "remove")],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("Nobody with the login nobody-here is known.")
+        .assert_contains("value=\"nobody-here\"");
+    admin
+        .post("/admin/people", &[("login", "admin"), ("action", "remove")])
+        .await
+        .assert_status(422)
+        .assert_contains("You cannot remove yourself.");
+
+    admin
+        .post_follow(
+            "/admin/people",
+            &[("login", "amber-finch"), ("action", "remove")],
+        )
+        .await
+        .assert_contains("amber-finch is removed; all their sessions ended.")
+        .assert_contains("Restore amber-finch");
+    amber.get("/").await.assert_lacks("Signed in as");
+    amber
+        .post("/login/dev", &[("login", "amber-finch")])
+        .await
+        .assert_status(403)
+        .assert_contains("an administrator has removed this account");
+    basil.get("/").await.assert_contains("Signed in as");
+    app.visitor()
+        .get("/audit")
+        .await
+        .assert_contains("removed the account of");
+
+    admin
+        .post_follow(
+            "/admin/people",
+            &[("login", "amber-finch"), ("action", "restore")],
+        )
+        .await
+        .assert_contains("amber-finch is restored and may sign in again.")
+        .assert_contains("Nobody is removed.");
+    amber.dev_sign_in("amber-finch").await;
+    amber.get("/").await.assert_contains("Signed in as");
+}

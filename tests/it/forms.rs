@@ -24,6 +24,7 @@ const CASES: usize = 24;
 /// The fields of every form, by route pattern. A POST route missing here fails
 /// `every_form_survives_generated_input`.
 const FORMS: &[(&str, &[&str])] = &[
+    ("/admin/people", &["login", "action"]),
     ("/calls/{id}/endorse", &["login", "endorsement"]),
     ("/calls/{id}/nominate", &["nominee", "statement"]),
     ("/calls/{id}/shortlist", &["nomination", "closes_at"]),
@@ -207,7 +208,12 @@ const FORMS: &[(&str, &[&str])] = &[
 ];
 
 /// Routes the team member cannot reach; an administrator submits these.
-const ADMIN_FORMS: &[&str] = &["/eligibility", "/eligibility/{id}/remove", "/teams"];
+const ADMIN_FORMS: &[&str] = &[
+    "/admin/people",
+    "/eligibility",
+    "/eligibility/{id}/remove",
+    "/teams",
+];
 
 /// One field's generated value: text, or raw bytes that need not be UTF-8.
 #[derive(Clone, Debug)]
