@@ -58,6 +58,9 @@ pub async fn sign_in(
         epoch: standing.epoch,
     };
     session.insert(KEY, auth).await.map_err(AppError::session)?;
+    // The token now, not at the first page: pages opened at once in several tabs must
+    // all get the same one.
+    crate::web::csrf::token(session).await?;
     tracing::info!(user_id = user.id, login = %user.login, "signed in");
     Ok(())
 }

@@ -543,7 +543,12 @@ async fn an_administrator_removes_and_restores_a_person_on_the_people_page() {
     let amber = app.signed_in("amber-finch").await;
     let basil = app.signed_in("basil-moss").await;
 
-    // Only administrators.
+    // Only administrators, who find it in the navigation.
+    admin
+        .get("/")
+        .await
+        .assert_contains("<a href=\"/admin/people\">People</a>");
+    basil.get("/").await.assert_lacks("href=\"/admin/people\"");
     basil.get("/admin/people").await.assert_status(403);
     basil
         .post(

@@ -379,3 +379,31 @@ async fn every_post_route_refuses_forged_requests() {
     // Still signed in: /logout was refused too.
     member.get("/").await.assert_contains("Signed in as");
 }
+
+#[tokio::test]
+async fn tabs_opened_at_once_after_sign_in_share_one_token() {
+    let app = TestApp::spawn().await;
+    let amber = app.visitor();
+    amber.dev_sign_in("amber-finch").await;
+    // No page seen since signing in; four open at once, as tabs restored by a browser.
+    let pages =
+        futures::future::join_all(["/", "/teams", "/posts", "/inbox"].map(|path| amber.get(path)))
+            .await;
+    let tokens: Vec<String> = pages
+        .iter()
+        .map(|page| crate::support::find_csrf_token(&page.body).expect("a form token"))
+        .collect();
+    assert!(
+        tokens.iter().all(|t| *t == tokens[0]),
+        "tabs got different tokens: {tokens:?}"
+    );
+    // A form from any of them is accepted.
+    amber
+        .post_raw(
+            "/logout",
+            &[("csrf_token", tokens[3].as_str())],
+            Some(&amber.address),
+        )
+        .await
+        .assert_status(303);
+}

@@ -380,7 +380,7 @@ impl Client {
     }
 }
 
-fn find_csrf_token(body: &str) -> Option<String> {
+pub fn find_csrf_token(body: &str) -> Option<String> {
     let marker = "name=\"csrf_token\" value=\"";
     let start = body.find(marker)? + marker.len();
     let end = body[start..].find('"')? + start;
