@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 use crate::auth::github::GithubClient;
 use crate::config::Config;
+use crate::web::rate_limit::RateLimits;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -15,6 +16,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub github: Option<Arc<GithubClient>>,
     pub clock: Clock,
+    pub rate_limits: Arc<RateLimits>,
     /// The JSON API's rendered documents, until the next recorded change.
     pub api_cache: crate::api::cache::DocumentCache,
 }
@@ -28,6 +30,7 @@ impl AppState {
             .transpose()?;
         Ok(AppState {
             pool,
+            rate_limits: RateLimits::new(&config.limits),
             config: Arc::new(config),
             github,
             clock,

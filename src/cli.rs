@@ -65,6 +65,11 @@ pub enum AdminAction {
     Grant { login: String },
     /// Take administrator rights away from a login.
     Revoke { login: String },
+    /// Remove a person: end all their sessions and refuse their sign-ins. Their past
+    /// contributions stay. Recorded in the audit log.
+    Remove { login: String },
+    /// Let a removed person sign in again. Recorded in the audit log.
+    Restore { login: String },
 }
 
 type CliResult = Result<(), Box<dyn Error + Send + Sync>>;
@@ -158,6 +163,8 @@ async fn admin(database: &Database, action: AdminAction) -> CliResult {
     let (login, grant) = match &action {
         AdminAction::Grant { login } => (login.trim(), true),
         AdminAction::Revoke { login } => (login.trim(), false),
+        AdminAction::Remove { login } => return remove(database, login.trim(), true).await,
+        AdminAction::Restore { login } => return remove(database, login.trim(), false).await,
     };
     if let Some(problem) = auth::model::login_problem(login) {
         return Err(problem.into());
@@ -174,6 +181,17 @@ async fn admin(database: &Database, action: AdminAction) -> CliResult {
         user.login,
         if grant { "now" } else { "no longer" }
     );
+    Ok(())
+}
+
+async fn remove(database: &Database, login: &str, removed: bool) -> CliResult {
+    let now = Clock::system().now();
+    let changed = auth::remove_person(&database.pool, login, removed, None, now).await?;
+    let state = if removed { "removed" } else { "restored" };
+    match changed {
+        true => println!("{login} is {state}."),
+        false => println!("{login} was already {state}; nothing changed."),
+    }
     Ok(())
 }
 

@@ -6,6 +6,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
+use ipnet::IpNet;
 use url::Url;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -102,6 +103,24 @@ pub struct ConfigArgs {
     )]
     pub log: String,
 
+    /// Sign-in attempts allowed per client address per minute (0 = no limit).
+    #[arg(long, env = "CONCORD_RATE_SIGN_INS_PER_ADDRESS", default_value_t = Limits::default().rate_sign_ins_per_address, global = true)]
+    pub rate_sign_ins_per_address: u32,
+
+    /// Writes (form posts) allowed per signed-in person per minute (0 = no limit).
+    #[arg(long, env = "CONCORD_RATE_WRITES_PER_PERSON", default_value_t = Limits::default().rate_writes_per_person, global = true)]
+    pub rate_writes_per_person: u32,
+
+    /// Writes (form posts) allowed per client address per minute (0 = no limit).
+    #[arg(long, env = "CONCORD_RATE_WRITES_PER_ADDRESS", default_value_t = Limits::default().rate_writes_per_address, global = true)]
+    pub rate_writes_per_address: u32,
+
+    /// Reverse proxies whose X-Forwarded-For is believed, as a comma-separated list of
+    /// addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8). Unset: the TCP peer's
+    /// address is the client's.
+    #[arg(long, env = "CONCORD_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network, global = true)]
+    pub trusted_proxies: Vec<IpNet>,
+
     #[arg(
         long,
         env = "CONCORD_LOG_FORMAT",
@@ -141,6 +160,32 @@ pub struct Limits {
     pub request_timeout: std::time::Duration,
     pub session_idle: time::Duration,
     pub session_absolute: time::Duration,
+    /// Per minute; 0 turns the limit off. Counted in this process's memory.
+    pub rate_sign_ins_per_address: u32,
+    pub rate_writes_per_person: u32,
+    pub rate_writes_per_address: u32,
+    /// Proxies whose X-Forwarded-For is believed when finding a client's address.
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+impl Limits {
+    /// No rate limits: for tests, which all come from 127.0.0.1.
+    pub fn without_rate_limits() -> Self {
+        Limits {
+            rate_sign_ins_per_address: 0,
+            rate_writes_per_person: 0,
+            rate_writes_per_address: 0,
+            ..Limits::default()
+        }
+    }
+}
+
+/// An address (one host) or a CIDR range.
+fn parse_network(s: &str) -> Result<IpNet, String> {
+    let s = s.trim();
+    s.parse::<IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("{s:?} is not an address or a CIDR range like 10.0.0.0/8"))
 }
 
 impl Default for Limits {
@@ -150,6 +195,10 @@ impl Default for Limits {
             request_timeout: std::time::Duration::from_secs(15),
             session_idle: time::Duration::days(7),
             session_absolute: time::Duration::days(30),
+            rate_sign_ins_per_address: 10,
+            rate_writes_per_person: 60,
+            rate_writes_per_address: 300,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -219,7 +268,13 @@ impl ConfigArgs {
             database_url: self.database_url,
             data_dir: self.data_dir,
             github,
-            limits: Limits::default(),
+            limits: Limits {
+                rate_sign_ins_per_address: self.rate_sign_ins_per_address,
+                rate_writes_per_person: self.rate_writes_per_person,
+                rate_writes_per_address: self.rate_writes_per_address,
+                trusted_proxies: self.trusted_proxies,
+                ..Limits::default()
+            },
         })
     }
 }

@@ -18,8 +18,39 @@ use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::app::AppState;
 use crate::error::{render_error_pages, session_store_failures};
-use crate::web::{csrf, security};
+use crate::web::routes::{Route, Routes};
+use crate::web::{csrf, rate_limit, security};
 use crate::{api, audit, auth, decisions, home, inbox, nominations, posts, rfcs, teams};
+
+/// The pages: behind sessions, the signed-in person and CSRF protection.
+fn page_routes() -> Routes {
+    Routes::new()
+        .merge(home::routes())
+        .merge(auth::routes())
+        .merge(teams::routes())
+        .merge(decisions::routes())
+        .merge(nominations::routes())
+        .merge(inbox::routes())
+        .merge(audit::routes())
+        .merge(posts::routes())
+        .merge(rfcs::routes())
+}
+
+/// Health checks, static files, feeds and the API: no session, no cookies.
+fn open_routes() -> Routes {
+    Routes::new()
+        .merge(home::open_routes())
+        .merge(api::routes())
+        .merge(posts::open_routes())
+}
+
+/// Every method and path the application serves, from the same declarations that
+/// build the router (GET routes also answer HEAD).
+pub fn route_table() -> Vec<Route> {
+    let mut table = page_routes().table().to_vec();
+    table.extend_from_slice(open_routes().table());
+    table
+}
 
 pub fn build(state: AppState) -> Router {
     let config = state.config.clone();
@@ -38,16 +69,9 @@ pub fn build(state: AppState) -> Router {
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(idle));
 
-    let pages = Router::new()
-        .merge(home::routes())
-        .merge(auth::routes())
-        .merge(teams::routes())
-        .merge(decisions::routes())
-        .merge(nominations::routes())
-        .merge(inbox::routes())
-        .merge(audit::routes())
-        .merge(posts::routes())
-        .merge(rfcs::routes())
+    let pages = page_routes()
+        .into_router()
+        .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(from_fn_with_state(state.clone(), csrf::protect))
         .layer(from_fn_with_state(
             state.clone(),
@@ -58,9 +82,7 @@ pub fn build(state: AppState) -> Router {
 
     let mut router = Router::new()
         .merge(pages)
-        .merge(home::open_routes())
-        .merge(api::routes())
-        .merge(posts::open_routes())
+        .merge(open_routes().into_router())
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,

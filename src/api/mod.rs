@@ -11,13 +11,10 @@ mod db;
 mod handlers;
 pub mod model;
 
-use axum::Router;
-use axum::routing::get;
+use crate::web::routes::{Routes, get};
 
-use crate::app::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/api/v1/teams", get(handlers::list_teams))
         .route("/api/v1/teams/{slug}", get(handlers::show_team))
 }

@@ -9,14 +9,11 @@ mod handlers;
 pub mod model;
 mod pages;
 
-use axum::Router;
-use axum::routing::get;
-
-use crate::app::AppState;
+use crate::web::routes::{Routes, get};
 
 pub use db::record;
 pub use model::{Entry, Subject, Visibility};
 
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/audit", get(handlers::list_entries))
+pub fn routes() -> Routes {
+    Routes::new().route("/audit", get(handlers::list_entries))
 }

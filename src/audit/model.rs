@@ -105,6 +105,8 @@ pub fn describe(action: &str) -> &str {
         "rfc_feedback.edited" => "edited",
         "rfc_feedback.withdrawn" => "withdrew",
         "rfc_disposition.recorded" => "recorded the disposition of",
+        "person.removed" => "removed the account of",
+        "person.restored" => "restored the account of",
         other => other,
     }
 }

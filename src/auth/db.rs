@@ -5,27 +5,73 @@ use time::OffsetDateTime;
 
 use super::model::{GithubIdentity, User};
 
-pub async fn find_by_id(
-    db: impl PgExecutor<'_>,
-    id: i64,
-) -> sqlx::Result<Option<(User, Option<OffsetDateTime>)>> {
+/// What deciding whether a session still counts needs to know about its person.
+#[derive(Clone, Debug)]
+pub struct SessionStanding {
+    pub user: User,
+    pub valid_after: Option<OffsetDateTime>,
+    pub epoch: i64,
+    pub removed: bool,
+}
+
+pub async fn find_by_id(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<SessionStanding>> {
     let row = sqlx::query!(
-        "select id, login, name, is_admin, sessions_valid_after from users where id = $1",
+        "select id, login, name, is_admin, sessions_valid_after, session_epoch, removed_at
+         from users where id = $1",
         id
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| {
-        (
-            User {
-                id: r.id,
-                login: r.login,
-                name: r.name,
-                is_admin: r.is_admin,
-            },
-            r.sessions_valid_after,
-        )
+    Ok(row.map(|r| SessionStanding {
+        user: User {
+            id: r.id,
+            login: r.login,
+            name: r.name,
+            is_admin: r.is_admin,
+        },
+        valid_after: r.sessions_valid_after,
+        epoch: r.session_epoch,
+        removed: r.removed_at.is_some(),
     }))
+}
+
+/// Ends every session the person has: they no longer match the person's epoch.
+pub async fn end_sessions(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update users set session_epoch = session_epoch + 1, updated_at = $2 where id = $1",
+        user_id,
+        now
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Removes a person (ending all their sessions) or restores them. Returns false when
+/// they were already in that state.
+pub async fn set_removed(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+    removed: bool,
+    now: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let changed = sqlx::query!(
+        "update users
+         set removed_at = case when $2::boolean then $3::timestamptz else null end,
+             session_epoch = session_epoch + 1,
+             updated_at = $3
+         where id = $1 and (removed_at is not null) <> $2",
+        user_id,
+        removed,
+        now
+    )
+    .execute(db)
+    .await?;
+    Ok(changed.rows_affected() == 1)
 }
 
 pub async fn find_by_login(db: impl PgExecutor<'_>, login: &str) -> sqlx::Result<Option<User>> {
@@ -173,4 +219,15 @@ fn truncate(s: &str, max_chars: usize) -> &str {
         Some((i, _)) => &s[..i],
         None => s,
     }
+}
+
+/// People an administrator removed, with when, by login.
+pub async fn list_removed(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<(String, OffsetDateTime)>> {
+    let rows = sqlx::query!(
+        "select login, removed_at as \"removed_at!\" from users
+         where removed_at is not null order by lower(login) limit 500"
+    )
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.login, r.removed_at)).collect())
 }

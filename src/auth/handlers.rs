@@ -6,11 +6,13 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::github::PendingSignIn;
-use super::model::{local_path, login_problem};
-use super::pages::SignInPage;
+use super::model::{StandingForm, local_path, login_problem};
+use super::pages::{PeoplePage, SignInPage};
 use super::{db, session};
 use crate::app::AppState;
 use crate::error::AppError;
+use crate::web::extract::{Admin, MaybeUser};
+use crate::web::flash;
 use crate::web::form::FormErrors;
 use crate::web::layout::{Layout, with_form_token};
 
@@ -82,7 +84,7 @@ pub async fn create_dev_session(
     }
     let now = state.clock.now();
     let user = db::ensure_by_login(&state.pool, login, None, now).await?;
-    session::sign_in(&session, &user, now).await?;
+    session::sign_in(&state, &session, &user, now).await?;
     Ok(Redirect::to(&next).into_response())
 }
 
@@ -171,7 +173,7 @@ pub async fn finish_github(
         Ok((identity, next)) => {
             let now = state.clock.now();
             let user = db::upsert_github_user(&state.pool, &identity, now).await?;
-            session::sign_in(&session, &user, now).await?;
+            session::sign_in(&state, &session, &user, now).await?;
             Ok(Redirect::to(&next).into_response())
         }
         Err((status, message)) => {
@@ -182,7 +184,68 @@ pub async fn finish_github(
     }
 }
 
-pub async fn delete_session(session: Session) -> Result<Response, AppError> {
-    session::sign_out(&session).await?;
+pub async fn delete_session(
+    State(state): State<AppState>,
+    session: Session,
+    MaybeUser(user): MaybeUser,
+) -> Result<Response, AppError> {
+    session::sign_out(&state, &session, user.as_ref()).await?;
     Ok(Redirect::to("/").into_response())
+}
+
+pub async fn show_people(
+    State(state): State<AppState>,
+    layout: Layout,
+    Admin(_): Admin,
+) -> Result<PeoplePage, AppError> {
+    let removed = db::list_removed(&state.pool).await?;
+    Ok(PeoplePage::new(
+        layout,
+        &removed,
+        "",
+        &FormErrors::default(),
+    ))
+}
+
+/// An administrator removes a person (ending all their sessions) or restores them.
+pub async fn change_standing(
+    State(state): State<AppState>,
+    layout: Layout,
+    session: Session,
+    Admin(admin): Admin,
+    Form(form): Form<StandingForm>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now();
+    let mut errors = FormErrors::default();
+    match form.validate() {
+        Ok((login, remove)) => match db::find_by_login(&state.pool, &login).await? {
+            Some(person) if remove && person.id == admin.id => {
+                errors.add("login", "You cannot remove yourself.");
+            }
+            Some(person) => {
+                let changed =
+                    super::remove_person(&state.pool, &person.login, remove, Some(admin.id), now)
+                        .await?;
+                let message = match (remove, changed) {
+                    (true, true) => {
+                        format!("{} is removed; all their sessions ended.", person.login)
+                    }
+                    (false, true) => format!("{} is restored and may sign in again.", person.login),
+                    (true, false) => format!("{} was already removed.", person.login),
+                    (false, false) => format!("{} was not removed.", person.login),
+                };
+                flash::success(&session, message).await?;
+                return Ok(Redirect::to("/admin/people").into_response());
+            }
+            None => errors.add("login", format!("Nobody with the login {login} is known.")),
+        },
+        Err(found) => errors = found,
+    }
+    let removed = db::list_removed(&state.pool).await?;
+    let typed: String = form.login.chars().take(100).collect();
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        PeoplePage::new(layout, &removed, &typed, &errors),
+    )
+        .into_response())
 }

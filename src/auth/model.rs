@@ -54,6 +54,39 @@ pub fn login_problem(login: &str) -> Option<&'static str> {
     }
 }
 
+/// An administrator's form to remove or restore a person.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StandingForm {
+    pub login: String,
+    /// `remove` or `restore`.
+    pub action: String,
+}
+
+impl StandingForm {
+    /// The login and whether to remove (true) or restore (false) them.
+    pub fn validate(&self) -> Result<(String, bool), crate::web::form::FormErrors> {
+        let mut errors = crate::web::form::FormErrors::default();
+        let login = self.login.trim();
+        if let Some(problem) = login_problem(login) {
+            errors.add("login", problem);
+        }
+        let remove = match self.action.as_str() {
+            "remove" => true,
+            "restore" => false,
+            _ => {
+                errors.add("action", "Choose whether to remove or restore the person.");
+                true
+            }
+        };
+        if errors.is_empty() {
+            Ok((login.to_string(), remove))
+        } else {
+            Err(errors)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_valid_login;

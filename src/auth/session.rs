@@ -1,5 +1,7 @@
 //! Sessions: who is signed in, with idle and absolute expiry measured on the app's
-//! clock. The session id is rotated at sign-in; sign-out deletes the server-side record.
+//! clock. The session id is rotated at sign-in; sign-out deletes the server-side record
+//! and ends the person's other sessions too (the session epoch moves on), as does an
+//! administrator's removal of the person.
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
@@ -25,25 +27,55 @@ struct SessionAuth {
     signed_in_at: OffsetDateTime,
     #[serde(with = "time::serde::timestamp")]
     last_seen: OffsetDateTime,
+    /// The person's session epoch at sign-in; sessions from before 0.2 have none (0).
+    #[serde(default)]
+    epoch: i64,
 }
 
 /// Signs `user` in: a new session id (so an id planted before sign-in is useless), and a
-/// fresh CSRF token.
-pub async fn sign_in(session: &Session, user: &User, now: OffsetDateTime) -> Result<(), AppError> {
+/// fresh CSRF token. A person an administrator removed is refused.
+pub async fn sign_in(
+    state: &AppState,
+    session: &Session,
+    user: &User,
+    now: OffsetDateTime,
+) -> Result<(), AppError> {
+    let standing = db::find_by_id(&state.pool, user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if standing.removed {
+        tracing::info!(user_id = user.id, "a removed person tried to sign in");
+        return Err(AppError::Forbidden(
+            "an administrator has removed this account from Concord, so it cannot sign in; ask an administrator if you think this is a mistake",
+        ));
+    }
     session.cycle_id().await.map_err(AppError::session)?;
     session.clear().await;
     let auth = SessionAuth {
         user_id: user.id,
         signed_in_at: now,
         last_seen: now,
+        epoch: standing.epoch,
     };
     session.insert(KEY, auth).await.map_err(AppError::session)?;
+    // The token now, not at the first page: pages opened at once in several tabs must
+    // all get the same one.
+    crate::web::csrf::token(session).await?;
     tracing::info!(user_id = user.id, login = %user.login, "signed in");
     Ok(())
 }
 
-/// Signs out: the server-side session is deleted and the cookie cleared.
-pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+/// Signs out: this server-side session is deleted and the cookie cleared, and every
+/// other session of the same person (other browsers, other devices) ends too.
+pub async fn sign_out(
+    state: &AppState,
+    session: &Session,
+    user: Option<&User>,
+) -> Result<(), AppError> {
+    if let Some(user) = user {
+        db::end_sessions(&state.pool, user.id, state.clock.now()).await?;
+        tracing::info!(user_id = user.id, "signed out everywhere");
+    }
     session.flush().await.map_err(AppError::session)
 }
 
@@ -82,8 +114,14 @@ async fn current_user(state: &AppState, session: &Session) -> Result<Option<User
         db::find_by_id(&state.pool, auth.user_id).await?
     };
     let user = match found {
-        Some((user, valid_after)) if valid_after.is_none_or(|after| auth.signed_in_at >= after) => {
-            user
+        Some(standing)
+            if !standing.removed
+                && standing.epoch == auth.epoch
+                && standing
+                    .valid_after
+                    .is_none_or(|after| auth.signed_in_at >= after) =>
+        {
+            standing.user
         }
         _ => {
             session.flush().await.map_err(AppError::session)?;

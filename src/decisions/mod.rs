@@ -39,13 +39,10 @@ mod handlers;
 pub mod model;
 mod pages;
 
-use axum::Router;
-use axum::routing::{get, post};
+use crate::web::routes::{Routes, get, post};
 
-use crate::app::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route(
             "/teams/{slug}/decisions",
             get(handlers::list_decisions).post(handlers::create_decision),

@@ -4,18 +4,15 @@
 mod handlers;
 mod pages;
 
-use axum::Router;
-use axum::routing::get;
+use crate::web::routes::{Routes, get};
 
-use crate::app::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(handlers::show_home))
+pub fn routes() -> Routes {
+    Routes::new().route("/", get(handlers::show_home))
 }
 
 /// Routes outside the session and CSRF layers.
-pub fn open_routes() -> Router<AppState> {
-    Router::new()
+pub fn open_routes() -> Routes {
+    Routes::new()
         .route("/healthz", get(handlers::healthz))
         .route("/readyz", get(handlers::readyz))
         .route("/static/style.css", get(handlers::stylesheet))

@@ -19,11 +19,8 @@ mod handlers;
 pub mod model;
 mod pages;
 
-use axum::Router;
-use axum::routing::get;
+use crate::web::routes::{Routes, get};
 
-use crate::app::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new().route("/inbox", get(handlers::show_inbox))
+pub fn routes() -> Routes {
+    Routes::new().route("/inbox", get(handlers::show_inbox))
 }

@@ -35,13 +35,10 @@ mod handlers;
 pub mod model;
 pub mod pages;
 
-use axum::Router;
-use axum::routing::{get, post};
+use crate::web::routes::{Routes, get, post};
 
-use crate::app::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route(
             "/teams/{slug}/calls",
             get(handlers::list_calls).post(handlers::create_call),

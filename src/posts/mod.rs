@@ -41,13 +41,10 @@ mod handlers;
 pub mod model;
 pub mod pages;
 
-use axum::Router;
-use axum::routing::{get, post};
+use crate::web::routes::{Routes, get, post};
 
-use crate::app::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route(
             "/posts",
             get(handlers::list_posts).post(handlers::create_post),
@@ -91,8 +88,8 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The feeds: outside the session and CSRF layers, they set no cookies.
-pub fn open_routes() -> Router<AppState> {
-    Router::new()
+pub fn open_routes() -> Routes {
+    Routes::new()
         .route("/posts/feed.xml", get(handlers::feed_all))
         .route("/posts/{team}/feed.xml", get(handlers::feed_team))
 }

@@ -35,13 +35,10 @@ mod pages;
 
 pub use pages::{RfcItem, window_line};
 
-use axum::Router;
-use axum::routing::{get, post};
+use crate::web::routes::{Routes, get, post};
 
-use crate::app::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route("/rfcs", get(handlers::list_rfcs).post(handlers::create_rfc))
         .route("/rfcs/new", get(handlers::new_rfc))
         .route("/rfcs/feed.xml", get(handlers::feed))

@@ -25,13 +25,10 @@ mod handlers;
 pub mod model;
 mod pages;
 
-use axum::Router;
-use axum::routing::{get, post};
+use crate::web::routes::{Routes, get, post};
 
-use crate::app::AppState;
-
-pub fn routes() -> Router<AppState> {
-    Router::new()
+pub fn routes() -> Routes {
+    Routes::new()
         .route(
             "/teams",
             get(handlers::list_teams).post(handlers::create_team),

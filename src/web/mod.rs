@@ -8,6 +8,8 @@ pub mod flash;
 pub mod form;
 pub mod layout;
 pub mod markdown;
+pub mod rate_limit;
+pub mod routes;
 pub mod security;
 
 /// "1 member", "3 members": a count with its noun, for view fields.

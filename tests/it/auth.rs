@@ -427,3 +427,185 @@ async fn revoking_sessions_signs_a_person_out_everywhere() {
     laptop.get("/").await.assert_lacks("Signed in as");
     phone.get("/").await.assert_lacks("Signed in as");
 }
+
+#[tokio::test]
+async fn signing_out_ends_every_session_of_that_person() {
+    let app = TestApp::spawn().await;
+    let laptop = app.signed_in("amber-finch").await;
+    let phone = app.signed_in("amber-finch").await;
+    let someone_else = app.signed_in("basil-moss").await;
+    laptop.sign_out().await.assert_redirect("/");
+    laptop.get("/").await.assert_lacks("Signed in as");
+    phone.get("/").await.assert_lacks("Signed in as");
+    someone_else
+        .get("/")
+        .await
+        .assert_contains("Signed in as <strong>basil-moss</strong>");
+    // Signing in again, at once, works and lasts.
+    phone.dev_sign_in("amber-finch").await;
+    phone
+        .get("/")
+        .await
+        .assert_contains("Signed in as <strong>amber-finch</strong>");
+    phone.get("/inbox").await.assert_status(200);
+}
+
+#[tokio::test]
+async fn an_administrators_removal_ends_all_sessions_and_refuses_sign_in() {
+    let app = TestApp::spawn().await;
+    let laptop = app.signed_in("amber-finch").await;
+    let phone = app.signed_in("amber-finch").await;
+    let now = app.clock.now();
+    assert!(
+        concord::auth::remove_person(&app.pool, "amber-finch", true, None, now)
+            .await
+            .expect("remove")
+    );
+    // Twice is harmless.
+    assert!(
+        !concord::auth::remove_person(&app.pool, "amber-finch", true, None, now)
+            .await
+            .expect("remove again")
+    );
+    laptop.get("/").await.assert_lacks("Signed in as");
+    phone.get("/").await.assert_lacks("Signed in as");
+    let page = laptop.post("/login/dev", &[("login", "amber-finch")]).await;
+    page.assert_status(403)
+        .assert_contains("an administrator has removed this account");
+    laptop.get("/").await.assert_lacks("Signed in as");
+    app.visitor()
+        .get("/audit")
+        .await
+        .assert_contains("removed the account of");
+
+    // Restored: signing in works again.
+    assert!(
+        concord::auth::remove_person(&app.pool, "amber-finch", false, None, now)
+            .await
+            .expect("restore")
+    );
+    laptop.dev_sign_in("amber-finch").await;
+    laptop.get("/").await.assert_contains("Signed in as");
+    app.visitor()
+        .get("/audit")
+        .await
+        .assert_contains("restored the account of");
+}
+
+#[tokio::test]
+async fn github_sign_in_returns_only_to_local_paths() {
+    let app = TestApp::spawn_with(Options {
+        github: true,
+        ..Options::default()
+    })
+    .await;
+    for (next, expected) in [
+        ("/teams", "/teams"),
+        ("//evil.example/x", "/"),
+        ("https://evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("/\t/evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ] {
+        let person = app.visitor();
+        let start = format!(
+            "/auth/github?next={}",
+            url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+        );
+        through_github(&app, &person, &start)
+            .await
+            .assert_redirect(expected);
+    }
+}
+
+#[tokio::test]
+async fn development_sign_in_refuses_more_foreign_targets() {
+    let app = TestApp::spawn().await;
+    for next in [
+        "/\t/evil.example",
+        "javascript:alert(1)",
+        "",
+        "\\\\evil.example",
+    ] {
+        let person = app.visitor();
+        person
+            .post("/login/dev", &[("login", "amber-finch"), ("next", next)])
+            .await
+            .assert_redirect("/");
+    }
+}
+
+#[tokio::test]
+async fn an_administrator_removes_and_restores_a_person_on_the_people_page() {
+    let app = TestApp::spawn().await;
+    app.make_admin("admin").await;
+    let admin = app.signed_in("admin").await;
+    let amber = app.signed_in("amber-finch").await;
+    let basil = app.signed_in("basil-moss").await;
+
+    // Only administrators, who find it in the navigation.
+    admin
+        .get("/")
+        .await
+        .assert_contains("<a href=\"/admin/people\">People</a>");
+    basil.get("/").await.assert_lacks("href=\"/admin/people\"");
+    basil.get("/admin/people").await.assert_status(403);
+    basil
+        .post(
+            "/admin/people",
+            &[("login", "amber-finch"), ("action", "remove")],
+        )
+        .await
+        .assert_status(403);
+    app.visitor()
+        .get("/admin/people")
+        .await
+        .assert_redirect("/login?next=%2Fadmin%2Fpeople");
+
+    // Form errors keep what was typed.
+    admin
+        .post(
+            "/admin/people",
+            &[("login", "nobody-here"), ("action", "remove")],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("Nobody with the login nobody-here is known.")
+        .assert_contains("value=\"nobody-here\"");
+    admin
+        .post("/admin/people", &[("login", "admin"), ("action", "remove")])
+        .await
+        .assert_status(422)
+        .assert_contains("You cannot remove yourself.");
+
+    admin
+        .post_follow(
+            "/admin/people",
+            &[("login", "amber-finch"), ("action", "remove")],
+        )
+        .await
+        .assert_contains("amber-finch is removed; all their sessions ended.")
+        .assert_contains("Restore amber-finch");
+    amber.get("/").await.assert_lacks("Signed in as");
+    amber
+        .post("/login/dev", &[("login", "amber-finch")])
+        .await
+        .assert_status(403)
+        .assert_contains("an administrator has removed this account");
+    basil.get("/").await.assert_contains("Signed in as");
+    app.visitor()
+        .get("/audit")
+        .await
+        .assert_contains("removed the account of");
+
+    admin
+        .post_follow(
+            "/admin/people",
+            &[("login", "amber-finch"), ("action", "restore")],
+        )
+        .await
+        .assert_contains("amber-finch is restored and may sign in again.")
+        .assert_contains("Nobody is removed.");
+    amber.dev_sign_in("amber-finch").await;
+    amber.get("/").await.assert_contains("Signed in as");
+}

@@ -343,11 +343,13 @@ async fn nominations_main_path() {
         let page = admin.post(path, &fields).await;
         assert!(page.status.is_redirection(), "{}", page.body);
     }
-    let (alice, bob) = (app.signed_in("alice").await, app.signed_in("bob").await);
+    // Signing out ends all of a person's sessions, so the deciders sign in afresh each
+    // time (the browser signs alice in and out between the steps).
     let pass = |decision: String| {
-        let (alice, bob) = (&alice, &bob);
+        let app = &app;
         async move {
-            for who in [alice, bob] {
+            let (alice, bob) = (app.signed_in("alice").await, app.signed_in("bob").await);
+            for who in [&alice, &bob] {
                 who.post(
                     &format!("{decision}/positions"),
                     &[("stance", "agree"), ("comment", "")],

@@ -1,4 +1,5 @@
-//! The command line as a person runs it: configuration errors, and `admin grant`.
+//! The command line as a person runs it: configuration errors, `admin grant`, and
+//! `admin remove`/`restore`.
 
 use std::process::Command;
 
@@ -134,6 +135,41 @@ async fn admin_grant_and_revoke() {
         .output()
         .expect("run");
     assert!(!out.status.success());
+}
+
+#[tokio::test]
+async fn admin_remove_and_restore() {
+    let app = TestApp::spawn().await;
+    let url = database_url(&app);
+    let person = app.signed_in("quill-harper").await;
+    let run = |args: &[&str]| {
+        concord()
+            .env("DATABASE_URL", &url)
+            .args(args)
+            .output()
+            .expect("run")
+    };
+    let out = run(&["admin", "remove", "quill-harper"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("quill-harper is removed."));
+    person.get("/").await.assert_lacks("Signed in as");
+    person
+        .post("/login/dev", &[("login", "quill-harper")])
+        .await
+        .assert_status(403);
+
+    let out = run(&["admin", "restore", "quill-harper"]);
+    assert!(out.status.success());
+    person.dev_sign_in("quill-harper").await;
+    person.get("/").await.assert_contains("Signed in as");
+
+    let out = run(&["admin", "remove", "nobody-known"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nobody with the login nobody-known"));
 }
 
 fn database_url(app: &TestApp) -> String {

@@ -2,6 +2,7 @@
 
 mod support;
 
+mod access;
 mod api;
 mod audit;
 mod auth;
@@ -9,6 +10,7 @@ mod browser;
 mod cli;
 mod decisions;
 mod embedded;
+mod forms;
 mod nominations;
 mod posts;
 mod reliability;

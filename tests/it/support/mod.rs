@@ -7,6 +7,7 @@ pub mod browser;
 pub mod database;
 pub mod documents;
 pub mod github;
+pub mod scenario;
 
 use std::sync::Arc;
 
@@ -34,6 +35,9 @@ pub struct Options {
     /// Pretend to be served over https (Secure cookies, HSTS).
     pub https: bool,
     pub environment: Option<Environment>,
+    /// Limits to run with. Unset: the defaults without rate limits (every test comes
+    /// from 127.0.0.1); rate-limit tests opt in here.
+    pub limits: Option<Limits>,
     /// Serve from this database instead of a fresh copy of the template (the reliability
     /// tests bring their own cluster).
     pub database: Option<(PgPool, PgConnectOptions)>,
@@ -85,7 +89,10 @@ impl TestApp {
             database_url: None,
             data_dir: "unused".into(),
             github: github.as_ref().map(StandInGithub::config),
-            limits: Limits::default(),
+            limits: options
+                .limits
+                .clone()
+                .unwrap_or_else(Limits::without_rate_limits),
         };
         if let Some(timeout) = options.request_timeout {
             config.limits.request_timeout = timeout;
@@ -373,7 +380,7 @@ impl Client {
     }
 }
 
-fn find_csrf_token(body: &str) -> Option<String> {
+pub fn find_csrf_token(body: &str) -> Option<String> {
     let marker = "name=\"csrf_token\" value=\"";
     let start = body.find(marker)? + marker.len();
     let end = body[start..].find('"')? + start;
