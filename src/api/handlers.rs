@@ -59,12 +59,38 @@ pub async fn show_team(
 }
 
 fn render(value: &impl Serialize) -> Result<Document, AppError> {
+    use std::io::Write;
     let body = serde_json::to_vec(value).map_err(AppError::internal)?;
     let etag = model::etag(&body);
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gzip.write_all(&body).map_err(AppError::internal)?;
+    let gzip = gzip.finish().map_err(AppError::internal)?;
     Ok(Document {
         body: axum::body::Bytes::from(body),
+        gzip: axum::body::Bytes::from(gzip),
         etag: Arc::from(etag.as_str()),
     })
+}
+
+/// Whether the client takes gzip (`Accept-Encoding: gzip`, not with `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let gzip = parts
+                .next()
+                .is_some_and(|name| name.eq_ignore_ascii_case("gzip"));
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q == 0.0)
+            });
+            gzip && !refused
+        })
 }
 
 /// JSON with a weak ETag and `Cache-Control`, or `304` when the client has it already.
@@ -77,8 +103,23 @@ fn cached_json(headers: &HeaderMap, document: Document) -> Result<Response, AppE
     let mut response = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let body = axum::body::Body::from(document.body);
-        ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+        // Already compressed: the compression layer leaves an encoded body alone.
+        let (encoding, body) = if accepts_gzip(headers) {
+            (Some("gzip"), document.gzip)
+        } else {
+            (None, document.body)
+        };
+        let mut response = (
+            [(header::CONTENT_TYPE, "application/json")],
+            axum::body::Body::from(body),
+        )
+            .into_response();
+        if let Some(encoding) = encoding {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+        }
+        response
     };
     let headers = response.headers_mut();
     headers.insert(
@@ -89,6 +130,7 @@ fn cached_json(headers: &HeaderMap, document: Document) -> Result<Response, AppE
         header::CACHE_CONTROL,
         HeaderValue::from_static(model::CACHE_CONTROL),
     );
+    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,
         HeaderValue::from_static("*"),

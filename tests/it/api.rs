@@ -171,3 +171,40 @@ async fn a_recorded_change_shows_at_once_despite_the_kept_documents() {
         .expect("core");
     assert!(logins(core).contains(&"zelda".to_string()));
 }
+
+#[tokio::test]
+async fn documents_come_gzipped_to_clients_that_take_gzip() {
+    use std::io::Read;
+    let world = World::new().await;
+    for path in ["/api/v1/teams", "/api/v1/teams/core"] {
+        let plain = get(&world, path, None).await;
+        assert!(plain.headers().get("content-encoding").is_none());
+        let plain = plain.bytes().await.expect("body");
+
+        for accept in ["gzip", "br;q=1.0, gzip;q=0.8", "deflate, GZIP"] {
+            let response = reqwest::Client::new()
+                .get(format!("{}{}", world.app.address, path))
+                .header("accept-encoding", accept)
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(response.headers()["content-encoding"], "gzip", "{accept}");
+            assert_eq!(response.headers()["vary"], "accept-encoding");
+            let zipped = response.bytes().await.expect("body");
+            let mut unzipped = Vec::new();
+            flate2::read::GzDecoder::new(&zipped[..])
+                .read_to_end(&mut unzipped)
+                .expect("a gzip body");
+            assert_eq!(unzipped, plain, "{accept}");
+        }
+        // Refused with q=0: plain JSON.
+        let refused = reqwest::Client::new()
+            .get(format!("{}{}", world.app.address, path))
+            .header("accept-encoding", "gzip;q=0")
+            .send()
+            .await
+            .expect("request");
+        assert!(refused.headers().get("content-encoding").is_none());
+        assert_eq!(refused.bytes().await.expect("body"), plain);
+    }
+}
