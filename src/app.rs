@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 use crate::auth::github::GithubClient;
 use crate::config::Config;
+use crate::web::cache::Cache;
 use crate::web::rate_limit::RateLimits;
 
 #[derive(Clone)]
@@ -18,7 +19,9 @@ pub struct AppState {
     pub clock: Clock,
     pub rate_limits: Arc<RateLimits>,
     /// The JSON API's rendered documents, until the next recorded change.
-    pub api_cache: crate::api::cache::DocumentCache,
+    pub api_cache: Cache<crate::audit::db::Version, crate::api::Document>,
+    /// Pages as visitors see them, until the next recorded change or second.
+    pub page_cache: Cache<crate::web::page_cache::Version, crate::web::page_cache::Page>,
 }
 
 impl AppState {
@@ -34,7 +37,8 @@ impl AppState {
             config: Arc::new(config),
             github,
             clock,
-            api_cache: crate::api::cache::DocumentCache::default(),
+            api_cache: Cache::default(),
+            page_cache: Cache::default(),
         })
     }
 }

@@ -5,20 +5,26 @@ use serde::Serialize;
 
 use std::sync::Arc;
 
-use super::cache::Document;
-use super::db;
 use super::model::{self, TeamList};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::teams;
+use crate::web::cache::Body;
+
+/// A rendered document: its body (plain and gzipped) and its ETag.
+#[derive(Clone, Debug)]
+pub struct Document {
+    body: Body,
+    etag: Arc<str>,
+}
 
 pub async fn list_teams(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let key = "/api/v1/teams";
-    let version = db::version(&state.pool).await?;
-    let document = match state.api_cache.get(version, key) {
+    let version = crate::audit::db::version(&state.pool).await?;
+    let document = match state.api_cache.get(&version, key) {
         Some(document) => document,
         None => {
             let all = teams::db::list_teams(&state.pool).await?;
@@ -27,7 +33,7 @@ pub async fn list_teams(
                 teams: model::team_list(&all, &ledgers, &state.config),
             };
             let document = render(&list)?;
-            state.api_cache.put(version, key, document.clone());
+            state.api_cache.put(&version, key, document.clone());
             document
         }
     };
@@ -40,8 +46,8 @@ pub async fn show_team(
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let key = format!("/api/v1/teams/{slug}");
-    let version = db::version(&state.pool).await?;
-    let document = match state.api_cache.get(version, &key) {
+    let version = crate::audit::db::version(&state.pool).await?;
+    let document = match state.api_cache.get(&version, &key) {
         Some(document) => document,
         None => {
             let team = teams::db::find_team(&state.pool, &slug)
@@ -51,7 +57,7 @@ pub async fn show_team(
             let ledger = teams::db::ledger(&state.pool, team.id).await?;
             let sub_slugs = sub_teams.into_iter().map(|s| s.slug).collect();
             let document = render(&model::team_json(&team, sub_slugs, &ledger, &state.config))?;
-            state.api_cache.put(version, &key, document.clone());
+            state.api_cache.put(&version, &key, document.clone());
             document
         }
     };
@@ -59,38 +65,12 @@ pub async fn show_team(
 }
 
 fn render(value: &impl Serialize) -> Result<Document, AppError> {
-    use std::io::Write;
     let body = serde_json::to_vec(value).map_err(AppError::internal)?;
     let etag = model::etag(&body);
-    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    gzip.write_all(&body).map_err(AppError::internal)?;
-    let gzip = gzip.finish().map_err(AppError::internal)?;
     Ok(Document {
-        body: axum::body::Bytes::from(body),
-        gzip: axum::body::Bytes::from(gzip),
+        body: Body::new(axum::body::Bytes::from(body)).map_err(AppError::internal)?,
         etag: Arc::from(etag.as_str()),
     })
-}
-
-/// Whether the client takes gzip (`Accept-Encoding: gzip`, not with `q=0`).
-fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|coding| {
-            let mut parts = coding.split(';').map(str::trim);
-            let gzip = parts
-                .next()
-                .is_some_and(|name| name.eq_ignore_ascii_case("gzip"));
-            let refused = parts.any(|p| {
-                p.strip_prefix("q=")
-                    .and_then(|q| q.trim().parse::<f32>().ok())
-                    .is_some_and(|q| q == 0.0)
-            });
-            gzip && !refused
-        })
 }
 
 /// JSON with a weak ETag and `Cache-Control`, or `304` when the client has it already.
@@ -104,11 +84,7 @@ fn cached_json(headers: &HeaderMap, document: Document) -> Result<Response, AppE
         StatusCode::NOT_MODIFIED.into_response()
     } else {
         // Already compressed: the compression layer leaves an encoded body alone.
-        let (encoding, body) = if accepts_gzip(headers) {
-            (Some("gzip"), document.gzip)
-        } else {
-            (None, document.body)
-        };
+        let (encoding, body) = document.body.for_request(headers);
         let mut response = (
             [(header::CONTENT_TYPE, "application/json")],
             axum::body::Body::from(body),

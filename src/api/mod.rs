@@ -3,13 +3,13 @@
 //! are stable and documented in docs/API.md. Answers carry a weak ETag (a hash of the
 //! body) and `Cache-Control`; a matching `If-None-Match` gets `304 Not Modified`. The
 //! API needs no session, so it sits outside the session and CSRF layers. Rendered
-//! documents are kept in memory until the next recorded change (`cache.rs`): the list of
+//! documents are kept in memory until the next recorded change (`web::cache`): the list of
 //! teams is a document of the whole community and would otherwise cost in proportion to it.
 
-pub mod cache;
-mod db;
 mod handlers;
 pub mod model;
+
+pub use handlers::Document;
 
 use crate::web::routes::{Routes, get};
 

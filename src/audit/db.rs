@@ -86,3 +86,21 @@ pub async fn list_visible(
         })
         .collect()
 }
+
+/// A version of everything Concord shows: every change of state writes an audit entry,
+/// and a person's sign-up or change of name or login moves `users`. Kept responses
+/// ([`crate::web::cache`]) are built under one and served until it moves.
+pub type Version = (i64, Option<OffsetDateTime>, i64);
+
+/// The latest audit entry, and the latest change and newest id of a person: each an
+/// index lookup (`audit_entries` primary key, `users_updated_at_idx`, `users` primary key).
+pub async fn version(db: impl PgExecutor<'_>) -> sqlx::Result<Version> {
+    let row = sqlx::query!(
+        "select (select coalesce(max(id), 0) from audit_entries) as \"audit!\",
+                (select max(updated_at) from users) as updated,
+                (select coalesce(max(id), 0) from users) as \"users!\""
+    )
+    .fetch_one(db)
+    .await?;
+    Ok((row.audit, row.updated, row.users))
+}

@@ -1,6 +1,7 @@
 //! Shared HTTP pieces every room uses: who is asking, CSRF, flash messages, the page
 //! layout, form validation and Markdown rendering.
 
+pub mod cache;
 pub mod csrf;
 pub mod dates;
 pub mod extract;
@@ -8,6 +9,7 @@ pub mod flash;
 pub mod form;
 pub mod layout;
 pub mod markdown;
+pub mod page_cache;
 pub mod rate_limit;
 pub mod routes;
 pub mod security;

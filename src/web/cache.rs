@@ -1,0 +1,184 @@
+//! Rendered responses kept in memory between changes: the JSON API's documents and the
+//! pages visitors see. Every change of state writes an audit entry in its own
+//! transaction, and a person's name or login changes bump `users.updated_at`, so the
+//! latest of those ([`crate::api::db::version`], three index lookups) is a version of
+//! everything shown: a response built under one version is served until the version moves.
+//!
+//! Audit ids are taken when a transaction writes, not when it commits: a change holding
+//! id 100 can commit after one holding 101, unseen by a response built in between under
+//! version 101. So nothing kept is ever older than [`MAX_AGE`]: a change shows within
+//! seconds even then, and at once otherwise.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, header};
+
+/// The longest anything is kept, whatever the version says.
+pub const MAX_AGE: Duration = Duration::from_secs(5);
+
+/// At most this many responses are kept per cache.
+const MAX_ENTRIES: usize = 512;
+
+/// A rendered body, and the same gzip-compressed, so that serving it costs no
+/// compression per request.
+#[derive(Clone, Debug)]
+pub struct Body {
+    pub plain: Bytes,
+    pub gzip: Bytes,
+}
+
+impl Body {
+    pub fn new(plain: Bytes) -> std::io::Result<Self> {
+        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gzip.write_all(&plain)?;
+        Ok(Body {
+            gzip: Bytes::from(gzip.finish()?),
+            plain,
+        })
+    }
+
+    /// The body to send and its `Content-Encoding`, as the request's `Accept-Encoding`
+    /// allows.
+    pub fn for_request(&self, request: &HeaderMap) -> (Option<&'static str>, Bytes) {
+        if accepts_gzip(request) {
+            (Some("gzip"), self.gzip.clone())
+        } else {
+            (None, self.plain.clone())
+        }
+    }
+}
+
+/// Whether the client takes gzip (`Accept-Encoding: gzip`, not with `q=0`).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';').map(str::trim);
+            let gzip = parts
+                .next()
+                .is_some_and(|name| name.eq_ignore_ascii_case("gzip"));
+            let refused = parts.any(|p| {
+                p.strip_prefix("q=")
+                    .and_then(|q| q.trim().parse::<f32>().ok())
+                    .is_some_and(|q| q == 0.0)
+            });
+            gzip && !refused
+        })
+}
+
+/// Entries by key (the request's path), all built under one version `V`. Per app (per
+/// database), never global.
+#[derive(Clone, Debug)]
+pub struct Cache<V, T> {
+    inner: Arc<Mutex<Inner<V, T>>>,
+}
+
+#[derive(Debug)]
+struct Inner<V, T> {
+    version: Option<V>,
+    entries: HashMap<String, (T, Instant)>,
+}
+
+impl<V, T> Default for Cache<V, T> {
+    fn default() -> Self {
+        Cache {
+            inner: Arc::new(Mutex::new(Inner {
+                version: None,
+                entries: HashMap::new(),
+            })),
+        }
+    }
+}
+
+impl<V: PartialEq + Clone, T: Clone> Cache<V, T> {
+    /// The entry for `key` if it was built under `version`.
+    pub fn get(&self, version: &V, key: &str) -> Option<T> {
+        self.get_at(version, key, Instant::now())
+    }
+
+    fn get_at(&self, version: &V, key: &str, now: Instant) -> Option<T> {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if inner.version.as_ref() != Some(version) {
+            inner.version = Some(version.clone());
+            inner.entries.clear();
+            return None;
+        }
+        inner
+            .entries
+            .get(key)
+            .filter(|(_, built)| now.duration_since(*built) < MAX_AGE)
+            .map(|(entry, _)| entry.clone())
+    }
+
+    /// Keeps `entry` for `key` if the version has not moved meanwhile.
+    pub fn put(&self, version: &V, key: &str, entry: T) {
+        self.put_at(version, key, entry, Instant::now())
+    }
+
+    fn put_at(&self, version: &V, key: &str, entry: T, now: Instant) {
+        let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        if inner.version.as_ref() != Some(version) {
+            return;
+        }
+        if inner.entries.len() >= MAX_ENTRIES {
+            inner
+                .entries
+                .retain(|_, (_, built)| now.duration_since(*built) < MAX_AGE);
+        }
+        if inner.entries.len() < MAX_ENTRIES || inner.entries.contains_key(key) {
+            inner.entries.insert(key.to_string(), (entry, now));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_is_served_until_the_version_moves() {
+        let cache: Cache<i64, &str> = Cache::default();
+        assert!(cache.get(&1, "/a").is_none());
+        cache.put(&1, "/a", "one");
+        assert_eq!(cache.get(&1, "/a"), Some("one"));
+        assert!(cache.get(&2, "/a").is_none(), "a new version invalidates");
+        // An entry built under the old version is not kept after the move.
+        cache.put(&1, "/a", "stale");
+        assert!(cache.get(&2, "/a").is_none());
+    }
+
+    #[test]
+    fn an_entry_is_never_served_past_its_age() {
+        let cache: Cache<i64, &str> = Cache::default();
+        let built = Instant::now();
+        assert!(cache.get_at(&1, "/a", built).is_none());
+        cache.put_at(&1, "/a", "one", built);
+        assert!(cache.get_at(&1, "/a", built + MAX_AGE / 2).is_some());
+        assert!(
+            cache.get_at(&1, "/a", built + MAX_AGE).is_none(),
+            "an old entry is rebuilt even when the version did not move"
+        );
+    }
+
+    #[test]
+    fn gzip_only_when_the_client_takes_it() {
+        let body = Body::new(Bytes::from_static(b"{}")).expect("gzip");
+        let with = |value: &'static str| {
+            let mut h = HeaderMap::new();
+            h.insert(header::ACCEPT_ENCODING, value.parse().expect("header"));
+            body.for_request(&h).0
+        };
+        assert_eq!(with("gzip"), Some("gzip"));
+        assert_eq!(with("br;q=1.0, GZIP;q=0.8"), Some("gzip"));
+        assert_eq!(with("gzip;q=0"), None);
+        assert_eq!(with("br"), None);
+        assert_eq!(body.for_request(&HeaderMap::new()).0, None);
+    }
+}
