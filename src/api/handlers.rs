@@ -24,19 +24,16 @@ pub async fn list_teams(
 ) -> Result<Response, AppError> {
     let key = "/api/v1/teams";
     let version = crate::audit::db::version(&state.pool).await?;
-    let document = match state.api_cache.get(&version, key) {
-        Some(document) => document,
-        None => {
+    let document = state
+        .api_cache
+        .get_or_build(&version, key, async {
             let all = teams::db::list_teams(&state.pool).await?;
             let ledgers = teams::db::all_ledgers(&state.pool).await?;
-            let list = TeamList {
+            render(&TeamList {
                 teams: model::team_list(&all, &ledgers, &state.config),
-            };
-            let document = render(&list)?;
-            state.api_cache.put(&version, key, document.clone());
-            document
-        }
-    };
+            })
+        })
+        .await?;
     cached_json(&headers, document)
 }
 
@@ -47,20 +44,18 @@ pub async fn show_team(
 ) -> Result<Response, AppError> {
     let key = format!("/api/v1/teams/{slug}");
     let version = crate::audit::db::version(&state.pool).await?;
-    let document = match state.api_cache.get(&version, &key) {
-        Some(document) => document,
-        None => {
+    let document = state
+        .api_cache
+        .get_or_build(&version, &key, async {
             let team = teams::db::find_team(&state.pool, &slug)
                 .await?
                 .ok_or(AppError::NotFound)?;
             let sub_teams = teams::db::sub_teams(&state.pool, team.id).await?;
             let ledger = teams::db::ledger(&state.pool, team.id).await?;
             let sub_slugs = sub_teams.into_iter().map(|s| s.slug).collect();
-            let document = render(&model::team_json(&team, sub_slugs, &ledger, &state.config))?;
-            state.api_cache.put(&version, &key, document.clone());
-            document
-        }
-    };
+            render(&model::team_json(&team, sub_slugs, &ledger, &state.config))
+        })
+        .await?;
     cached_json(&headers, document)
 }
 

@@ -78,6 +78,8 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
 #[derive(Clone, Debug)]
 pub struct Cache<V, T> {
     inner: Arc<Mutex<Inner<V, T>>>,
+    /// One lock per key being built: see [`Cache::build_lock`].
+    building: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
 #[derive(Debug)]
@@ -93,6 +95,7 @@ impl<V, T> Default for Cache<V, T> {
                 version: None,
                 entries: HashMap::new(),
             })),
+            building: Arc::default(),
         }
     }
 }
@@ -117,6 +120,40 @@ impl<V: PartialEq + Clone, T: Clone> Cache<V, T> {
             .map(|(entry, _)| entry.clone())
     }
 
+    /// Waits until nobody else is building the entry for `key`, and holds that until the
+    /// guard is dropped. Requests that arrive together for a missing entry (every visitor
+    /// of a page when the version moves) so wait for the first build and take its result,
+    /// instead of each building, and holding, a copy of their own.
+    pub async fn build_lock(&self, key: &str) -> BuildGuard {
+        let lock = {
+            let mut building = self.building.lock().unwrap_or_else(|e| e.into_inner());
+            building.entry(key.to_string()).or_default().clone()
+        };
+        BuildGuard {
+            guard: Some(lock.lock_owned().await),
+            building: self.building.clone(),
+            key: key.to_string(),
+        }
+    }
+
+    /// The entry for `key` under `version`, made by `build` when missing, one build at a
+    /// time per key.
+    pub async fn get_or_build<E, F>(&self, version: &V, key: &str, build: F) -> Result<T, E>
+    where
+        F: Future<Output = Result<T, E>>,
+    {
+        if let Some(entry) = self.get(version, key) {
+            return Ok(entry);
+        }
+        let _building = self.build_lock(key).await;
+        if let Some(entry) = self.get(version, key) {
+            return Ok(entry);
+        }
+        let entry = build.await?;
+        self.put(version, key, entry.clone());
+        Ok(entry)
+    }
+
     /// Keeps `entry` for `key` if the version has not moved meanwhile.
     pub fn put(&self, version: &V, key: &str, entry: T) {
         self.put_at(version, key, entry, Instant::now())
@@ -134,6 +171,27 @@ impl<V: PartialEq + Clone, T: Clone> Cache<V, T> {
         }
         if inner.entries.len() < MAX_ENTRIES || inner.entries.contains_key(key) {
             inner.entries.insert(key.to_string(), (entry, now));
+        }
+    }
+}
+
+/// Held while one entry is built; the key's lock is forgotten when nobody waits for it.
+pub struct BuildGuard {
+    guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+    building: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    key: String,
+}
+
+impl Drop for BuildGuard {
+    fn drop(&mut self) {
+        let mut building = self.building.lock().unwrap_or_else(|e| e.into_inner());
+        drop(self.guard.take());
+        // Nobody else holds or waits for this key's lock: only the map still has it.
+        if building
+            .get(&self.key)
+            .is_some_and(|lock| Arc::strong_count(lock) == 1)
+        {
+            building.remove(&self.key);
         }
     }
 }
@@ -180,5 +238,22 @@ mod tests {
         assert_eq!(with("gzip;q=0"), None);
         assert_eq!(with("br"), None);
         assert_eq!(body.for_request(&HeaderMap::new()).0, None);
+    }
+
+    #[tokio::test]
+    async fn requests_for_one_missing_entry_wait_for_one_build() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let cache: Cache<i64, usize> = Cache::default();
+        let builds = AtomicUsize::new(0);
+        let build = || async {
+            builds.fetch_add(1, Ordering::SeqCst);
+            tokio::task::yield_now().await;
+            Ok::<_, ()>(7)
+        };
+        let results =
+            futures::future::join_all((0..8).map(|_| cache.get_or_build(&1, "/a", build()))).await;
+        assert!(results.iter().all(|r| *r == Ok(7)));
+        assert_eq!(builds.load(Ordering::SeqCst), 1);
+        assert!(cache.building.lock().expect("locks").is_empty());
     }
 }

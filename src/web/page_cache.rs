@@ -48,6 +48,11 @@ pub async fn serve_visitor_pages(
     if let Some(page) = state.page_cache.get(&version, &key) {
         return respond(&page, request.headers());
     }
+    // Visitors asking for the same page at once wait for one rendering.
+    let _building = state.page_cache.build_lock(&key).await;
+    if let Some(page) = state.page_cache.get(&version, &key) {
+        return respond(&page, request.headers());
+    }
     let accept = request.headers().clone();
     let response = next.run(request).await;
     let keep = response.status() == StatusCode::OK
