@@ -78,19 +78,12 @@ fn cached_json(headers: &HeaderMap, document: Document) -> Result<Response, AppE
     let mut response = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        // Already compressed: the compression layer leaves an encoded body alone.
-        let (encoding, body) = document.body.for_request(headers);
-        let mut response = (
-            [(header::CONTENT_TYPE, "application/json")],
-            axum::body::Body::from(body),
-        )
-            .into_response();
-        if let Some(encoding) = encoding {
-            response
-                .headers_mut()
-                .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
-        }
-        response
+        let mut json = HeaderMap::new();
+        json.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        document.body.respond(headers, json)
     };
     let headers = response.headers_mut();
     headers.insert(

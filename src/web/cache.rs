@@ -15,7 +15,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
 
 /// The longest anything is kept, whatever the version says.
 pub const MAX_AGE: Duration = Duration::from_secs(5);
@@ -49,6 +50,17 @@ impl Body {
         } else {
             (None, self.plain.clone())
         }
+    }
+
+    /// A response with these `headers` and the body encoded as the request allows (the
+    /// compression layer leaves an encoded body alone).
+    pub fn respond(&self, request: &HeaderMap, mut headers: HeaderMap) -> Response {
+        let (encoding, body) = self.for_request(request);
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        if let Some(encoding) = encoding {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+        }
+        (headers, axum::body::Body::from(body)).into_response()
     }
 }
 

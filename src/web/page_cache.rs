@@ -6,9 +6,8 @@
 //! plain successful HTML pages that set no cookie are kept; a request with a cookie, any
 //! other method, or a failure to read the version goes to the handler as usual.
 
-use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -85,13 +84,5 @@ pub async fn serve_visitor_pages(
 }
 
 fn respond(page: &Page, request: &HeaderMap) -> Response {
-    let (encoding, body): (Option<&'static str>, Bytes) = page.body.for_request(request);
-    let mut response = axum::body::Body::from(body).into_response();
-    *response.headers_mut() = page.headers.clone();
-    let headers = response.headers_mut();
-    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    if let Some(encoding) = encoding {
-        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
-    }
-    response
+    page.body.respond(request, page.headers.clone())
 }
