@@ -15,7 +15,6 @@ use super::model::{
 use crate::audit::{self, Entry, Subject, Visibility};
 use crate::auth;
 use crate::auth::model::User;
-use crate::inbox::model::Item;
 use crate::teams::db::{self as teams_db, WriteError};
 use crate::teams::model::{Cause, DecisionRule, RuleKind, Team};
 
@@ -795,40 +794,3 @@ pub async fn current_role(
 }
 
 // ----- the inbox -----
-
-/// Open decisions waiting for `user_id`'s position, closing soonest first. A decision
-/// waits for a decider who is still a member of its team, has taken no position, while it
-/// is neither withdrawn nor past its closing time (it cannot have passed early: that needs
-/// every decider's position).
-pub async fn awaiting_position(
-    db: impl PgExecutor<'_>,
-    user_id: i64,
-    now: OffsetDateTime,
-    limit: i64,
-) -> sqlx::Result<Vec<Item>> {
-    let rows = sqlx::query!(
-        "select d.id, d.question, d.closes_at, t.name as team_name
-         from decision_deciders dd
-         join decisions d on d.id = dd.decision_id
-         join teams t on t.id = d.team_id
-         where dd.user_id = $1 and d.withdrawn_at is null and d.closes_at > $2
-           and exists (select 1 from memberships m where m.team_id = d.team_id and m.user_id = $1 and m.left_at is null)
-           and not exists (select 1 from decision_positions p where p.decision_id = d.id and p.user_id = $1)
-         order by d.closes_at, d.id
-         limit $3",
-        user_id,
-        now,
-        limit
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Item {
-            title: r.question,
-            url: format!("/decisions/{}", r.id),
-            context: r.team_name,
-            due_at: Some(r.closes_at),
-        })
-        .collect())
-}

@@ -1,18 +1,17 @@
 //! The personal inbox: what awaits a signed-in person, one section per room.
 //!
 //! - `/inbox` is for the signed-in person only, and shows only their own items.
-//! - Each room contributes its own section with one query of its own `db`
-//!   (`decisions::db::awaiting_position`: decisions waiting for the person's position,
-//!   closing soonest first; `posts::db::awaiting_review`: posts of their teams waiting for
-//!   a second member's review, oldest submission first; `rfcs::db::awaiting_disposition`:
-//!   feedback windows of the person's teams closing within two days, or closed and
-//!   unpublished, with feedback still to dispose of; `nominations::db::to_answer`:
-//!   nominations of the person not yet answered; `nominations::db::stale_calls`: calls of
-//!   the person's teams with stale nominations). A room adds its
-//!   section the same way: a function returning `Vec<model::Item>`, and a
-//!   line in `handlers::show_inbox`.
-//! - The header shows how many items wait, from one cheap query ([`db::pending_count`]):
-//!   a room that adds a section adds its count as one more term of that query's sum.
+//! - What awaits a person is defined once, by the database function `inbox_items`
+//!   (migrations/20261125000100_inbox_items.sql), one `union all` branch per room:
+//!   decisions waiting for the person's position (closing soonest first), posts of their
+//!   teams waiting for a second member's review (oldest submission first), nominations
+//!   of the person not yet answered, calls of their teams with stale nominations, and
+//!   feedback windows of their teams closing within two days (or closed and unpublished)
+//!   with feedback still to dispose of. A room adds a section with one more branch (a new
+//!   migration replacing the function) and a heading in `model::SECTIONS`.
+//! - The page lists the first [`model::SECTION_LIMIT`] of each section and how many more
+//!   there are, in one statement ([`db::items`]); every other signed-in page's header
+//!   counts the same rows in one statement ([`db::pending_count`]).
 
 pub mod db;
 mod handlers;
@@ -21,6 +20,9 @@ mod pages;
 
 use crate::web::routes::{Routes, get};
 
+/// The inbox's address (its header count comes from its own sections).
+pub const PATH: &str = "/inbox";
+
 pub fn routes() -> Routes {
-    Routes::new().route("/inbox", get(handlers::show_inbox))
+    Routes::new().route(PATH, get(handlers::show_inbox))
 }

@@ -23,6 +23,8 @@ pub struct SectionView {
     pub heading: &'static str,
     pub empty: &'static str,
     pub items: Vec<ItemView>,
+    /// How many more the section holds than it lists.
+    pub more: i64,
 }
 
 #[derive(Template, WebTemplate)]
@@ -41,6 +43,7 @@ impl InboxPage {
                 .map(|s| SectionView {
                     heading: s.heading,
                     empty: s.empty,
+                    more: s.more,
                     items: s
                         .items
                         .into_iter()

@@ -10,7 +10,6 @@ use super::model::{Call, Eligibility, EventKind, NewCall, Stage, require_stage, 
 use crate::audit::{self, Entry, Subject, Visibility};
 use crate::auth;
 use crate::auth::model::User;
-use crate::inbox::model::Item;
 use crate::teams::db::{self as teams_db, WriteError};
 use crate::teams::model::{Cause, Role, Team};
 
@@ -830,84 +829,8 @@ pub async fn remove_entry(
 
 // ----- the inbox -----
 
-/// Nominations of `user_id` waiting for their answer (no event yet, not ended).
-pub async fn to_answer(
-    db: impl PgExecutor<'_>,
-    user_id: i64,
-    limit: i64,
-) -> sqlx::Result<Vec<Item>> {
-    let rows = sqlx::query!(
-        "select n.id, c.title, t.name as team_name
-         from nominations n join calls c on c.id = n.call_id join teams t on t.id = c.team_id
-         where n.nominee_id = $1 and n.ended_at is null
-           and not exists (select 1 from nomination_events e where e.nomination_id = n.id)
-         order by n.id
-         limit $2",
-        user_id,
-        limit
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Item {
-            title: format!("You are nominated: {}", r.title),
-            url: format!("/nominations/{}", r.id),
-            context: r.team_name,
-            due_at: None,
-        })
-        .collect())
-}
-
-/// Calls of `user_id`'s teams with stale nominations: still moving (not ended, not
-/// announced) and idle longer than the call's stale age.
-pub async fn stale_calls(
-    db: impl PgExecutor<'_>,
-    user_id: i64,
-    now: OffsetDateTime,
-    limit: i64,
-) -> sqlx::Result<Vec<Item>> {
-    let rows = sqlx::query!(
-        "select c.id, c.title, t.name as team_name, s.stale as \"stale!\"
-         from memberships m
-         join calls c on c.team_id = m.team_id
-         join teams t on t.id = c.team_id
-         -- Per call of the person's teams (never a scan of every nomination: a lateral
-         -- aggregate is evaluated per call).
-         cross join lateral (
-             select count(*) as stale from nominations n
-             where n.call_id = c.id and n.ended_at is null
-               and not exists (select 1 from nomination_events e where e.nomination_id = n.id and e.kind = 'announced')
-               and $2 - greatest(n.created_at, (select max(e.at) from nomination_events e where e.nomination_id = n.id))
-                   > make_interval(days => c.stale_after_days)
-         ) s
-         where m.user_id = $1 and m.left_at is null and s.stale > 0
-         order by c.id
-         limit $3",
-        user_id,
-        now,
-        limit
-    )
-    .fetch_all(db)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| Item {
-            title: format!(
-                "{}: {} stale nomination{}",
-                r.title,
-                r.stale,
-                if r.stale == 1 { "" } else { "s" }
-            ),
-            url: format!("/calls/{}", r.id),
-            context: r.team_name,
-            due_at: None,
-        })
-        .collect())
-}
-
 /// How many of a team's nominations are stale at `now` (its page flags them to members),
-/// by the same rule as `stale_calls`.
+/// by the same rule as the inbox (`inbox_items`).
 pub async fn team_stale_count(
     db: impl PgExecutor<'_>,
     team_id: i64,
@@ -918,10 +841,8 @@ pub async fn team_stale_count(
          from calls c
          join nominations n on n.call_id = c.id
          where c.team_id = $1
-           and n.ended_at is null
-           and not exists (select 1 from nomination_events e where e.nomination_id = n.id and e.kind = 'announced')
-           and $2 - greatest(n.created_at, (select max(e.at) from nomination_events e where e.nomination_id = n.id))
-               > make_interval(days => c.stale_after_days)",
+           and n.ended_at is null and n.announced_at is null
+           and greatest(n.created_at, n.last_event_at) < $2::timestamptz - make_interval(hours => 24 * c.stale_after_days)",
         team_id,
         now
     )

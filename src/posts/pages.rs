@@ -237,21 +237,6 @@ impl PostsPage {
     }
 }
 
-/// A post awaiting review, as the personal inbox lists it.
-pub fn inbox_item(post: &Post) -> crate::inbox::model::Item {
-    crate::inbox::model::Item {
-        title: post.title.clone(),
-        url: post.path(),
-        context: format!(
-            "{}, by {}, in review since {}",
-            post.team_name,
-            post.author_display(),
-            format_utc(post.submitted_at.unwrap_or(post.updated_at))
-        ),
-        due_at: None,
-    }
-}
-
 // ----- the form -----
 
 #[derive(Template, WebTemplate)]

@@ -44,6 +44,12 @@ pub async fn success(session: &Session, message: impl Into<String>) -> Result<()
     push(session, FlashKind::Success, message).await
 }
 
+/// The message, once. Removing only what is there: a removal marks the session changed,
+/// and a changed session is written back to the store at the end of the request.
 pub async fn take(session: &Session) -> Result<Option<Flash>, AppError> {
-    session.remove(KEY).await.map_err(AppError::session)
+    let flash = session.get(KEY).await.map_err(AppError::session)?;
+    if flash.is_some() {
+        session.remove_value(KEY).await.map_err(AppError::session)?;
+    }
+    Ok(flash)
 }

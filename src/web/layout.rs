@@ -4,6 +4,7 @@
 
 use askama::Template;
 use axum::extract::FromRequestParts;
+use axum::http::Method;
 use axum::http::request::Parts;
 use tower_sessions::Session;
 
@@ -21,7 +22,9 @@ pub struct Layout {
     pub csrf_token: String,
     pub flash: Option<Flash>,
     pub dev_mode: bool,
-    /// How many items wait in the signed-in person's inbox (0 for visitors).
+    /// How many items wait in the signed-in person's inbox: 0 for visitors, and not
+    /// counted (0) for a form sent back with errors (a write's page) or on the inbox
+    /// itself, which counts its own sections.
     pub inbox_count: i64,
 }
 
@@ -40,11 +43,13 @@ impl FromRequestParts<AppState> for Layout {
             Some(_) => csrf::token(&session).await?,
             None => csrf::existing_token(&session).await?.unwrap_or_default(),
         };
+        let counted = matches!(parts.method, Method::GET | Method::HEAD)
+            && parts.uri.path() != crate::inbox::PATH;
         let inbox_count = match &user {
-            Some(user) => {
+            Some(user) if counted => {
                 crate::inbox::db::pending_count(&state.pool, user.id, state.clock.now()).await?
             }
-            None => 0,
+            _ => 0,
         };
         Ok(Layout {
             inbox_count,
