@@ -1,9 +1,8 @@
 -- What awaits a person, defined once (docs/BENCHMARKS.md, "the inbox"): the inbox page
 -- lists it and every signed-in page's header counts it, from the same definition.
 
--- A nomination's last activity and its announcement, kept on the nomination by its events
--- (they are append-only), so that "stale" is a range of one index rather than a look at
--- every open nomination's events.
+-- A nomination's latest event and its announcement, kept on the nomination by its events
+-- (they are append-only), so that "stale" need not look at every open nomination's events.
 alter table nominations
     add column last_event_at timestamptz,
     add column announced_at timestamptz;
@@ -31,10 +30,17 @@ $$;
 create trigger nomination_events_touch after insert on nomination_events
     for each row execute function nomination_events_touch();
 
--- Nominations still moving (not ended, not announced), by call and last activity
--- (greatest() ignores a null: no event yet means the nomination's own creation).
-create index nominations_moving_idx on nominations (call_id, (greatest(created_at, last_event_at)))
+-- When a nomination last moved (its creation or its latest event), and the nominations
+-- still moving (not ended, not announced) by call and last activity: "stale" is a range of
+-- this index, read without touching the table.
+alter table nominations
+    add column active_at timestamptz generated always as (greatest(created_at, last_event_at)) stored;
+create index nominations_moving_idx on nominations (call_id, active_at)
     where ended_at is null and announced_at is null;
+
+-- A team's RFCs whose disposition is not yet published, by closing time (the inbox's
+-- fifth section).
+create index rfcs_undisposed_idx on rfcs (team_id, closes_at) where disposition_published_at is null;
 
 -- Everything awaiting `p_user` at `p_now`, one row per item, `section` naming the room:
 -- 1 decisions waiting for the person's position, 2 posts waiting for their review,
@@ -74,7 +80,7 @@ language sql stable as $$
     cross join lateral (
         select count(*) as stale from nominations n
         where n.call_id = c.id and n.ended_at is null and n.announced_at is null
-          and greatest(n.created_at, n.last_event_at) < p_now - make_interval(hours => 24 * c.stale_after_days)
+          and n.active_at < p_now - make_interval(hours => 24 * c.stale_after_days)
     ) s
     where m.user_id = p_user and m.left_at is null and s.stale > 0
     union all

@@ -842,7 +842,7 @@ pub async fn team_stale_count(
          join nominations n on n.call_id = c.id
          where c.team_id = $1
            and n.ended_at is null and n.announced_at is null
-           and greatest(n.created_at, n.last_event_at) < $2::timestamptz - make_interval(hours => 24 * c.stale_after_days)",
+           and n.active_at < $2::timestamptz - make_interval(hours => 24 * c.stale_after_days)",
         team_id,
         now
     )

@@ -302,6 +302,20 @@ async fn lock(tx: &mut Transaction<'_, Postgres>, rfc_id: i64) -> Result<Rfc, Wr
     sqlx::query!("select id from rfcs where id = $1 for update", rfc_id)
         .fetch_one(&mut **tx)
         .await?;
+    reread(tx, rfc_id).await
+}
+
+/// Like [`lock`], but shared: new pieces of feedback do not wait for each other (they
+/// touch no common row), while every change of the RFC itself (its window, a revision,
+/// the disposition) waits for them and they for it.
+async fn lock_shared(tx: &mut Transaction<'_, Postgres>, rfc_id: i64) -> Result<Rfc, WriteError> {
+    sqlx::query!("select id from rfcs where id = $1 for share", rfc_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    reread(tx, rfc_id).await
+}
+
+async fn reread(tx: &mut Transaction<'_, Postgres>, rfc_id: i64) -> Result<Rfc, WriteError> {
     find_rfc(&mut **tx, rfc_id)
         .await?
         .ok_or_else(|| WriteError::Refused("This RFC no longer exists.".into()))
@@ -709,7 +723,7 @@ pub async fn submit_feedback(
     author: &User,
     now: OffsetDateTime,
 ) -> Result<i64, WriteError> {
-    let rfc = lock(tx, rfc_id).await?;
+    let rfc = lock_shared(tx, rfc_id).await?;
     if let Some(why) = super::model::feedback_refusal(&rfc, now) {
         return Err(WriteError::Refused(why));
     }

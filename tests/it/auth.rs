@@ -84,6 +84,30 @@ async fn development_sign_in_and_sign_out() {
     person.get("/").await.assert_lacks("Signed in as");
 }
 
+/// The row's transaction id: it moves whenever the session is written back.
+async fn session_writes(app: &TestApp) -> String {
+    sqlx::query_scalar("select xmin::text from tower_sessions.session")
+        .fetch_one(&app.pool)
+        .await
+        .expect("session row")
+}
+
+#[tokio::test]
+async fn reading_pages_does_not_write_the_session_back() {
+    let app = TestApp::spawn().await;
+    let person = app.signed_in("wren-calloway").await;
+    person.get("/").await.assert_status(200);
+    let before = session_writes(&app).await;
+    for path in ["/", "/inbox", "/teams", "/posts", "/inbox"] {
+        person.get(path).await.assert_status(200);
+    }
+    assert_eq!(
+        session_writes(&app).await,
+        before,
+        "a page view wrote the session"
+    );
+}
+
 #[tokio::test]
 async fn development_sign_in_refuses_a_bad_login_and_keeps_it() {
     let app = TestApp::spawn().await;

@@ -972,6 +972,36 @@ async fn the_inbox_lists_decisions_waiting_closing_soonest_first() {
 }
 
 #[tokio::test]
+async fn a_long_inbox_section_says_how_many_more_and_the_header_counts_them_all() {
+    let world = World::new("unanimous", "0").await;
+    let (alice, bob) = (world.person("alice").await, world.person("bob").await);
+    let mut ids = Vec::new();
+    for i in 0..52 {
+        ids.push(open(&alice, "core", &decision_fields(&format!("Question {i}?"))).await);
+    }
+    let page = bob.get("/inbox").await;
+    page.assert_status(200)
+        .assert_contains("And 2 more, not listed here.")
+        .assert_contains("Inbox <span class=\"count\">52<");
+    let listed = ids
+        .iter()
+        .filter(|id| page.body.contains(&format!("href=\"/decisions/{id}\"")))
+        .count();
+    assert_eq!(listed, 50);
+    // Every other page's header counts the same items in its own statement.
+    bob.get("/")
+        .await
+        .assert_contains("Inbox <span class=\"count\">52<");
+    for id in &ids[..3] {
+        position(&bob, *id, "agree", "").await;
+    }
+    bob.get("/inbox")
+        .await
+        .assert_lacks("more, not listed here")
+        .assert_contains("Inbox <span class=\"count\">49<");
+}
+
+#[tokio::test]
 async fn a_passed_decision_delegates_a_team() {
     let world = World::new("unanimous", "1").await;
     let (alice, bob) = (world.person("alice").await, world.person("bob").await);
