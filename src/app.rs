@@ -21,7 +21,7 @@ pub struct AppState {
     /// The JSON API's rendered documents, until the next recorded change.
     pub api_cache: Cache<crate::audit::db::Version, crate::api::Document>,
     /// Pages as visitors see them, until the next recorded change or second.
-    pub page_cache: Cache<crate::web::page_cache::Version, crate::web::page_cache::Page>,
+    pub page_cache: Cache<crate::web::page_cache::Version, crate::web::page_cache::Kept>,
 }
 
 impl AppState {

@@ -8,6 +8,10 @@
 //! id 100 can commit after one holding 101, unseen by a response built in between under
 //! version 101. So nothing kept is ever older than [`MAX_AGE`]: a change shows within
 //! seconds even then, and at once otherwise.
+//!
+//! When the version moves, one request per key builds the entry again; the others that
+//! arrive while it builds get the entry of the version before (no older than
+//! [`MAX_AGE`]) instead of queueing behind it, and wait only when there is none.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -90,7 +94,7 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
 #[derive(Clone, Debug)]
 pub struct Cache<V, T> {
     inner: Arc<Mutex<Inner<V, T>>>,
-    /// One lock per key being built: see [`Cache::build_lock`].
+    /// One lock per key being built: see [`Cache::build_or_previous`].
     building: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
 }
 
@@ -98,6 +102,16 @@ pub struct Cache<V, T> {
 struct Inner<V, T> {
     version: Option<V>,
     entries: HashMap<String, (T, Instant)>,
+    /// The entries of the version before, served while their key is built again.
+    previous: HashMap<String, (T, Instant)>,
+}
+
+/// What a request that found no entry does: builds it, or takes the previous one.
+pub enum Build<T> {
+    /// This request builds the entry; others wait or take the previous one meanwhile.
+    Mine(BuildGuard),
+    /// Another request is building it: the previous version's entry, meanwhile.
+    Previous(T),
 }
 
 impl<V, T> Default for Cache<V, T> {
@@ -106,6 +120,7 @@ impl<V, T> Default for Cache<V, T> {
             inner: Arc::new(Mutex::new(Inner {
                 version: None,
                 entries: HashMap::new(),
+                previous: HashMap::new(),
             })),
             building: Arc::default(),
         }
@@ -122,34 +137,47 @@ impl<V: PartialEq + Clone, T: Clone> Cache<V, T> {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if inner.version.as_ref() != Some(version) {
             inner.version = Some(version.clone());
-            inner.entries.clear();
+            inner.previous = std::mem::take(&mut inner.entries);
             return None;
         }
-        inner
-            .entries
-            .get(key)
-            .filter(|(_, built)| now.duration_since(*built) < MAX_AGE)
-            .map(|(entry, _)| entry.clone())
+        fresh(&inner.entries, key, now)
     }
 
-    /// Waits until nobody else is building the entry for `key`, and holds that until the
-    /// guard is dropped. Requests that arrive together for a missing entry (every visitor
-    /// of a page when the version moves) so wait for the first build and take its result,
-    /// instead of each building, and holding, a copy of their own.
-    pub async fn build_lock(&self, key: &str) -> BuildGuard {
-        let lock = {
-            let mut building = self.building.lock().unwrap_or_else(|e| e.into_inner());
-            building.entry(key.to_string()).or_default().clone()
+    /// The previous version's entry for `key`, if it is not too old.
+    fn previous_at(&self, key: &str, now: Instant) -> Option<T> {
+        let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        fresh(&inner.previous, key, now)
+    }
+
+    /// For a request that found no entry for `key`: the right to build it when nobody
+    /// else is; the previous version's entry while somebody is; else waits for the other
+    /// build to end, then builds (the caller looks again first: the other build has
+    /// probably kept what it wants).
+    pub async fn build_or_previous(&self, key: &str) -> Build<T> {
+        let lock = self.key_lock(key);
+        let guard = match lock.clone().try_lock_owned() {
+            Ok(guard) => guard,
+            Err(_) => {
+                if let Some(entry) = self.previous_at(key, Instant::now()) {
+                    return Build::Previous(entry);
+                }
+                lock.lock_owned().await
+            }
         };
-        BuildGuard {
-            guard: Some(lock.lock_owned().await),
+        Build::Mine(BuildGuard {
+            guard: Some(guard),
             building: self.building.clone(),
             key: key.to_string(),
-        }
+        })
+    }
+
+    fn key_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut building = self.building.lock().unwrap_or_else(|e| e.into_inner());
+        building.entry(key.to_string()).or_default().clone()
     }
 
     /// The entry for `key` under `version`, made by `build` when missing, one build at a
-    /// time per key.
+    /// time per key (see [`Cache::build_or_previous`]).
     pub async fn get_or_build<E, F>(&self, version: &V, key: &str, build: F) -> Result<T, E>
     where
         F: Future<Output = Result<T, E>>,
@@ -157,7 +185,10 @@ impl<V: PartialEq + Clone, T: Clone> Cache<V, T> {
         if let Some(entry) = self.get(version, key) {
             return Ok(entry);
         }
-        let _building = self.build_lock(key).await;
+        let _building = match self.build_or_previous(key).await {
+            Build::Previous(entry) => return Ok(entry),
+            Build::Mine(guard) => guard,
+        };
         if let Some(entry) = self.get(version, key) {
             return Ok(entry);
         }
@@ -185,6 +216,13 @@ impl<V: PartialEq + Clone, T: Clone> Cache<V, T> {
             inner.entries.insert(key.to_string(), (entry, now));
         }
     }
+}
+
+fn fresh<T: Clone>(entries: &HashMap<String, (T, Instant)>, key: &str, now: Instant) -> Option<T> {
+    entries
+        .get(key)
+        .filter(|(_, built)| now.duration_since(*built) < MAX_AGE)
+        .map(|(entry, _)| entry.clone())
 }
 
 /// Held while one entry is built; the key's lock is forgotten when nobody waits for it.
@@ -250,6 +288,32 @@ mod tests {
         assert_eq!(with("gzip;q=0"), None);
         assert_eq!(with("br"), None);
         assert_eq!(body.for_request(&HeaderMap::new()).0, None);
+    }
+
+    #[tokio::test]
+    async fn while_an_entry_is_built_again_others_take_the_previous_one() {
+        let cache: Cache<i64, &str> = Cache::default();
+        assert!(cache.get(&1, "/a").is_none());
+        cache.put(&1, "/a", "one");
+        assert!(cache.get(&2, "/a").is_none(), "the version moved");
+        let Build::Mine(building) = cache.build_or_previous("/a").await else {
+            panic!("nobody was building: this request builds");
+        };
+        match cache.build_or_previous("/a").await {
+            Build::Previous(entry) => assert_eq!(entry, "one"),
+            Build::Mine(_) => panic!("a second build of the same key at once"),
+        }
+        cache.put(&2, "/a", "two");
+        drop(building);
+        assert_eq!(cache.get(&2, "/a"), Some("two"));
+        // Never an entry older than MAX_AGE, previous or not.
+        let later = Instant::now() + MAX_AGE;
+        assert!(cache.previous_at("/a", later).is_none());
+        assert!(cache.get(&3, "/b").is_none());
+        assert!(matches!(
+            cache.build_or_previous("/b").await,
+            Build::Mine(_)
+        ));
     }
 
     #[tokio::test]

@@ -13,10 +13,18 @@ use axum::response::{IntoResponse, Response};
 
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::web::cache::Body;
+use crate::web::cache::{Body, Build, BuildGuard};
 
 /// The audit version and the app clock's second.
 pub type Version = (crate::audit::db::Version, i64);
+
+/// What a path gave a visitor under one version: a page, or something not to keep (which
+/// later visitors then ask the handler for directly, without waiting for each other).
+#[derive(Clone, Debug)]
+pub enum Kept {
+    Page(Page),
+    NotKept,
+}
 
 /// A kept page: the handler's headers and the body.
 #[derive(Clone, Debug)]
@@ -44,14 +52,35 @@ pub async fn serve_visitor_pages(
         .uri()
         .path_and_query()
         .map_or_else(|| request.uri().path().to_string(), ToString::to_string);
-    if let Some(page) = state.page_cache.get(&version, &key) {
-        return respond(&page, request.headers());
+    let kept = match state.page_cache.get(&version, &key) {
+        Some(kept) => Some(kept),
+        // Visitors asking for the same page at once wait for one rendering, or take the
+        // one before it while it renders.
+        None => match state.page_cache.build_or_previous(&key).await {
+            Build::Previous(kept) => Some(kept),
+            Build::Mine(building) => match state.page_cache.get(&version, &key) {
+                Some(kept) => Some(kept),
+                None => return render(&state, version, key, request, next, building).await,
+            },
+        },
+    };
+    match kept {
+        Some(Kept::Page(page)) => respond(&page, request.headers()),
+        // Not a page to keep (it sets a cookie, or failed): straight to the handler,
+        // without waiting for anybody.
+        _ => next.run(request).await,
     }
-    // Visitors asking for the same page at once wait for one rendering.
-    let _building = state.page_cache.build_lock(&key).await;
-    if let Some(page) = state.page_cache.get(&version, &key) {
-        return respond(&page, request.headers());
-    }
+}
+
+/// Renders a page for a visitor, and keeps it (or that it is not to be kept).
+async fn render(
+    state: &AppState,
+    version: Version,
+    key: String,
+    request: Request,
+    next: Next,
+    _building: BuildGuard,
+) -> Response {
     let accept = request.headers().clone();
     let response = next.run(request).await;
     let keep = response.status() == StatusCode::OK
@@ -62,6 +91,7 @@ pub async fn serve_visitor_pages(
             .get(header::CONTENT_TYPE)
             .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
     if !keep {
+        state.page_cache.put(&version, &key, Kept::NotKept);
         return response;
     }
     let (mut parts, body) = response.into_parts();
@@ -76,7 +106,9 @@ pub async fn serve_visitor_pages(
                 headers: parts.headers,
                 body,
             };
-            state.page_cache.put(&version, &key, page.clone());
+            state
+                .page_cache
+                .put(&version, &key, Kept::Page(page.clone()));
             respond(&page, &accept)
         }
         Err(_) => Response::from_parts(parts, axum::body::Body::from(bytes)),

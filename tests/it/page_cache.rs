@@ -79,3 +79,28 @@ async fn kept_pages_come_gzipped_to_clients_that_take_gzip() {
         assert_eq!(unzipped, plain);
     }
 }
+
+#[tokio::test]
+async fn a_page_that_sets_a_cookie_is_never_shared_between_visitors() {
+    let world = World::new().await;
+    // The sign-in page gives each visitor a session of their own for its form's token:
+    // not kept, and in the same second (the app's clock stands still) every visitor still
+    // gets their own.
+    let mut cookies = Vec::new();
+    for _ in 0..3 {
+        let response = visitor_get(&world, "/login", false).await;
+        assert_eq!(response.status(), 200);
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.split(';').next().unwrap_or_default().to_string())
+            .expect("a session cookie for the sign-in form");
+        let body = response.text().await.expect("body");
+        let token = crate::support::find_csrf_token(&body).expect("a form token");
+        cookies.push((cookie, token));
+    }
+    cookies.sort();
+    cookies.dedup();
+    assert_eq!(cookies.len(), 3, "visitors shared a session or a token");
+}
