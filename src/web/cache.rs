@@ -25,6 +25,11 @@ use axum::response::{IntoResponse, Response};
 /// The longest anything is kept, whatever the version says.
 pub const MAX_AGE: Duration = Duration::from_secs(5);
 
+/// An entry this old is built again by the next request that finds it, while the others
+/// are still given the current one: while the version stands, a document that takes long
+/// to build (the list of every team) is never missing, so nobody waits for it.
+const REFRESH_AFTER: Duration = Duration::from_secs(4);
+
 /// At most this many responses are kept per cache.
 const MAX_ENTRIES: usize = 512;
 
@@ -134,6 +139,11 @@ impl<V: PartialEq + Clone, T: Clone> Cache<V, T> {
     }
 
     fn get_at(&self, version: &V, key: &str, now: Instant) -> Option<T> {
+        self.lookup_at(version, key, now).map(|(entry, _)| entry)
+    }
+
+    /// The entry for `key` built under `version`, and when it was built.
+    fn lookup_at(&self, version: &V, key: &str, now: Instant) -> Option<(T, Instant)> {
         let mut inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         if inner.version.as_ref() != Some(version) {
             inner.version = Some(version.clone());
@@ -146,7 +156,7 @@ impl<V: PartialEq + Clone, T: Clone> Cache<V, T> {
     /// The previous version's entry for `key`, if it is not too old.
     fn previous_at(&self, key: &str, now: Instant) -> Option<T> {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        fresh(&inner.previous, key, now)
+        fresh(&inner.previous, key, now).map(|(entry, _)| entry)
     }
 
     /// For a request that found no entry for `key`: the right to build it when nobody
@@ -164,11 +174,21 @@ impl<V: PartialEq + Clone, T: Clone> Cache<V, T> {
                 lock.lock_owned().await
             }
         };
-        Build::Mine(BuildGuard {
+        Build::Mine(self.guard(key, guard))
+    }
+
+    /// The right to build `key` if nobody else is building it.
+    fn try_build_lock(&self, key: &str) -> Option<BuildGuard> {
+        let guard = self.key_lock(key).try_lock_owned().ok()?;
+        Some(self.guard(key, guard))
+    }
+
+    fn guard(&self, key: &str, guard: tokio::sync::OwnedMutexGuard<()>) -> BuildGuard {
+        BuildGuard {
             guard: Some(guard),
             building: self.building.clone(),
             key: key.to_string(),
-        })
+        }
     }
 
     fn key_lock(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
@@ -177,21 +197,29 @@ impl<V: PartialEq + Clone, T: Clone> Cache<V, T> {
     }
 
     /// The entry for `key` under `version`, made by `build` when missing, one build at a
-    /// time per key (see [`Cache::build_or_previous`]).
+    /// time per key (see [`Cache::build_or_previous`]), and made again ahead of its
+    /// expiry by one request while the others are served the current one.
     pub async fn get_or_build<E, F>(&self, version: &V, key: &str, build: F) -> Result<T, E>
     where
         F: Future<Output = Result<T, E>>,
     {
-        if let Some(entry) = self.get(version, key) {
-            return Ok(entry);
-        }
-        let _building = match self.build_or_previous(key).await {
-            Build::Previous(entry) => return Ok(entry),
-            Build::Mine(guard) => guard,
+        let now = Instant::now();
+        let _building = match self.lookup_at(version, key, now) {
+            Some((entry, built)) if now.duration_since(built) < REFRESH_AFTER => return Ok(entry),
+            Some((entry, _)) => match self.try_build_lock(key) {
+                Some(guard) => guard,
+                None => return Ok(entry),
+            },
+            None => match self.build_or_previous(key).await {
+                Build::Previous(entry) => return Ok(entry),
+                Build::Mine(guard) => {
+                    if let Some(entry) = self.get(version, key) {
+                        return Ok(entry);
+                    }
+                    guard
+                }
+            },
         };
-        if let Some(entry) = self.get(version, key) {
-            return Ok(entry);
-        }
         let entry = build.await?;
         self.put(version, key, entry.clone());
         Ok(entry)
@@ -218,11 +246,15 @@ impl<V: PartialEq + Clone, T: Clone> Cache<V, T> {
     }
 }
 
-fn fresh<T: Clone>(entries: &HashMap<String, (T, Instant)>, key: &str, now: Instant) -> Option<T> {
+fn fresh<T: Clone>(
+    entries: &HashMap<String, (T, Instant)>,
+    key: &str,
+    now: Instant,
+) -> Option<(T, Instant)> {
     entries
         .get(key)
         .filter(|(_, built)| now.duration_since(*built) < MAX_AGE)
-        .map(|(entry, _)| entry.clone())
+        .cloned()
 }
 
 /// Held while one entry is built; the key's lock is forgotten when nobody waits for it.
@@ -314,6 +346,27 @@ mod tests {
             cache.build_or_previous("/b").await,
             Build::Mine(_)
         ));
+    }
+
+    #[tokio::test]
+    async fn an_entry_due_for_refresh_is_built_again_by_one_while_others_get_it() {
+        let cache: Cache<i64, &str> = Cache::default();
+        let built = Instant::now() - REFRESH_AFTER;
+        assert!(cache.get(&1, "/a").is_none());
+        cache.put_at(&1, "/a", "old", built);
+        // Somebody is already refreshing it: the current entry, at once.
+        let refreshing = cache.try_build_lock("/a").expect("nobody was building");
+        let got = cache
+            .get_or_build(&1, "/a", async { Ok::<_, ()>("built twice") })
+            .await;
+        assert_eq!(got, Ok("old"));
+        drop(refreshing);
+        // Nobody is: this request builds it again, and the next ones get the new one.
+        let got = cache
+            .get_or_build(&1, "/a", async { Ok::<_, ()>("new") })
+            .await;
+        assert_eq!(got, Ok("new"));
+        assert_eq!(cache.get(&1, "/a"), Some("new"));
     }
 
     #[tokio::test]
