@@ -101,7 +101,7 @@ fn help_lists_the_configuration() {
 #[tokio::test]
 async fn admin_grant_and_revoke() {
     let app = TestApp::spawn().await;
-    let url = database_url(&app);
+    let url = crate::support::database::url(&app.db_options);
     let out = concord()
         .env("DATABASE_URL", &url)
         .args(["admin", "grant", "quill-harper"])
@@ -140,7 +140,7 @@ async fn admin_grant_and_revoke() {
 #[tokio::test]
 async fn admin_remove_and_restore() {
     let app = TestApp::spawn().await;
-    let url = database_url(&app);
+    let url = crate::support::database::url(&app.db_options);
     let person = app.signed_in("quill-harper").await;
     let run = |args: &[&str]| {
         concord()
@@ -170,18 +170,4 @@ async fn admin_remove_and_restore() {
     let out = run(&["admin", "remove", "nobody-known"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("nobody with the login nobody-known"));
-}
-
-fn database_url(app: &TestApp) -> String {
-    let options = &app.db_options;
-    let host = options
-        .get_socket()
-        .map(|s| s.display().to_string())
-        .unwrap_or_else(|| options.get_host().to_string());
-    format!(
-        "postgres://{}@localhost:{}/{}?host={host}",
-        options.get_username(),
-        options.get_port(),
-        options.get_database().expect("database name"),
-    )
 }

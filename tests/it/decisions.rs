@@ -4,8 +4,8 @@
 
 use time::Duration;
 
-use crate::support::{Client, Page, START, TestApp};
-use crate::teams::{audit_entries, last_audit};
+use crate::support::{Client, Page, START, TestApp, with};
+use crate::teams::{audit_entries, last_audit, team_fields};
 
 /// `2026-03-09T09:00`: a week after the test clock's start.
 const IN_A_WEEK: &str = "2026-03-09T09:00";
@@ -43,20 +43,16 @@ impl World {
     }
 
     async fn create_team(&self, slug: &str, name: &str, rule_kind: &str, rule_n: &str) {
+        let fields = with(
+            team_fields(slug, name, "Things."),
+            &[
+                ("rule_kind", rule_kind),
+                ("rule_n", rule_n),
+                ("review_on", ""),
+            ],
+        );
         self.admin
-            .post(
-                "/teams",
-                &[
-                    ("slug", slug),
-                    ("name", name),
-                    ("purpose", "Looks after things."),
-                    ("mandate", "Things."),
-                    ("rule_kind", rule_kind),
-                    ("rule_n", rule_n),
-                    ("review_on", ""),
-                    ("note", ""),
-                ],
-            )
+            .post("/teams", &fields)
             .await
             .assert_redirect(&format!("/teams/{slug}"));
     }
@@ -98,19 +94,6 @@ fn decision_fields(question: &str) -> Vec<(&'static str, &str)> {
         ("effect_kind", "text"),
         ("effect_text", "We do it."),
     ]
-}
-
-fn with<'a>(
-    mut fields: Vec<(&'static str, &'a str)>,
-    changes: &[(&'static str, &'a str)],
-) -> Vec<(&'static str, &'a str)> {
-    for (name, value) in changes {
-        match fields.iter_mut().find(|(n, _)| n == name) {
-            Some(field) => field.1 = value,
-            None => fields.push((name, value)),
-        }
-    }
-    fields
 }
 
 /// Opens a decision as `client` on `team`; returns its id.

@@ -4,7 +4,8 @@
 
 use time::Duration;
 
-use crate::support::{Client, Page, TestApp};
+use crate::support::{Client, Page, TestApp, with};
+use crate::teams::team_fields;
 
 /// `2026-03-16T09:00`: two weeks after the test clock's start.
 const IN_TWO_WEEKS: &str = "2026-03-16T09:00";
@@ -39,16 +40,10 @@ impl World {
         self.admin
             .post(
                 "/teams",
-                &[
-                    ("slug", slug),
-                    ("name", name),
-                    ("purpose", "Looks after things."),
-                    ("mandate", "Things."),
-                    ("rule_kind", "unanimous"),
-                    ("rule_n", "0"),
-                    ("review_on", ""),
-                    ("note", ""),
-                ],
+                &with(
+                    team_fields(slug, name, "Things."),
+                    &[("rule_n", "0"), ("review_on", "")],
+                ),
             )
             .await
             .assert_redirect(&format!("/teams/{slug}"));

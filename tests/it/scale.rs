@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use concord::scale::{self, Sizes};
 
-use crate::support::{Client, TestApp};
+use crate::support::{Client, TestApp, rel_link};
 
 async fn seeded() -> (TestApp, Sizes) {
     let app = TestApp::spawn().await;
@@ -36,19 +36,6 @@ fn ids(body: &str, prefix: &str) -> Vec<i64> {
             rest[..end].parse().ok()
         })
         .collect()
-}
-
-/// The href of the link with `rel="<rel>"`, unescaped.
-fn rel_link(body: &str, rel: &str) -> Option<String> {
-    let marker = format!("rel=\"{rel}\"");
-    let at = body.find(&marker)?;
-    let start = body[..at].rfind("href=\"")? + "href=\"".len();
-    let end = start + body[start..].find('"')?;
-    Some(
-        body[start..end]
-            .replace("&amp;", "&")
-            .replace("&#x3D;", "="),
-    )
 }
 
 /// Follows `rel` links from `path`, collecting the ids on each page.

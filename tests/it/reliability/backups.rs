@@ -60,14 +60,7 @@ async fn a_dump_of_a_populated_database_restores_to_the_same_contents() {
     concord::demo::seed_if_empty(&app.pool, app.clock.now())
         .await
         .expect("demo data");
-    let (team, slug): (String, String) = sqlx::query_as(
-        "select t.slug, p.slug from posts p join teams t on t.id = p.team_id
-         where p.published_at is not null order by p.id limit 1",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .expect("a published demo post");
-    let post = format!("/posts/{team}/{slug}");
+    let post = super::first_demo_post(&app.pool).await;
     // Writes on top of the demo data, sessions included.
     let reader = app.signed_in("backup-reader").await;
     for i in 0..3 {

@@ -218,12 +218,12 @@ async fn fifty_people_comment_like_and_take_positions_at_once() {
     let page = carol.get(&post).await;
     page.assert_contains(&format!("{PEOPLE} likes"));
     let mut seen = page.body.clone();
-    let mut next = earlier_link(&page.body);
+    let mut next = crate::support::rel_link(&page.body, "prev");
     while let Some(path) = next {
         let earlier = carol.get(&path).await;
         earlier.assert_status(200);
         seen.push_str(&earlier.body);
-        next = earlier_link(&earlier.body);
+        next = crate::support::rel_link(&earlier.body, "prev");
     }
     for (login, _) in comments.iter().take(5) {
         assert!(
@@ -231,18 +231,6 @@ async fn fifty_people_comment_like_and_take_positions_at_once() {
             "comment 1 by {login} is on one of the post's pages"
         );
     }
-}
-
-/// The "Earlier comments" link of a post's page, if any.
-fn earlier_link(body: &str) -> Option<String> {
-    let at = body.find("rel=\"prev\"")?;
-    let start = body[..at].rfind("href=\"")? + "href=\"".len();
-    let end = start + body[start..].find('"')?;
-    Some(
-        body[start..end]
-            .replace("&amp;", "&")
-            .replace("&#x3D;", "="),
-    )
 }
 
 async fn count(app: &TestApp, sql: &str) -> i64 {

@@ -84,6 +84,28 @@ struct Stream {
 }
 
 impl Stream {
+    /// The demo data in `pool`, and the writers signed in, with their form tokens.
+    async fn start(app: TestApp, pool: &sqlx::PgPool) -> Stream {
+        concord::demo::seed_if_empty(pool, app.clock.now())
+            .await
+            .expect("demo data");
+        let post = super::first_demo_post(pool).await;
+        let mut writers = Vec::new();
+        for i in 0..WRITERS {
+            let login = format!("writer-{i}");
+            let client = app.signed_in(&login).await;
+            client.csrf_token().await;
+            writers.push((login, Arc::new(client)));
+        }
+        Stream {
+            app,
+            post,
+            writers,
+            round: 0,
+            tally: Tally::default(),
+        }
+    }
+
     /// One round: every writer comments and reads the post at the same moment. The clock
     /// moves a minute per round, so the comment rate limit (ten in ten minutes) never bites.
     async fn round(&mut self) -> Vec<Outcome> {
@@ -171,30 +193,7 @@ async fn requests_fail_fast_while_postgres_is_down_and_recover_when_it_is_back()
         ..Options::default()
     })
     .await;
-    concord::demo::seed_if_empty(&pool, app.clock.now())
-        .await
-        .expect("demo data");
-    let (team, slug): (String, String) = sqlx::query_as(
-        "select t.slug, p.slug from posts p join teams t on t.id = p.team_id
-         where p.published_at is not null order by p.id limit 1",
-    )
-    .fetch_one(&pool)
-    .await
-    .expect("a published demo post");
-    let mut writers = Vec::new();
-    for i in 0..WRITERS {
-        let login = format!("writer-{i}");
-        let client = app.signed_in(&login).await;
-        client.csrf_token().await;
-        writers.push((login, Arc::new(client)));
-    }
-    let mut stream = Stream {
-        app,
-        post: format!("/posts/{team}/{slug}"),
-        writers,
-        round: 0,
-        tally: Tally::default(),
-    };
+    let mut stream = Stream::start(app, &pool).await;
 
     // Up: everything succeeds.
     for _ in 0..3 {
@@ -360,30 +359,7 @@ async fn a_stalled_database_gets_the_503_page_by_the_request_timeout() {
         ..Options::default()
     })
     .await;
-    concord::demo::seed_if_empty(&pool, app.clock.now())
-        .await
-        .expect("demo data");
-    let (team, slug): (String, String) = sqlx::query_as(
-        "select t.slug, p.slug from posts p join teams t on t.id = p.team_id
-         where p.published_at is not null order by p.id limit 1",
-    )
-    .fetch_one(&pool)
-    .await
-    .expect("a published demo post");
-    let mut writers = Vec::new();
-    for i in 0..WRITERS {
-        let login = format!("writer-{i}");
-        let client = app.signed_in(&login).await;
-        client.csrf_token().await;
-        writers.push((login, Arc::new(client)));
-    }
-    let mut stream = Stream {
-        app,
-        post: format!("/posts/{team}/{slug}"),
-        writers,
-        round: 0,
-        tally: Tally::default(),
-    };
+    let mut stream = Stream::start(app, &pool).await;
     stream.round().await;
 
     // Every signed-in request reads `users`; hold it.

@@ -45,3 +45,15 @@ pub fn pg_tool(name: &str) -> PathBuf {
 pub fn nonce(tag: u32, i: usize, j: usize) -> String {
     format!("{tag:08x}{:08x}{i:08x}{j:08x}", std::process::id())
 }
+
+/// The path of the first published post of the demo data.
+pub async fn first_demo_post(pool: &sqlx::PgPool) -> String {
+    let (team, slug): (String, String) = sqlx::query_as(
+        "select t.slug, p.slug from posts p join teams t on t.id = p.team_id
+         where p.published_at is not null order by p.id limit 1",
+    )
+    .fetch_one(pool)
+    .await
+    .expect("a published demo post");
+    format!("/posts/{team}/{slug}")
+}

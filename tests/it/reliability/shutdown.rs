@@ -126,14 +126,7 @@ async fn sigterm_finishes_requests_in_flight_and_exits_cleanly() {
         .connect_with(options)
         .await
         .expect("pool");
-    let (team, slug): (String, String) = sqlx::query_as(
-        "select t.slug, p.slug from posts p join teams t on t.id = p.team_id
-         where p.published_at is not null order by p.id limit 1",
-    )
-    .fetch_one(&pool)
-    .await
-    .expect("a published demo post");
-    let post = format!("/posts/{team}/{slug}");
+    let post = super::first_demo_post(&pool).await;
     let mut people = Vec::new();
     for i in 0..IN_FLIGHT {
         let person = Client::at(&server.address);

@@ -110,20 +110,30 @@ fn remove_stale_clusters() {
     }
 }
 
-/// A new database with every migration applied, and a pool on it.
-pub async fn fresh_database() -> (PgPool, PgConnectOptions) {
-    let server = server();
-    let name = format!(
-        "{}_{}",
+/// A database name not used before in this run: `<prefix>_<kind><n>`.
+fn new_name(server: &Server, kind: &str) -> String {
+    format!(
+        "{}_{kind}{}",
         server.prefix,
         COUNTER.fetch_add(1, Ordering::SeqCst)
-    );
-    let mut admin = server
+    )
+}
+
+/// A connection to the server's maintenance database, to create databases with.
+async fn admin(server: &Server) -> sqlx::PgConnection {
+    server
         .options
         .clone()
         .connect()
         .await
-        .expect("connect to the test database server");
+        .expect("connect to the test database server")
+}
+
+/// A new database with every migration applied, and a pool on it.
+pub async fn fresh_database() -> (PgPool, PgConnectOptions) {
+    let server = server();
+    let name = new_name(server, "");
+    let mut admin = admin(server).await;
     // Copies of one template may not run at the same moment; retry briefly when they do.
     let mut attempts = 0;
     loop {
@@ -154,17 +164,8 @@ pub async fn fresh_database() -> (PgPool, PgConnectOptions) {
 /// A new database with nothing in it (no migrations), for the migration tests.
 pub async fn empty_database() -> PgConnectOptions {
     let server = server();
-    let name = format!(
-        "{}_empty_{}",
-        server.prefix,
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    );
-    let mut admin = server
-        .options
-        .clone()
-        .connect()
-        .await
-        .expect("connect to the test database server");
+    let name = new_name(server, "empty_");
+    let mut admin = admin(server).await;
     sqlx::query(&format!("create database {name} template template0"))
         .execute(&mut admin)
         .await

@@ -121,18 +121,7 @@ impl TestApp {
 
     /// A new person at a new browser: their own cookies, signed in as nobody.
     pub fn visitor(&self) -> Client {
-        let jar = Arc::new(Jar::default());
-        let http = reqwest::Client::builder()
-            .cookie_provider(jar.clone())
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        Client {
-            http,
-            jar,
-            address: self.address.clone(),
-            csrf: std::sync::Mutex::new(None),
-        }
+        Client::at(&self.address)
     }
 
     /// A person signed in through development sign-in as `login`.
@@ -378,6 +367,33 @@ impl Client {
             csrf: std::sync::Mutex::new(None),
         }
     }
+}
+
+/// Form `fields` with some values changed (or added, when the form has no such field).
+pub fn with<'a>(
+    mut fields: Vec<(&'static str, &'a str)>,
+    changes: &[(&'static str, &'a str)],
+) -> Vec<(&'static str, &'a str)> {
+    for (name, value) in changes {
+        match fields.iter_mut().find(|(n, _)| n == name) {
+            Some(field) => field.1 = value,
+            None => fields.push((name, value)),
+        }
+    }
+    fields
+}
+
+/// The href of the link with `rel="<rel>"`, unescaped.
+pub fn rel_link(body: &str, rel: &str) -> Option<String> {
+    let marker = format!("rel=\"{rel}\"");
+    let at = body.find(&marker)?;
+    let start = body[..at].rfind("href=\"")? + "href=\"".len();
+    let end = start + body[start..].find('"')?;
+    Some(
+        body[start..end]
+            .replace("&amp;", "&")
+            .replace("&#x3D;", "="),
+    )
 }
 
 pub fn find_csrf_token(body: &str) -> Option<String> {

@@ -180,16 +180,10 @@ impl Scenario {
             let page = admin
                 .post(
                     "/teams",
-                    &[
-                        ("slug", slug),
-                        ("name", name),
-                        ("purpose", "Looks after things."),
-                        ("mandate", "Things."),
-                        ("rule_kind", "unanimous"),
-                        ("rule_n", "0"),
-                        ("review_on", ""),
-                        ("note", ""),
-                    ],
+                    &super::with(
+                        crate::teams::team_fields(slug, name, "Things."),
+                        &[("rule_n", "0"), ("review_on", "")],
+                    ),
                 )
                 .await;
             redirected(&page, "create a team");
