@@ -303,13 +303,7 @@ async fn requests_fail_fast_while_postgres_is_down_and_recover_when_it_is_back()
     assert_eq!(stored.len(), stored_set.len(), "no comment doubled");
     let lost: Vec<_> = stream.tally.acknowledged.difference(&stored_set).collect();
     assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
-    let audited: i64 = sqlx::query_scalar(
-        "select count(*) from audit_entries a join users u on u.id = a.actor_id
-         where a.action = 'post.commented' and u.login like 'writer-%'",
-    )
-    .fetch_one(&pool)
-    .await
-    .expect("audit");
+    let audited = super::comments_audited(&pool, "writer-").await;
     assert_eq!(
         audited,
         stored.len() as i64,

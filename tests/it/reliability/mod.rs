@@ -57,3 +57,15 @@ pub async fn first_demo_post(pool: &sqlx::PgPool) -> String {
     .expect("a published demo post");
     format!("/posts/{team}/{slug}")
 }
+
+/// How many comments the audit log records from people whose login starts with `prefix`.
+pub async fn comments_audited(pool: &sqlx::PgPool, prefix: &str) -> i64 {
+    sqlx::query_scalar(
+        "select count(*) from audit_entries a join users u on u.id = a.actor_id
+         where a.action = 'post.commented' and u.login like $1 || '%'",
+    )
+    .bind(prefix)
+    .fetch_one(pool)
+    .await
+    .expect("audit")
+}

@@ -214,13 +214,7 @@ async fn sigterm_finishes_requests_in_flight_and_exits_cleanly() {
     stored.sort();
     acknowledged.sort();
     assert_eq!(stored, acknowledged);
-    let audited: i64 = sqlx::query_scalar(
-        "select count(*) from audit_entries a join users u on u.id = a.actor_id
-         where a.action = 'post.commented' and u.login like 'leaver-%'",
-    )
-    .fetch_one(&pool)
-    .await
-    .expect("audit");
+    let audited = super::comments_audited(&pool, "leaver-").await;
     assert_eq!(audited, IN_FLIGHT as i64);
 
     // Started again on the same database: migrations and demo data are not applied twice,
