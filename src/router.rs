@@ -13,7 +13,8 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
-use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions::{CachingSessionStore, Expiry, SessionManagerLayer};
+use tower_sessions_moka_store::MokaStore;
 use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::app::AppState;
@@ -52,12 +53,24 @@ pub fn route_table() -> Vec<Route> {
     table
 }
 
+/// How many sessions are kept in memory (a few hundred bytes each); the rest are read
+/// from PostgreSQL when they come back.
+const SESSIONS_KEPT: u64 = 10_000;
+
 pub fn build(state: AppState) -> Router {
     let config = state.config.clone();
     let https = config.is_https();
     let idle =
         time::Duration::try_from(config.limits.session_idle).unwrap_or(time::Duration::days(7));
-    let sessions = SessionManagerLayer::new(PostgresStore::new(state.pool.clone()))
+    // Sessions are read from memory and written through to PostgreSQL: one statement less
+    // on every signed-in request. Whether a session still counts is decided from the
+    // person's row on every request (`auth::session`), so ending sessions needs no cache
+    // entry removed. One process serves Concord; several would each keep their own copy.
+    let store = CachingSessionStore::new(
+        MokaStore::new(Some(SESSIONS_KEPT)),
+        PostgresStore::new(state.pool.clone()),
+    );
+    let sessions = SessionManagerLayer::new(store)
         .with_name(if https {
             "__Host-concord"
         } else {
