@@ -22,6 +22,8 @@ pub struct AppState {
     pub api_cache: Cache<crate::audit::db::Version, crate::api::Document>,
     /// Pages as visitors see them, until the next recorded change or second.
     pub page_cache: Cache<crate::web::page_cache::Version, crate::web::page_cache::Kept>,
+    /// Each signed-in person's inbox, while it stands.
+    pub inbox: crate::inbox::kept::Kept,
 }
 
 impl AppState {
@@ -39,6 +41,7 @@ impl AppState {
             clock,
             api_cache: Cache::default(),
             page_cache: Cache::default(),
+            inbox: Default::default(),
         })
     }
 }

@@ -1,6 +1,6 @@
 use axum::extract::State;
 
-use super::model::{self, SECTION_LIMIT};
+use super::model;
 use super::pages::InboxPage;
 use crate::app::AppState;
 use crate::error::AppError;
@@ -13,8 +13,8 @@ pub async fn show_inbox(
     CurrentUser(user): CurrentUser,
 ) -> Result<InboxPage, AppError> {
     let now = state.clock.now();
-    let rows = super::db::items(&state.pool, user.id, now, SECTION_LIMIT).await?;
-    let sections = model::sections(rows, now);
+    let rows = super::kept::rows(&state, user.id, now).await?;
+    let sections = model::sections(&rows, now);
     layout.inbox_count = model::total(&sections);
     Ok(InboxPage::new(layout, sections, now))
 }

@@ -11,10 +11,12 @@
 //!   migration replacing the function) and a heading in `model::SECTIONS`.
 //! - The page lists the first [`model::SECTION_LIMIT`] of each section and how many more
 //!   there are, in one statement ([`db::items`]); every other signed-in page's header
-//!   counts the same rows in one statement ([`db::pending_count`]).
+//!   counts the same rows. The rows are kept per person ([`kept`]) while no change is
+//!   recorded in the teams they come from and the minute stands.
 
 pub mod db;
 mod handlers;
+pub mod kept;
 pub mod model;
 mod pages;
 
@@ -22,6 +24,15 @@ use crate::web::routes::{Routes, get};
 
 /// The inbox's address (its header count comes from its own sections).
 pub const PATH: &str = "/inbox";
+
+/// How many items await `user_id` at `now`, for the header.
+pub async fn pending_count(
+    state: &crate::app::AppState,
+    user_id: i64,
+    now: time::OffsetDateTime,
+) -> sqlx::Result<i64> {
+    Ok(model::count(&kept::rows(state, user_id, now).await?))
+}
 
 pub fn routes() -> Routes {
     Routes::new().route(PATH, get(handlers::show_inbox))

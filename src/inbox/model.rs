@@ -56,7 +56,7 @@ const SECTIONS: [(&str, &str); 5] = [
 ];
 
 /// Every section, empty ones included, from the rows of `db::items`.
-pub fn sections(rows: Vec<Row>, now: OffsetDateTime) -> Vec<Section> {
+pub fn sections(rows: &[Row], now: OffsetDateTime) -> Vec<Section> {
     let mut sections: Vec<Section> = SECTIONS
         .iter()
         .map(|&(heading, empty)| Section {
@@ -87,12 +87,21 @@ pub fn total(sections: &[Section]) -> i64 {
         .sum()
 }
 
-fn item(row: Row, now: OffsetDateTime) -> Item {
+/// The same total, from the rows of `db::items` (each row carries its section's total).
+pub fn count(rows: &[Row]) -> i64 {
+    let mut last = None;
+    rows.iter()
+        .filter(|row| last.replace(row.section) != Some(row.section))
+        .map(|row| row.total)
+        .sum()
+}
+
+fn item(row: &Row, now: OffsetDateTime) -> Item {
     let (title, url, context, due_at) = match row.section {
         1 => (
-            row.title,
+            row.title.clone(),
             format!("/decisions/{}", row.id),
-            row.team,
+            row.team.clone(),
             row.at,
         ),
         2 => {
@@ -102,13 +111,13 @@ fn item(row: Row, now: OffsetDateTime) -> Item {
                 row.author.as_deref().unwrap_or_default(),
                 row.at.map(format_utc).unwrap_or_default()
             );
-            let url = format!("/posts/{}", row.post_path.unwrap_or_default());
-            (row.title, url, context, None)
+            let url = format!("/posts/{}", row.post_path.as_deref().unwrap_or_default());
+            (row.title.clone(), url, context, None)
         }
         3 => (
             format!("You are nominated: {}", row.title),
             format!("/nominations/{}", row.id),
-            row.team,
+            row.team.clone(),
             None,
         ),
         4 => {
@@ -118,7 +127,7 @@ fn item(row: Row, now: OffsetDateTime) -> Item {
                 row.title,
                 if stale == 1 { "" } else { "s" }
             );
-            (title, format!("/calls/{}", row.id), row.team, None)
+            (title, format!("/calls/{}", row.id), row.team.clone(), None)
         }
         _ => {
             // A window still open links to the RFC; a closed one to its disposition.
@@ -127,7 +136,7 @@ fn item(row: Row, now: OffsetDateTime) -> Item {
             } else {
                 format!("/rfcs/{}", row.id)
             };
-            (row.title, url, row.team, row.at)
+            (row.title.clone(), url, row.team.clone(), row.at)
         }
     };
     Item {
@@ -161,7 +170,7 @@ mod tests {
 
     #[test]
     fn rows_fall_into_their_sections_with_what_is_left_unlisted() {
-        let sections = sections(vec![row(1, 7, 3), row(1, 8, 3), row(4, 2, 1)], NOW);
+        let sections = sections(&[row(1, 7, 3), row(1, 8, 3), row(4, 2, 1)], NOW);
         assert_eq!(sections.len(), 5);
         assert_eq!(sections[0].items.len(), 2);
         assert_eq!(sections[0].more, 1);
@@ -169,13 +178,15 @@ mod tests {
         assert_eq!(sections[3].items[0].title, "Item 2: 1 stale nomination");
         assert_eq!(sections[3].more, 0);
         assert_eq!(total(&sections), 4);
+        assert_eq!(count(&[row(1, 7, 3), row(1, 8, 3), row(4, 2, 1)]), 4);
+        assert_eq!(count(&[]), 0);
     }
 
     #[test]
     fn each_section_links_where_the_person_acts() {
         let urls: Vec<String> = (1..=5)
             .map(|s| {
-                sections(vec![row(s, 9, 1)], NOW)[(s - 1) as usize].items[0]
+                sections(&[row(s, 9, 1)], NOW)[(s - 1) as usize].items[0]
                     .url
                     .clone()
             })
@@ -194,6 +205,6 @@ mod tests {
             at: Some(NOW + time::Duration::hours(1)),
             ..row(5, 9, 1)
         };
-        assert_eq!(sections(vec![open], NOW)[4].items[0].url, "/rfcs/9");
+        assert_eq!(sections(&[open], NOW)[4].items[0].url, "/rfcs/9");
     }
 }

@@ -215,8 +215,8 @@ pub async fn unpublished_by(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Resu
 }
 
 /// Posts awaiting `user_id`'s review: in review, in a team they belong to now, written by
-/// someone else. Oldest submission first; at most `limit`. The inbox's section, and
-/// `inbox::db::pending_count` counts the same.
+/// someone else. Oldest submission first; at most `limit`. The inbox's section 2
+/// (`inbox_items`) holds the same posts.
 pub async fn awaiting_review(
     db: impl PgExecutor<'_>,
     user_id: i64,

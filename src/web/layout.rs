@@ -47,7 +47,7 @@ impl FromRequestParts<AppState> for Layout {
             && parts.uri.path() != crate::inbox::PATH;
         let inbox_count = match &user {
             Some(user) if counted => {
-                crate::inbox::db::pending_count(&state.pool, user.id, state.clock.now()).await?
+                crate::inbox::pending_count(state, user.id, state.clock.now()).await?
             }
             _ => 0,
         };

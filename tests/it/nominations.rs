@@ -426,6 +426,52 @@ async fn stale_nominations_are_flagged_to_the_team() {
         .assert_lacks("1 stale nomination");
 }
 
+/// A person's inbox is kept between their pages while nothing changes in the teams it is
+/// made from: a nomination of them in a team they are not in, their answer, and their
+/// leaving a team each show on the very next page.
+#[tokio::test]
+async fn a_kept_inbox_follows_every_change_that_concerns_it() {
+    let w = World::new().await;
+    let (alice, carl, olga) = (
+        w.person("alice").await,
+        w.person("carl").await,
+        w.person("olga").await,
+    );
+    let call = open_call(&alice, &call_fields("open", "")).await;
+    carl.get("/inbox")
+        .await
+        .assert_lacks("You are nominated")
+        .assert_lacks("class=\"count\"");
+    let n = nominated(&olga, call, "carl", "Carl reviews everything.").await;
+    carl.get("/teams")
+        .await
+        .assert_contains("Inbox <span class=\"count\">1<");
+    carl.get("/inbox")
+        .await
+        .assert_contains("You are nominated: New reviewers");
+    carl.post(&format!("/nominations/{n}/accept"), &[])
+        .await
+        .assert_redirect(&format!("/nominations/{n}"));
+    carl.get("/inbox").await.assert_lacks("You are nominated");
+
+    nominated(&olga, call, "nina", "Nina.").await;
+    w.app.clock.advance(Duration::days(8));
+    let bob = w.person("bob").await;
+    bob.get("/inbox")
+        .await
+        .assert_contains("New reviewers: 2 stale nominations");
+    bob.post(
+        "/teams/core/members/bob/leave",
+        &[("leave_reason", "Moving on")],
+    )
+    .await
+    .assert_redirect("/teams/core");
+    bob.get("/inbox")
+        .await
+        .assert_lacks("New reviewers:")
+        .assert_lacks("class=\"count\"");
+}
+
 /// Every page and feed, as visitor, unrelated signed-in person and member of another team:
 /// nothing of a nomination shows, and the private page is not found.
 #[tokio::test]

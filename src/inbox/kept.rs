@@ -1,0 +1,76 @@
+//! Each person's inbox, kept in memory while it stays what awaits them: until a change is
+//! recorded in one of the teams it is made from ([`db::Version`]) or the minute turns
+//! (the clock moves items in and out: windows closing, nominations going stale). The
+//! inbox page lists the kept rows and every other page's header counts them, so a person
+//! going from page to page costs one index lookup per team, not the inbox's statement.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use moka::future::Cache;
+use time::OffsetDateTime;
+
+use super::db::{self, Row};
+use super::model::SECTION_LIMIT;
+use crate::app::AppState;
+
+/// At most this many rows are kept, over everyone (a few hundred bytes each).
+const ROWS_KEPT: u64 = 100_000;
+
+/// The kept inboxes, by person.
+#[derive(Clone)]
+pub struct Kept(Cache<i64, Arc<Entry>>);
+
+struct Entry {
+    key: Key,
+    rows: Arc<Vec<Row>>,
+}
+
+#[derive(PartialEq, Eq)]
+struct Key {
+    version: db::Version,
+    minute: i64,
+}
+
+impl Default for Kept {
+    fn default() -> Self {
+        Kept(
+            Cache::builder()
+                .weigher(|_, entry: &Arc<Entry>| {
+                    u32::try_from(entry.rows.len() + 1).unwrap_or(u32::MAX)
+                })
+                .max_capacity(ROWS_KEPT)
+                .time_to_live(Duration::from_secs(60))
+                .build(),
+        )
+    }
+}
+
+/// The rows of `user_id`'s inbox at `now` ([`db::items`]): the kept ones while their
+/// version and minute stand, else read again and kept.
+pub async fn rows(
+    state: &AppState,
+    user_id: i64,
+    now: OffsetDateTime,
+) -> sqlx::Result<Arc<Vec<Row>>> {
+    let key = Key {
+        version: db::version(&state.pool, user_id).await?,
+        minute: now.unix_timestamp().div_euclid(60),
+    };
+    let kept = &state.inbox.0;
+    if let Some(entry) = kept.get(&user_id).await
+        && entry.key == key
+    {
+        return Ok(entry.rows.clone());
+    }
+    let rows = Arc::new(db::items(&state.pool, user_id, now, SECTION_LIMIT).await?);
+    kept.insert(
+        user_id,
+        Arc::new(Entry {
+            key,
+            rows: rows.clone(),
+        }),
+    )
+    .await;
+    Ok(rows)
+}
