@@ -11,8 +11,11 @@ use crate::config::Config;
 use crate::web::cache::Cache;
 use crate::web::rate_limit::RateLimits;
 
+/// Cloned for every layer and extractor of every request, so one shared allocation.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+pub struct Shared {
     pub pool: PgPool,
     pub config: Arc<Config>,
     pub github: Option<Arc<GithubClient>>,
@@ -33,7 +36,7 @@ impl AppState {
             .as_ref()
             .map(|github| GithubClient::new(github, &config.public_url).map(Arc::new))
             .transpose()?;
-        Ok(AppState {
+        Ok(AppState(Arc::new(Shared {
             pool,
             rate_limits: RateLimits::new(&config.limits),
             config: Arc::new(config),
@@ -42,7 +45,15 @@ impl AppState {
             api_cache: Cache::default(),
             page_cache: Cache::default(),
             inbox: Default::default(),
-        })
+        })))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
     }
 }
 

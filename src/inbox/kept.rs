@@ -18,7 +18,6 @@ use crate::app::AppState;
 const ROWS_KEPT: u64 = 100_000;
 
 /// The kept inboxes, by person.
-#[derive(Clone)]
 pub struct Kept(Cache<i64, Arc<Entry>>);
 
 struct Entry {
