@@ -73,11 +73,22 @@ impl Database {
     }
 }
 
-/// Pool settings: fail fast when the database is away rather than queue forever.
+/// Pool settings: fail fast when the database is away rather than queue forever. A
+/// connection that sat idle for a while is pinged before use (it may have been dropped);
+/// one in steady use is not, which would cost a round trip per statement.
 pub fn pool_options() -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(3))
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > Duration::from_secs(1) {
+                    sqlx::Connection::ping(conn).await?;
+                }
+                Ok(true)
+            })
+        })
 }
 
 pub async fn migrate(pool: &PgPool) -> Result<(), DbError> {
