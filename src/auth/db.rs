@@ -15,24 +15,74 @@ pub struct SessionStanding {
 }
 
 pub async fn find_by_id(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<SessionStanding>> {
-    let row = sqlx::query!(
+    let row = sqlx::query_as!(
+        StandingRow,
         "select id, login, name, is_admin, sessions_valid_after, session_epoch, removed_at
          from users where id = $1",
         id
     )
     .fetch_optional(db)
     .await?;
-    Ok(row.map(|r| SessionStanding {
-        user: User {
+    Ok(row.map(SessionStanding::from))
+}
+
+/// [`find_by_id`] for a page, with the version of the person's inbox that the page's
+/// header counts from (`crate::inbox::kept`), in one statement.
+pub async fn find_for_page(
+    db: impl PgExecutor<'_>,
+    id: i64,
+) -> sqlx::Result<Option<(SessionStanding, crate::inbox::db::Version)>> {
+    let row = sqlx::query!(
+        "select u.id, u.login, u.name, u.is_admin, u.sessions_valid_after, u.session_epoch,
+                u.removed_at, v.teams as \"inbox_teams!\", v.audit as \"inbox_audit!\"
+         from users u cross join inbox_version(u.id) v
+         where u.id = $1",
+        id
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| {
+        let standing = SessionStanding::from(StandingRow {
             id: r.id,
             login: r.login,
             name: r.name,
             is_admin: r.is_admin,
-        },
-        valid_after: r.sessions_valid_after,
-        epoch: r.session_epoch,
-        removed: r.removed_at.is_some(),
+            sessions_valid_after: r.sessions_valid_after,
+            session_epoch: r.session_epoch,
+            removed_at: r.removed_at,
+        });
+        let version = crate::inbox::db::Version {
+            teams: r.inbox_teams,
+            audit: r.inbox_audit,
+        };
+        (standing, version)
     }))
+}
+
+struct StandingRow {
+    id: i64,
+    login: String,
+    name: Option<String>,
+    is_admin: bool,
+    sessions_valid_after: Option<OffsetDateTime>,
+    session_epoch: i64,
+    removed_at: Option<OffsetDateTime>,
+}
+
+impl From<StandingRow> for SessionStanding {
+    fn from(r: StandingRow) -> Self {
+        SessionStanding {
+            user: User {
+                id: r.id,
+                login: r.login,
+                name: r.name,
+                is_admin: r.is_admin,
+            },
+            valid_after: r.sessions_valid_after,
+            epoch: r.session_epoch,
+            removed: r.removed_at.is_some(),
+        }
+    }
 }
 
 /// Ends every session the person has: they no longer match the person's epoch.

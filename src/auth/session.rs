@@ -4,6 +4,7 @@
 //! administrator's removal of the person.
 
 use axum::extract::{Request, State};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -80,29 +81,37 @@ pub async fn sign_out(
 }
 
 /// Resolves the signed-in person once per request, ending sessions that are past their
-/// idle or absolute limit or that were revoked.
+/// idle or absolute limit or that were revoked. For a page (GET or HEAD) the same statement
+/// reads the version of the person's inbox, which the header counts from; it goes into the
+/// request's extensions as an [`crate::inbox::db::Version`].
 pub async fn resolve_user(
     State(state): State<AppState>,
     session: Session,
     mut request: Request,
     next: Next,
 ) -> Response {
-    match current_user(&state, &session).await {
-        Ok(user) => {
+    let page = matches!(*request.method(), Method::GET | Method::HEAD);
+    match current_user(&state, &session, page).await {
+        Ok((user, inbox)) => {
             request.extensions_mut().insert(SignedIn(user));
+            if let Some(inbox) = inbox {
+                request.extensions_mut().insert(inbox);
+            }
             next.run(request).await
         }
         Err(e) => e.into_response(),
     }
 }
 
-async fn current_user(state: &AppState, session: &Session) -> Result<Option<User>, AppError> {
+type Found = (Option<User>, Option<crate::inbox::db::Version>);
+
+async fn current_user(state: &AppState, session: &Session, page: bool) -> Result<Found, AppError> {
     let Some(mut auth) = session
         .get::<SessionAuth>(KEY)
         .await
         .map_err(AppError::session)?
     else {
-        return Ok(None);
+        return Ok((None, None));
     };
     let now = state.clock.now();
     let limits = &state.config.limits;
@@ -110,27 +119,33 @@ async fn current_user(state: &AppState, session: &Session) -> Result<Option<User
         || now - auth.signed_in_at > limits.session_absolute;
     let found = if expired {
         None
+    } else if page {
+        db::find_for_page(&state.pool, auth.user_id)
+            .await?
+            .map(|(standing, inbox)| (standing, Some(inbox)))
     } else {
-        db::find_by_id(&state.pool, auth.user_id).await?
+        db::find_by_id(&state.pool, auth.user_id)
+            .await?
+            .map(|standing| (standing, None))
     };
-    let user = match found {
-        Some(standing)
+    let (user, inbox) = match found {
+        Some((standing, inbox))
             if !standing.removed
                 && standing.epoch == auth.epoch
                 && standing
                     .valid_after
                     .is_none_or(|after| auth.signed_in_at >= after) =>
         {
-            standing.user
+            (standing.user, inbox)
         }
         _ => {
             session.flush().await.map_err(AppError::session)?;
-            return Ok(None);
+            return Ok((None, None));
         }
     };
     if now - auth.last_seen > TOUCH_AFTER {
         auth.last_seen = now;
         session.insert(KEY, auth).await.map_err(AppError::session)?;
     }
-    Ok(Some(user))
+    Ok((Some(user), inbox))
 }

@@ -1,41 +1,19 @@
 //! The inbox's own SQL. What awaits a person is defined once, in the database function
 //! `inbox_items` (migrations/20261125000100_inbox_items.sql): one statement lists it
-//! ([`items`]), another says whether what was listed is still what awaits ([`version`]).
+//! ([`items`]); whether what was listed still stands is the [`Version`] read with the
+//! signed-in person.
 
 use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
-/// What a person's inbox was made from: the teams whose changes can alter it (their own
-/// teams, and the teams of the nominations of them still unanswered) and the latest
-/// audit entry of those teams. Every change is recorded in the audit log in its own
-/// transaction, under the team it concerns, so the inbox is the same while this is.
+/// What a person's inbox is made from, as the database function `inbox_version` gives
+/// it (migrations/20261126000100_inbox_version.sql): the teams whose changes can alter it
+/// and the latest audit entry of those teams. It is read with the signed-in person
+/// (`auth::db::find_for_page`), in the same statement.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Version {
     pub teams: Vec<i64>,
     pub audit: i64,
-}
-
-/// The [`Version`] of `user_id`'s inbox: an index lookup per team.
-pub async fn version(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Version> {
-    let row = sqlx::query!(
-        "with teams as (
-             select team_id from memberships where user_id = $1 and left_at is null
-             union
-             select c.team_id from nominations n join calls c on c.id = n.call_id
-             where n.nominee_id = $1 and n.ended_at is null and n.last_event_at is null
-         )
-         select coalesce(array_agg(t.team_id order by t.team_id), '{}') as \"teams!\",
-                coalesce(max(a.id), 0) as \"audit!\"
-         from teams t
-         cross join lateral (select max(id) as id from audit_entries where team_id = t.team_id) a",
-        user_id
-    )
-    .fetch_one(db)
-    .await?;
-    Ok(Version {
-        teams: row.teams,
-        audit: row.audit,
-    })
 }
 
 /// One row of `inbox_items`, with how many rows its section holds in all.

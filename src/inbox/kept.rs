@@ -2,7 +2,8 @@
 //! recorded in one of the teams it is made from ([`db::Version`]) or the minute turns
 //! (the clock moves items in and out: windows closing, nominations going stale). The
 //! inbox page lists the kept rows and every other page's header counts them, so a person
-//! going from page to page costs one index lookup per team, not the inbox's statement.
+//! going from page to page costs an index lookup per team (in the statement that reads
+//! who is signed in), not the inbox's statement.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,15 +46,17 @@ impl Default for Kept {
     }
 }
 
-/// The rows of `user_id`'s inbox at `now` ([`db::items`]): the kept ones while their
-/// version and minute stand, else read again and kept.
+/// The rows of `user_id`'s inbox at `now` ([`db::items`]): the kept ones while `version`
+/// (read with the person, `auth::db::find_for_page`) and the minute stand, else read again
+/// and kept.
 pub async fn rows(
     state: &AppState,
     user_id: i64,
+    version: &db::Version,
     now: OffsetDateTime,
 ) -> sqlx::Result<Arc<Vec<Row>>> {
     let key = Key {
-        version: db::version(&state.pool, user_id).await?,
+        version: version.clone(),
         minute: now.unix_timestamp().div_euclid(60),
     };
     let kept = &state.inbox.0;

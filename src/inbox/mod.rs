@@ -29,9 +29,12 @@ pub const PATH: &str = "/inbox";
 pub async fn pending_count(
     state: &crate::app::AppState,
     user_id: i64,
+    version: &db::Version,
     now: time::OffsetDateTime,
 ) -> sqlx::Result<i64> {
-    Ok(model::count(&kept::rows(state, user_id, now).await?))
+    Ok(model::count(
+        &kept::rows(state, user_id, version, now).await?,
+    ))
 }
 
 pub fn routes() -> Routes {

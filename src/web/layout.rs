@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::FromRequestParts;
-use axum::http::Method;
 use axum::http::request::Parts;
 use tower_sessions::Session;
 
@@ -43,11 +42,11 @@ impl FromRequestParts<AppState> for Layout {
             Some(_) => csrf::token(&session).await?,
             None => csrf::existing_token(&session).await?.unwrap_or_default(),
         };
-        let counted = matches!(parts.method, Method::GET | Method::HEAD)
-            && parts.uri.path() != crate::inbox::PATH;
-        let inbox_count = match &user {
-            Some(user) if counted => {
-                crate::inbox::pending_count(state, user.id, state.clock.now()).await?
+        // The version is read with the person for pages (GET and HEAD) only.
+        let version = parts.extensions.get::<crate::inbox::db::Version>();
+        let inbox_count = match (&user, version) {
+            (Some(user), Some(version)) if parts.uri.path() != crate::inbox::PATH => {
+                crate::inbox::pending_count(state, user.id, version, state.clock.now()).await?
             }
             _ => 0,
         };
