@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use moka::future::Cache;
+use moka::ops::compute::{CompResult, Op};
 use time::OffsetDateTime;
 
 use super::db::{self, Row};
@@ -65,14 +66,27 @@ pub async fn rows(
     {
         return Ok(entry.rows.clone());
     }
-    let rows = Arc::new(db::items(&state.pool, user_id, now, SECTION_LIMIT).await?);
-    kept.insert(
-        user_id,
-        Arc::new(Entry {
-            key,
-            rows: rows.clone(),
-        }),
-    )
-    .await;
-    Ok(rows)
+    // One build per person at a time: whoever waited gets the rows just built.
+    let built = kept
+        .entry(user_id)
+        .and_try_compute_with(|kept| async move {
+            if let Some(kept) = kept
+                && kept.value().key == key
+            {
+                return Ok(Op::Nop);
+            }
+            let rows = db::items(&state.pool, user_id, now, SECTION_LIMIT).await?;
+            Ok::<_, sqlx::Error>(Op::Put(Arc::new(Entry {
+                key,
+                rows: Arc::new(rows),
+            })))
+        })
+        .await?;
+    Ok(match built {
+        CompResult::Inserted(entry)
+        | CompResult::ReplacedWith(entry)
+        | CompResult::Unchanged(entry) => entry.into_value().rows.clone(),
+        // Never: the closure either finds the entry or puts one.
+        CompResult::StillNone(_) | CompResult::Removed(_) => Arc::default(),
+    })
 }
