@@ -144,6 +144,8 @@ pub async fn list_rfcs(
 }
 
 /// RFCs whose window is open at `now`, closing soonest first: the home page and the feed.
+/// The first `limit` are chosen before anything is joined to them (so the statement reads
+/// a few rows, not every open window's).
 pub async fn open_for_feedback(
     db: impl PgExecutor<'_>,
     now: OffsetDateTime,
@@ -162,9 +164,12 @@ pub async fn open_for_feedback(
          join lateral (select * from rfc_revisions where rfc_id = r.id order by number desc limit 1) v on true
          join users u on u.id = v.author_id
          left join rfc_resolutions rs on rs.rfc_id = r.id
-         where r.opens_at <= $1 and r.closes_at > $1 and rs.rfc_id is null
-         order by r.closes_at, r.id
-         limit $2",
+         where r.id in (select o.id from rfcs o
+                        where o.opens_at <= $1 and o.closes_at > $1
+                          and not exists (select 1 from rfc_resolutions x where x.rfc_id = o.id)
+                        order by o.closes_at, o.id
+                        limit $2)
+         order by r.closes_at, r.id",
         now,
         limit
     )
