@@ -144,8 +144,9 @@ pub async fn list_rfcs(
 }
 
 /// RFCs whose window is open at `now`, closing soonest first: the home page and the feed.
-/// The first `limit` are chosen before anything is joined to them (so the statement reads
-/// a few rows, not every open window's).
+/// The first `limit` are chosen before anything is joined to them, as an array so that
+/// the prepared statement's generic plan looks them up by id (it reads a few rows, not
+/// every open window's or every RFC).
 pub async fn open_for_feedback(
     db: impl PgExecutor<'_>,
     now: OffsetDateTime,
@@ -164,11 +165,11 @@ pub async fn open_for_feedback(
          join lateral (select * from rfc_revisions where rfc_id = r.id order by number desc limit 1) v on true
          join users u on u.id = v.author_id
          left join rfc_resolutions rs on rs.rfc_id = r.id
-         where r.id in (select o.id from rfcs o
-                        where o.opens_at <= $1 and o.closes_at > $1
-                          and not exists (select 1 from rfc_resolutions x where x.rfc_id = o.id)
-                        order by o.closes_at, o.id
-                        limit $2)
+         where r.id = any(array(select o.id from rfcs o
+                                where o.opens_at <= $1 and o.closes_at > $1
+                                  and not exists (select 1 from rfc_resolutions x where x.rfc_id = o.id)
+                                order by o.closes_at, o.id
+                                limit $2))
          order by r.closes_at, r.id",
         now,
         limit
