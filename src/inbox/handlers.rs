@@ -2,7 +2,6 @@ use axum::Extension;
 use axum::extract::State;
 
 use super::db::Version;
-
 use super::model;
 use super::pages::InboxPage;
 use crate::app::AppState;

@@ -41,6 +41,7 @@ impl Default for Kept {
                     u32::try_from(entry.rows.len() + 1).unwrap_or(u32::MAX)
                 })
                 .max_capacity(ROWS_KEPT)
+                // An entry serves its minute only; this frees it soon after.
                 .time_to_live(Duration::from_secs(60))
                 .build(),
         )
