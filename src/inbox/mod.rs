@@ -8,7 +8,9 @@
 //!   of the person not yet answered, calls of their teams with stale nominations, and
 //!   feedback windows of their teams closing within two days (or closed and unpublished)
 //!   with feedback still to dispose of. A room adds a section with one more branch (a new
-//!   migration replacing the function) and a heading in `model::SECTIONS`.
+//!   migration replacing the function) and a heading in `model::SECTIONS`; if the
+//!   section's items can change without an audit entry under one of the teams the
+//!   database function `inbox_version` lists for the person, it extends that list too.
 //! - The page lists the first [`model::SECTION_LIMIT`] of each section and how many more
 //!   there are, in one statement ([`db::items`]); every other signed-in page's header
 //!   counts the same rows. The rows are kept per person ([`kept`]) while no change is
