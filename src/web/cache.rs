@@ -111,12 +111,13 @@ struct Inner<V, T> {
     previous: HashMap<String, (T, Instant)>,
 }
 
-/// What a request that found no entry does: builds it, or takes the previous one.
+/// What a request that found no entry does: builds it, or serves one ready to serve.
 pub enum Build<T> {
     /// This request builds the entry; others wait or take the previous one meanwhile.
     Mine(BuildGuard),
-    /// Another request is building it: the previous version's entry, meanwhile.
-    Previous(T),
+    /// The entry another request built while this one waited, or, while another request
+    /// is building it, the previous version's entry.
+    Ready(T),
 }
 
 impl<V, T> Default for Cache<V, T> {
@@ -159,22 +160,27 @@ impl<V: PartialEq + Clone, T: Clone> Cache<V, T> {
         fresh(&inner.previous, key, now).map(|(entry, _)| entry)
     }
 
-    /// For a request that found no entry for `key`: the right to build it when nobody
-    /// else is; the previous version's entry while somebody is; else waits for the other
-    /// build to end, then builds (the caller looks again first: the other build has
-    /// probably kept what it wants).
-    pub async fn build_or_previous(&self, key: &str) -> Build<T> {
+    /// For a request that found no entry for `key` under `version`: the right to build
+    /// it when nobody else is; the previous version's entry while somebody is; else waits
+    /// for the other build to end and takes what it kept, or builds if it kept nothing.
+    pub async fn build_or_previous(&self, version: &V, key: &str) -> Build<T> {
         let lock = self.key_lock(key);
         let guard = match lock.clone().try_lock_owned() {
             Ok(guard) => guard,
             Err(_) => {
                 if let Some(entry) = self.previous_at(key, Instant::now()) {
-                    return Build::Previous(entry);
+                    return Build::Ready(entry);
                 }
                 lock.lock_owned().await
             }
         };
-        Build::Mine(self.guard(key, guard))
+        let building = self.guard(key, guard);
+        // Another build may have ended just before this one took the lock (the guard, once
+        // dropped, forgets the key's lock).
+        match self.get(version, key) {
+            Some(entry) => Build::Ready(entry),
+            None => Build::Mine(building),
+        }
     }
 
     /// The right to build `key` if nobody else is building it.
@@ -210,14 +216,9 @@ impl<V: PartialEq + Clone, T: Clone> Cache<V, T> {
                 Some(guard) => guard,
                 None => return Ok(entry),
             },
-            None => match self.build_or_previous(key).await {
-                Build::Previous(entry) => return Ok(entry),
-                Build::Mine(guard) => {
-                    if let Some(entry) = self.get(version, key) {
-                        return Ok(entry);
-                    }
-                    guard
-                }
+            None => match self.build_or_previous(version, key).await {
+                Build::Ready(entry) => return Ok(entry),
+                Build::Mine(guard) => guard,
             },
         };
         let entry = build.await?;
@@ -328,11 +329,11 @@ mod tests {
         assert!(cache.get(&1, "/a").is_none());
         cache.put(&1, "/a", "one");
         assert!(cache.get(&2, "/a").is_none(), "the version moved");
-        let Build::Mine(building) = cache.build_or_previous("/a").await else {
+        let Build::Mine(building) = cache.build_or_previous(&2, "/a").await else {
             panic!("nobody was building: this request builds");
         };
-        match cache.build_or_previous("/a").await {
-            Build::Previous(entry) => assert_eq!(entry, "one"),
+        match cache.build_or_previous(&2, "/a").await {
+            Build::Ready(entry) => assert_eq!(entry, "one"),
             Build::Mine(_) => panic!("a second build of the same key at once"),
         }
         cache.put(&2, "/a", "two");
@@ -343,7 +344,7 @@ mod tests {
         assert!(cache.previous_at("/a", later).is_none());
         assert!(cache.get(&3, "/b").is_none());
         assert!(matches!(
-            cache.build_or_previous("/b").await,
+            cache.build_or_previous(&3, "/b").await,
             Build::Mine(_)
         ));
     }

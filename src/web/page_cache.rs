@@ -56,12 +56,11 @@ pub async fn serve_visitor_pages(
         Some(kept) => Some(kept),
         // Visitors asking for the same page at once wait for one rendering, or take the
         // one before it while it renders.
-        None => match state.page_cache.build_or_previous(&key).await {
-            Build::Previous(kept) => Some(kept),
-            Build::Mine(building) => match state.page_cache.get(&version, &key) {
-                Some(kept) => Some(kept),
-                None => return render(&state, version, key, request, next, building).await,
-            },
+        None => match state.page_cache.build_or_previous(&version, &key).await {
+            Build::Ready(kept) => Some(kept),
+            Build::Mine(building) => {
+                return render(&state, version, key, request, next, building).await;
+            }
         },
     };
     match kept {
