@@ -11,13 +11,11 @@ use crate::web::layout::Layout;
 
 pub async fn show_inbox(
     State(state): State<AppState>,
-    mut layout: Layout,
+    layout: Layout,
     CurrentUser(user): CurrentUser,
     Extension(version): Extension<Version>,
 ) -> Result<InboxPage, AppError> {
     let now = state.clock.now();
     let rows = super::kept::rows(&state, user.id, &version, now).await?;
-    let sections = model::sections(&rows, now);
-    layout.inbox_count = model::total(&sections);
-    Ok(InboxPage::new(layout, sections, now))
+    Ok(InboxPage::new(layout, model::sections(&rows, now), now))
 }

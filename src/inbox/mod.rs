@@ -24,7 +24,7 @@ mod pages;
 
 use crate::web::routes::{Routes, get};
 
-/// The inbox's address (its header count comes from its own sections).
+/// The inbox's address.
 pub const PATH: &str = "/inbox";
 
 /// How many items await `user_id` at `now`, for the header.

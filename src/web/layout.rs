@@ -22,8 +22,7 @@ pub struct Layout {
     pub flash: Option<Flash>,
     pub dev_mode: bool,
     /// How many items wait in the signed-in person's inbox: 0 for visitors, and not
-    /// counted (0) for a form sent back with errors (a write's page) or on the inbox
-    /// itself, which counts its own sections.
+    /// counted (0) for a form sent back with errors (a write's page).
     pub inbox_count: i64,
 }
 
@@ -45,7 +44,7 @@ impl FromRequestParts<AppState> for Layout {
         // The version is read with the person for pages (GET and HEAD) only.
         let version = parts.extensions.get::<crate::inbox::db::Version>();
         let inbox_count = match (&user, version) {
-            (Some(user), Some(version)) if parts.uri.path() != crate::inbox::PATH => {
+            (Some(user), Some(version)) => {
                 crate::inbox::pending_count(state, user.id, version, state.clock.now()).await?
             }
             _ => 0,
