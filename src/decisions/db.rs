@@ -792,5 +792,3 @@ pub async fn current_role(
             .ok_or_else(|| WriteError::Database(decode_error("role", &role))),
     }
 }
-
-// ----- the inbox -----

@@ -827,7 +827,7 @@ pub async fn remove_entry(
     Ok(removed.is_some())
 }
 
-// ----- the inbox -----
+// ----- the team page -----
 
 /// How many of a team's nominations are stale at `now` (its page flags them to members),
 /// by the same rule as the inbox (`inbox_items`).
