@@ -4,7 +4,7 @@
 //! feedback filter private feedback in SQL, so no page can show what it did not get.
 
 use serde_json::json;
-use sqlx::{PgExecutor, Postgres, Transaction};
+use sqlx::{PgConnection, PgExecutor, Postgres, Transaction};
 use time::OffsetDateTime;
 
 use super::model::{
@@ -306,16 +306,6 @@ async fn insert_revision(
 /// about one RFC takes this lock first, so each sees the others' outcome.
 async fn lock(tx: &mut Transaction<'_, Postgres>, rfc_id: i64) -> Result<Rfc, WriteError> {
     sqlx::query!("select id from rfcs where id = $1 for update", rfc_id)
-        .fetch_one(&mut **tx)
-        .await?;
-    reread(tx, rfc_id).await
-}
-
-/// Like [`lock`], but shared: new pieces of feedback do not wait for each other (they
-/// touch no common row), while every change of the RFC itself (its window, a revision,
-/// the disposition) waits for them and they for it.
-async fn lock_shared(tx: &mut Transaction<'_, Postgres>, rfc_id: i64) -> Result<Rfc, WriteError> {
-    sqlx::query!("select id from rfcs where id = $1 for share", rfc_id)
         .fetch_one(&mut **tx)
         .await?;
     reread(tx, rfc_id).await
@@ -719,47 +709,39 @@ fn feedback_visibility(visibility: Visibility) -> audit::Visibility {
     }
 }
 
-/// Takes feedback, tied to the revision current now. The window is checked again under
-/// the RFC's lock, so feedback never lands after a window closed or moved.
+/// Takes feedback, tied to the revision current now, in one statement (SQL function
+/// `rfc_submit_feedback`): the window is checked under the RFC's shared lock, so feedback
+/// never lands after a window closed or moved, and the audit entry is written with it.
+/// When the RFC takes no feedback, reads it to say why.
 pub async fn submit_feedback(
-    tx: &mut Transaction<'_, Postgres>,
+    conn: &mut PgConnection,
     rfc_id: i64,
     (body, visibility): (&str, Visibility),
     form_key: &str,
     author: &User,
     now: OffsetDateTime,
 ) -> Result<i64, WriteError> {
-    let rfc = lock_shared(tx, rfc_id).await?;
-    if let Some(why) = super::model::feedback_refusal(&rfc, now) {
-        return Err(WriteError::Refused(why));
-    }
     let id = sqlx::query_scalar!(
-        "insert into rfc_feedback (rfc_id, revision_id, author_id, visibility, body, created_at, form_key)
-         values ($1, $2, $3, $4, $5, $6, $7) returning id",
-        rfc.id,
-        rfc.current.id,
+        "select rfc_submit_feedback($1, $2, $3, $4, $5, $6)",
+        rfc_id,
         author.id,
         visibility.as_str(),
         body,
-        now,
-        form_key
+        form_key,
+        now
     )
-    .fetch_one(&mut **tx)
+    .fetch_one(&mut *conn)
     .await?;
-    audit::record(
-        tx,
-        &Entry {
-            at: now,
-            actor_id: Some(author.id),
-            action: "rfc_feedback.submitted",
-            subject: feedback_subject(rfc.id, id),
-            team_id: Some(rfc.team_id),
-            visibility: feedback_visibility(visibility),
-            details: json!({ "revision": rfc.current.number, "visibility": visibility.as_str() }),
-        },
-    )
-    .await?;
-    Ok(id)
+    if let Some(id) = id {
+        return Ok(id);
+    }
+    let why = match find_rfc(conn, rfc_id).await? {
+        None => "This RFC no longer exists.".into(),
+        // The RFC changed between the two reads (a resolution, a window moved).
+        Some(rfc) => super::model::feedback_refusal(&rfc, now)
+            .unwrap_or_else(|| "This RFC does not take feedback now; please try again.".into()),
+    };
+    Err(WriteError::Refused(why))
 }
 
 /// A piece of feedback as its author's forms need it.

@@ -370,7 +370,9 @@ pub async fn update_window(
 }
 
 /// Takes feedback while the window is open. Outside it, whatever the form sent, the page
-/// comes back with the reason and the text as typed (409).
+/// comes back with the reason and the text as typed (409); a form that does not hold comes
+/// back with its errors (422). A valid form is written first, in one statement that checks
+/// the window itself: the RFC is read only when the page has to come back.
 pub async fn create_feedback(
     State(state): State<AppState>,
     layout: Layout,
@@ -380,54 +382,54 @@ pub async fn create_feedback(
     Form(form): Form<FeedbackForm>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let (rfc, standing) = load_readable(&state, id, Some(&user), now).await?;
-    let refuse = |why: String, form: &FeedbackForm| {
-        FeedbackInputs::new(form, &FormErrors::default(), Some(why))
-    };
-    if let Some(why) = model::feedback_refusal(&rfc, now) {
-        let inputs = refuse(why, &form);
-        let page = rfc_page(&state, layout, &rfc, &standing, inputs, None, now).await?;
-        return with_status(StatusCode::CONFLICT, page);
-    }
-    let form_key = model::check_form_key(&form.form_key)?;
-    let errors = match form.validate() {
-        Err(errors) => errors,
-        Ok((body, visibility)) => {
-            let mut tx = state.pool.begin().await?;
-            match db::submit_feedback(&mut tx, rfc.id, (&body, visibility), form_key, &user, now)
-                .await
-            {
-                Ok(feedback_id) => {
-                    let message = match visibility {
-                        model::Visibility::Public => "Thank you: your feedback is published.",
-                        model::Visibility::Private => {
-                            "Thank you: your feedback was sent privately to the team."
-                        }
-                    };
-                    let to = format!("/rfcs/{id}#feedback-{feedback_id}");
-                    return done(tx, &session, message.into(), &to).await;
-                }
-                Err(e) if is_constraint(&e, "rfc_feedback_form_key") => {
-                    drop(tx);
-                    let to = match db::feedback_by_form_key(&state.pool, form_key, user.id).await? {
-                        Some(feedback_id) => format!("/rfcs/{id}#feedback-{feedback_id}"),
-                        None => format!("/rfcs/{id}"),
-                    };
-                    return Ok(Redirect::to(&to).into_response());
-                }
-                Err(WriteError::Refused(why)) => {
-                    drop(tx);
-                    let inputs = refuse(why, &form);
-                    let page = rfc_page(&state, layout, &rfc, &standing, inputs, None, now).await?;
-                    return with_status(StatusCode::CONFLICT, page);
-                }
-                Err(e) => return Err(e.into()),
+    let checked = form.validate();
+    let mut refusal = None;
+    if let (Ok(form_key), Ok((body, visibility))) =
+        (model::check_form_key(&form.form_key), &checked)
+    {
+        let mut conn = state.pool.acquire().await?;
+        match db::submit_feedback(&mut conn, id, (body, *visibility), form_key, &user, now).await {
+            Ok(feedback_id) => {
+                let message = match visibility {
+                    model::Visibility::Public => "Thank you: your feedback is published.",
+                    model::Visibility::Private => {
+                        "Thank you: your feedback was sent privately to the team."
+                    }
+                };
+                flash::success(&session, message).await?;
+                return Ok(
+                    Redirect::to(&format!("/rfcs/{id}#feedback-{feedback_id}")).into_response()
+                );
             }
+            Err(e) if is_constraint(&e, "rfc_feedback_form_key") => {
+                let to = match db::feedback_by_form_key(&mut *conn, form_key, user.id).await? {
+                    Some(feedback_id) => format!("/rfcs/{id}#feedback-{feedback_id}"),
+                    None => format!("/rfcs/{id}"),
+                };
+                return Ok(Redirect::to(&to).into_response());
+            }
+            Err(WriteError::Refused(why)) => refusal = Some(why),
+            Err(e) => return Err(e.into()),
+        }
+    }
+    // The page comes back: an RFC the person may not read is not found, whatever they sent.
+    let (rfc, standing) = load_readable(&state, id, Some(&user), now).await?;
+    let (status, inputs) = match refusal.or_else(|| model::feedback_refusal(&rfc, now)) {
+        Some(why) => (
+            StatusCode::CONFLICT,
+            FeedbackInputs::new(&form, &FormErrors::default(), Some(why)),
+        ),
+        None => {
+            model::check_form_key(&form.form_key)?;
+            let errors = checked.err().unwrap_or_default();
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FeedbackInputs::new(&form, &errors, None),
+            )
         }
     };
-    let inputs = FeedbackInputs::new(&form, &errors, None);
     let page = rfc_page(&state, layout, &rfc, &standing, inputs, None, now).await?;
-    with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
+    with_status(status, page)
 }
 
 /// Loads one's own feedback: only its author may change it.

@@ -629,8 +629,19 @@ async fn private_feedback_never_leaks_before_or_after_the_disposition() {
         .await
         .assert_contains(SECRET)
         .assert_contains("Public praise");
-    let private_audit = last_audit(app).await;
-    assert_eq!(private_audit.action, "rfc_feedback.submitted");
+    let given: Vec<(Option<String>, String)> = audit_entries(app)
+        .await
+        .into_iter()
+        .filter(|e| e.action == "rfc_feedback.submitted")
+        .map(|e| (e.actor, e.visibility))
+        .collect();
+    assert_eq!(
+        given,
+        [
+            (Some("dave".to_string()), "team".to_string()),
+            (Some("erin".to_string()), "public".to_string())
+        ]
+    );
 
     let check = |stage: &'static str| async move {
         let visitor = app.visitor();
@@ -729,6 +740,81 @@ async fn private_feedback_never_leaks_before_or_after_the_disposition() {
     carol.get("/audit").await.assert_contains(SECRET_REASON);
 }
 
+/// Feedback given while the team revises the RFC names the revision current when it
+/// lands: in the audit log's order, the newest revision made before it, never one that a
+/// revision committed while the piece waited for the RFC's lock had replaced.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn feedback_given_during_revisions_names_the_revision_current_when_it_lands() {
+    const READERS: usize = 10;
+    const PIECES: usize = 8;
+    const REVISIONS: i32 = 8;
+    let (world, carol, id) = open_rfc().await;
+    let app = &world.app;
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..READERS {
+        let reader = app.signed_in(&format!("reader-{i}")).await;
+        reader.csrf_token().await;
+        tasks.spawn(async move {
+            for j in 0..PIECES {
+                give_feedback(&reader, id, &format!("Piece {j} by reader {i}"), "public")
+                    .await
+                    .assert_status(303);
+            }
+        });
+    }
+    carol.csrf_token().await;
+    tasks.spawn(async move {
+        for n in 2..=REVISIONS {
+            let body = format!("Bots may open pull requests.\n\nRevision {n}.\n");
+            carol
+                .post(
+                    &format!("/rfcs/{id}/edit"),
+                    &[
+                        ("title", "Automated contributions"),
+                        ("summary", "How we treat bots."),
+                        ("body", &body),
+                        ("pull_request_url", ""),
+                        ("change_note", "Another pass"),
+                    ],
+                )
+                .await
+                .assert_status(303);
+        }
+    });
+    while let Some(done) = tasks.join_next().await {
+        done.expect("a writer");
+    }
+
+    let pieces: Vec<(i64, i32, i64)> = sqlx::query_as(
+        "select f.id, v.number,
+                1 + (select count(*) from audit_entries r
+                     where r.action = 'rfc.revised' and r.subject_id = f.rfc_id and r.id < a.id)
+         from rfc_feedback f
+         join rfc_revisions v on v.id = f.revision_id
+         join audit_entries a on a.action = 'rfc_feedback.submitted' and a.subject_id = f.id
+         where f.rfc_id = $1 order by f.id",
+    )
+    .bind(id)
+    .fetch_all(&app.pool)
+    .await
+    .expect("feedback");
+    assert_eq!(pieces.len(), READERS * PIECES);
+    let stale: Vec<_> = pieces
+        .iter()
+        .filter(|(_, on, current)| i64::from(*on) != *current)
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "feedback on a replaced revision (id, on, current): {stale:?}"
+    );
+    let latest: i32 = sqlx::query_scalar("select max(number) from rfc_revisions where rfc_id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .expect("revisions");
+    assert_eq!(latest, REVISIONS);
+}
+
 #[tokio::test]
 async fn authors_edit_and_withdraw_their_feedback_inside_the_window() {
     let (world, carol, id) = open_rfc().await;
@@ -742,6 +828,21 @@ async fn authors_edit_and_withdraw_their_feedback_inside_the_window() {
     assert_eq!(
         page.location(),
         Some(format!("/rfcs/{id}#feedback-{feedback_id}").as_str())
+    );
+    let given = last_audit(app).await;
+    assert_eq!(given.action, "rfc_feedback.submitted");
+    assert_eq!(given.subject, format!("feedback {feedback_id} on RFC {id}"));
+    assert_eq!(
+        (
+            given.actor.as_deref(),
+            given.team.as_deref(),
+            given.visibility.as_str()
+        ),
+        (Some("dave"), Some("core"), "public")
+    );
+    assert_eq!(
+        given.details,
+        serde_json::json!({ "revision": 1, "visibility": "public" })
     );
     // The RFC is revised; the feedback still shows the revision it was written on.
     app.clock.advance(Duration::hours(1));
@@ -805,7 +906,10 @@ async fn authors_edit_and_withdraw_their_feedback_inside_the_window() {
         .assert_contains("Earlier texts (1)")
         .assert_contains("On revision 1, replaced 2026-03-02 10:00 UTC:")
         .assert_contains("First thought");
-    assert_eq!(last_audit(app).await.action, "rfc_feedback.edited");
+    let edited = last_audit(app).await;
+    assert_eq!(edited.action, "rfc_feedback.edited");
+    // Given and edited, the piece is the same subject in the log.
+    assert_eq!(edited.subject, given.subject);
 
     dave.post_follow(&format!("/rfcs/{id}/feedback/{feedback_id}/withdraw"), &[])
         .await
