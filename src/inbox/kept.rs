@@ -27,7 +27,6 @@ struct Entry {
     rows: Arc<Vec<Row>>,
 }
 
-#[derive(PartialEq, Eq)]
 struct Key {
     version: db::Version,
     minute: i64,
@@ -57,13 +56,12 @@ pub async fn rows(
     version: &db::Version,
     now: OffsetDateTime,
 ) -> sqlx::Result<Arc<Vec<Row>>> {
-    let key = Key {
-        version: version.clone(),
-        minute: now.unix_timestamp().div_euclid(60),
-    };
+    let minute = now.unix_timestamp().div_euclid(60);
+    // Compared in place: the version is copied only into a new entry.
+    let stands = |key: &Key| key.minute == minute && key.version == *version;
     let kept = &state.inbox.0;
     if let Some(entry) = kept.get(&user_id).await
-        && entry.key == key
+        && stands(&entry.key)
     {
         return Ok(entry.rows.clone());
     }
@@ -72,11 +70,15 @@ pub async fn rows(
         .entry(user_id)
         .and_try_compute_with(|kept| async move {
             if let Some(kept) = kept
-                && kept.value().key == key
+                && stands(&kept.value().key)
             {
                 return Ok(Op::Nop);
             }
             let rows = db::items(&state.pool, user_id, now, SECTION_LIMIT).await?;
+            let key = Key {
+                version: version.clone(),
+                minute,
+            };
             Ok::<_, sqlx::Error>(Op::Put(Arc::new(Entry {
                 key,
                 rows: Arc::new(rows),
