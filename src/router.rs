@@ -20,7 +20,7 @@ use tower_sessions_sqlx_store::PostgresStore;
 use crate::app::AppState;
 use crate::error::{render_error_pages, session_store_failures};
 use crate::web::routes::{Route, Routes};
-use crate::web::{csrf, page_cache, rate_limit, security};
+use crate::web::{csrf, flash, page_cache, rate_limit, security};
 use crate::{api, audit, auth, decisions, home, inbox, nominations, posts, rfcs, teams};
 
 /// The pages: behind sessions, the signed-in person and CSRF protection.
@@ -91,6 +91,7 @@ pub fn build(state: AppState) -> Router {
             auth::session::resolve_user,
         ))
         .layer(sessions)
+        .layer(from_fn_with_state(state.clone(), flash::carry))
         .layer(from_fn(session_store_failures))
         // Outside the sessions: a visitor's kept page needs no session at all.
         .layer(from_fn_with_state(

@@ -211,7 +211,6 @@ pub async fn show_people(
 pub async fn change_standing(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     Admin(admin): Admin,
     Form(form): Form<StandingForm>,
 ) -> Result<Response, AppError> {
@@ -234,8 +233,8 @@ pub async fn change_standing(
                     (true, false) => format!("{} was already removed.", person.login),
                     (false, false) => format!("{} was not removed.", person.login),
                 };
-                flash::success(&session, message).await?;
-                return Ok(Redirect::to("/admin/people").into_response());
+                let to = Redirect::to("/admin/people");
+                return Ok((flash::success(message), to).into_response());
             }
             None => errors.add("login", format!("Nobody with the login {login} is known.")),
         },

@@ -1,9 +1,8 @@
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use time::OffsetDateTime;
-use tower_sessions::Session;
 
 use super::db;
 use super::model::{
@@ -17,7 +16,7 @@ use crate::error::AppError;
 use crate::teams::db::{self as teams_db, WriteError};
 use crate::teams::model::Team;
 use crate::web::extract::CurrentUser;
-use crate::web::flash;
+use crate::web::flash::done;
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
 
@@ -94,17 +93,6 @@ async fn record_of(
     })
 }
 
-async fn done(
-    tx: sqlx::Transaction<'_, sqlx::Postgres>,
-    session: &Session,
-    message: String,
-    to: &str,
-) -> Result<Response, AppError> {
-    tx.commit().await?;
-    flash::success(session, message).await?;
-    Ok(Redirect::to(to).into_response())
-}
-
 fn to_page(id: i64) -> String {
     format!("/decisions/{id}")
 }
@@ -171,7 +159,6 @@ pub async fn new_decision(
 pub async fn create_decision(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(form): Form<DecisionForm>,
@@ -190,7 +177,7 @@ pub async fn create_decision(
                 match db::open_decision(&mut tx, &team, &new, &user, now).await {
                     Ok(id) => {
                         let message = "The decision is open: its deciders are listed below.";
-                        return done(tx, &session, message.into(), &to_page(id)).await;
+                        return done(tx, message, &to_page(id)).await;
                     }
                     Err(WriteError::Refused(why)) => errors.add("form", why),
                     Err(e) => return Err(e.into()),
@@ -265,7 +252,6 @@ pub async fn show_decision(
 pub async fn take_position(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<PositionForm>,
@@ -284,7 +270,7 @@ pub async fn take_position(
             } else {
                 "Your position was already recorded as it is.".to_string()
             };
-            return done(tx, &session, message, &to_page(id)).await;
+            return done(tx, message, &to_page(id)).await;
         }
     };
     let inputs = Inputs {
@@ -297,7 +283,6 @@ pub async fn take_position(
 pub async fn raise_concern(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<ConcernForm>,
@@ -313,7 +298,7 @@ pub async fn raise_concern(
                 Ok(_) => {
                     let message =
                         "Your concern is raised; it holds the decision until you resolve it.";
-                    return done(tx, &session, message.into(), &to_page(id)).await;
+                    return done(tx, message, &to_page(id)).await;
                 }
                 Err(e) if e.constraint() == Some("decision_concerns_once") => {
                     let mut errors = FormErrors::default();
@@ -337,7 +322,6 @@ pub async fn raise_concern(
 pub async fn resolve_concern(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path((id, concern_id)): Path<(i64, i64)>,
     Form(form): Form<ResolveForm>,
@@ -361,7 +345,7 @@ pub async fn resolve_concern(
             let mut tx = state.pool.begin().await?;
             db::resolve_concern(&mut tx, id, concern_id, &user, &resolution, now).await?;
             let message = format!("Your concern “{}” is resolved.", concern.title);
-            return done(tx, &session, message, &to_page(id)).await;
+            return done(tx, message, &to_page(id)).await;
         }
     };
     let inputs = Inputs {
@@ -375,7 +359,6 @@ pub async fn resolve_concern(
 pub async fn record_outcome(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<OutcomeForm>,
@@ -399,7 +382,7 @@ pub async fn record_outcome(
                 }
                 Err(e) => return Err(e.into()),
             };
-            return done(tx, &session, message.into(), &to_page(id)).await;
+            return done(tx, message, &to_page(id)).await;
         }
     };
     let inputs = Inputs {
@@ -412,7 +395,6 @@ pub async fn record_outcome(
 pub async fn withdraw_decision(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<WithdrawForm>,
@@ -425,13 +407,7 @@ pub async fn withdraw_decision(
         Ok(reason) => {
             let mut tx = state.pool.begin().await?;
             db::withdraw(&mut tx, id, &user, &reason, now).await?;
-            return done(
-                tx,
-                &session,
-                "The decision is withdrawn.".into(),
-                &to_page(id),
-            )
-            .await;
+            return done(tx, "The decision is withdrawn.", &to_page(id)).await;
         }
     };
     let inputs = Inputs {

@@ -1,8 +1,7 @@
 use axum::Form;
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use tower_sessions::Session;
+use axum::response::{IntoResponse, Response};
 
 use super::db::{self, EventLinks, Nomination};
 use super::model::{
@@ -20,7 +19,7 @@ use crate::error::AppError;
 use crate::teams::db as teams_db;
 use crate::teams::model::Team;
 use crate::web::extract::{Admin, CurrentUser};
-use crate::web::flash;
+use crate::web::flash::done;
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
 
@@ -78,17 +77,6 @@ async fn load_nomination(
     };
     model::require_viewer(&standing)?;
     Ok((nomination, standing))
-}
-
-async fn done(
-    tx: sqlx::Transaction<'_, sqlx::Postgres>,
-    session: &Session,
-    message: impl Into<String>,
-    to: &str,
-) -> Result<Response, AppError> {
-    tx.commit().await?;
-    flash::success(session, message.into()).await?;
-    Ok(Redirect::to(to).into_response())
 }
 
 fn member_rule(member: bool, user: Option<&User>) -> Result<(), AppError> {
@@ -165,7 +153,6 @@ pub async fn new_call(
 pub async fn create_call(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(form): Form<CallForm>,
@@ -198,7 +185,6 @@ pub async fn create_call(
                 .await?;
                 return done(
                     tx,
-                    &session,
                     "The call for nominations is open.",
                     &format!("/calls/{id}"),
                 )
@@ -266,7 +252,6 @@ pub async fn new_nomination(
 pub async fn create_nomination(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<NominateForm>,
@@ -289,7 +274,7 @@ pub async fn create_nomination(
                         } else {
                             "Your nomination is sent. The nominee decides whether to accept it; until then only they, you and the team see it."
                         };
-                        return done(tx, &session, message, &format!("/nominations/{nomination}")).await;
+                        return done(tx, message, &format!("/nominations/{nomination}")).await;
                     }
                     Err(e) if e.constraint() == Some("nominations_open_once") => errors.add(
                         "nominee",
@@ -311,7 +296,6 @@ pub async fn create_nomination(
 pub async fn create_endorsement(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<EndorseForm>,
@@ -324,7 +308,6 @@ pub async fn create_endorsement(
             db::endorse(&mut tx, &call, &login, &user, &body, now).await?;
             done(
                 tx,
-                &session,
                 "Your endorsement is sent privately to the team.",
                 &format!("/calls/{id}"),
             )
@@ -350,7 +333,6 @@ fn parse_decision_time(
 pub async fn open_shortlist(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     RawForm(body): RawForm,
@@ -402,7 +384,7 @@ pub async fn open_shortlist(
                 nominations: chosen,
             },
         };
-        return open_decision(&state, &session, &call, &user, &new, now).await;
+        return open_decision(&state, &call, &user, &new, now).await;
     }
     Ok((
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -413,7 +395,6 @@ pub async fn open_shortlist(
 
 async fn open_decision(
     state: &AppState,
-    session: &Session,
     call: &Call,
     user: &User,
     new: &NewDecision,
@@ -426,7 +407,6 @@ async fn open_decision(
     let decision = decisions::db::open_decision(&mut tx, &team, new, user, now).await?;
     done(
         tx,
-        session,
         "The decision is open; when it passes, record its outcome to apply it.",
         &format!("/decisions/{decision}"),
     )
@@ -489,7 +469,6 @@ fn require_for(kind: EventKind, standing: &Standing) -> Result<(), AppError> {
 async fn add_event(
     state: &AppState,
     layout: Layout,
-    session: &Session,
     user: &User,
     id: i64,
     kind: EventKind,
@@ -513,7 +492,7 @@ async fn add_event(
                 now,
             )
             .await?;
-            done(tx, session, message, &format!("/nominations/{id}")).await
+            done(tx, message, &format!("/nominations/{id}")).await
         }
         Err(errors) => {
             let input = NoteInput {
@@ -533,14 +512,12 @@ async fn add_event(
 pub async fn accept_nomination(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     add_event(
         &state,
         layout,
-        &session,
         &user,
         id,
         EventKind::Accepted,
@@ -554,7 +531,6 @@ pub async fn accept_nomination(
 pub async fn decline_nomination(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<NoteForm>,
@@ -563,7 +539,6 @@ pub async fn decline_nomination(
     add_event(
         &state,
         layout,
-        &session,
         &user,
         id,
         EventKind::Declined,
@@ -577,7 +552,6 @@ pub async fn decline_nomination(
 pub async fn withdraw_nomination(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<NoteForm>,
@@ -586,7 +560,6 @@ pub async fn withdraw_nomination(
     add_event(
         &state,
         layout,
-        &session,
         &user,
         id,
         EventKind::Withdrawn,
@@ -600,7 +573,6 @@ pub async fn withdraw_nomination(
 pub async fn record_interview(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<NoteForm>,
@@ -609,7 +581,6 @@ pub async fn record_interview(
     add_event(
         &state,
         layout,
-        &session,
         &user,
         id,
         EventKind::Interviewed,
@@ -623,7 +594,6 @@ pub async fn record_interview(
 pub async fn give_feedback(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<NoteForm>,
@@ -632,7 +602,6 @@ pub async fn give_feedback(
     add_event(
         &state,
         layout,
-        &session,
         &user,
         id,
         EventKind::Feedback,
@@ -646,7 +615,6 @@ pub async fn give_feedback(
 pub async fn mark_not_selected(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<NoteForm>,
@@ -655,7 +623,6 @@ pub async fn mark_not_selected(
     add_event(
         &state,
         layout,
-        &session,
         &user,
         id,
         EventKind::NotSelected,
@@ -669,14 +636,12 @@ pub async fn mark_not_selected(
 pub async fn announce_nominee(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
     add_event(
         &state,
         layout,
-        &session,
         &user,
         id,
         EventKind::Announced,
@@ -690,7 +655,6 @@ pub async fn announce_nominee(
 pub async fn open_admission(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<DecisionTimeForm>,
@@ -732,7 +696,7 @@ pub async fn open_admission(
             login: nomination.nominee_login.clone(),
         },
     };
-    open_decision(&state, &session, &call, &user, &new, now).await
+    open_decision(&state, &call, &user, &new, now).await
 }
 
 // ----- the person's own -----
@@ -766,7 +730,6 @@ pub async fn show_lists(
 pub async fn add_list_entry(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     Admin(admin): Admin,
     Form(form): Form<ListEntryForm>,
 ) -> Result<Response, AppError> {
@@ -780,7 +743,7 @@ pub async fn add_list_entry(
             } else {
                 format!("{login} was already on the list “{list}”.")
             };
-            done(tx, &session, message, "/eligibility").await
+            done(tx, message, "/eligibility").await
         }
         Err(errors) => {
             let entries = db::list_entries(&state.pool).await?;
@@ -795,7 +758,6 @@ pub async fn add_list_entry(
 
 pub async fn remove_list_entry(
     State(state): State<AppState>,
-    session: Session,
     Admin(admin): Admin,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
@@ -807,5 +769,5 @@ pub async fn remove_list_entry(
     } else {
         "That entry was already removed."
     };
-    done(tx, &session, message, "/eligibility").await
+    done(tx, message, "/eligibility").await
 }

@@ -4,7 +4,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use rand::RngCore;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use super::db::{self, WriteError};
 use super::model::{
@@ -21,7 +20,7 @@ use crate::error::AppError;
 use crate::teams;
 use crate::teams::model::Team;
 use crate::web::extract::CurrentUser;
-use crate::web::flash;
+use crate::web::flash::done;
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
 
@@ -62,18 +61,6 @@ async fn load(
     };
     model::require_reader(&post, &viewer)?;
     Ok((post, viewer))
-}
-
-/// Commits, leaves a message for the next page, and goes there.
-async fn done(
-    tx: sqlx::Transaction<'_, sqlx::Postgres>,
-    session: &Session,
-    message: impl Into<String>,
-    to: &str,
-) -> Result<Response, AppError> {
-    tx.commit().await?;
-    flash::success(session, message).await?;
-    Ok(Redirect::to(to).into_response())
 }
 
 fn unprocessable(page: impl IntoResponse) -> Result<Response, AppError> {
@@ -197,7 +184,6 @@ pub async fn new_post(
 pub async fn create_post(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Form(mut form): Form<PostForm>,
 ) -> Result<Response, AppError> {
@@ -225,7 +211,7 @@ pub async fn create_post(
                 Ok(slug) => {
                     let to = format!("/posts/{}/{slug}", team.slug);
                     let message = "The draft is saved. Submit it for review when it is ready.";
-                    return done(tx, &session, message, &to).await;
+                    return done(tx, message, &to).await;
                 }
                 Err(e) => refused(e)?,
             }
@@ -383,7 +369,6 @@ pub async fn edit_post(
 pub async fn update_post(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path((team, slug)): Path<(String, String)>,
     Form(form): Form<PostForm>,
@@ -418,7 +403,7 @@ pub async fn update_post(
                         }
                         (true, PostState::Draft) => "The draft is saved.",
                     };
-                    return done(tx, &session, message, &post.path()).await;
+                    return done(tx, message, &post.path()).await;
                 }
                 Err(e) => refused(e)?,
             }
@@ -436,7 +421,6 @@ pub async fn update_post(
 
 pub async fn submit_post(
     State(state): State<AppState>,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path((team, slug)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
@@ -449,7 +433,7 @@ pub async fn submit_post(
         "Submitted for review: another member of {} approves it before it is published.",
         post.team_name
     );
-    done(tx, &session, message, &post.path()).await
+    done(tx, message, &post.path()).await
 }
 
 /// The version the reviewer read, from their form.
@@ -460,7 +444,6 @@ fn reviewed_version(form: &ReviewForm, post: &Post) -> Result<i32, AppError> {
 
 pub async fn approve_post(
     State(state): State<AppState>,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path((team, slug)): Path<(String, String)>,
     Form(form): Form<ReviewForm>,
@@ -471,13 +454,12 @@ pub async fn approve_post(
     let version = reviewed_version(&form, &post)?;
     let mut tx = state.pool.begin().await?;
     db::approve_post(&mut tx, post.id, &user, version, now).await?;
-    done(tx, &session, "Approved and published.", &post.path()).await
+    done(tx, "Approved and published.", &post.path()).await
 }
 
 pub async fn request_changes(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path((team, slug)): Path<(String, String)>,
     Form(form): Form<ReviewForm>,
@@ -497,7 +479,7 @@ pub async fn request_changes(
         let mut tx = state.pool.begin().await?;
         db::request_changes(&mut tx, post.id, &user, version, &comment, now).await?;
         let message = "You asked for changes; the post is a draft again for its author.";
-        return done(tx, &session, message, &post.path()).await;
+        return done(tx, message, &post.path()).await;
     }
     let inputs = PostInputs {
         review_comment: form.comment,
@@ -525,7 +507,6 @@ pub async fn like_post(
 
 pub async fn pin_post(
     State(state): State<AppState>,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path((team, slug)): Path<(String, String)>,
     Form(form): Form<PinForm>,
@@ -541,7 +522,7 @@ pub async fn pin_post(
     } else {
         "Unpinned."
     };
-    done(tx, &session, message, &post.path()).await
+    done(tx, message, &post.path()).await
 }
 
 pub async fn show_history(
@@ -654,7 +635,6 @@ pub async fn update_comment(
 
 pub async fn delete_comment(
     State(state): State<AppState>,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path((team, slug, comment_id)): Path<(String, String, i64)>,
 ) -> Result<Response, AppError> {
@@ -665,13 +645,12 @@ pub async fn delete_comment(
     let mut tx = state.pool.begin().await?;
     db::delete_comment(&mut tx, &post, &comment, &user, now).await?;
     let to = format!("{}#comment-{}", post.path(), comment.id);
-    done(tx, &session, "The comment was deleted.", &to).await
+    done(tx, "The comment was deleted.", &to).await
 }
 
 pub async fn create_action_item(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path((team, slug)): Path<(String, String)>,
     Form(mut form): Form<ActionItemForm>,
@@ -685,7 +664,7 @@ pub async fn create_action_item(
             let mut tx = state.pool.begin().await?;
             db::create_action_item(&mut tx, &post, &fields, &form.nonce, &user, now).await?;
             let to = format!("{}#actions", post.path());
-            done(tx, &session, "The action item was added.", &to).await
+            done(tx, "The action item was added.", &to).await
         }
         Err(errors) => {
             let inputs = PostInputs {
@@ -736,7 +715,6 @@ pub async fn edit_action_item(
 pub async fn update_action_item(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path((team, slug, item_id)): Path<(String, String, i64)>,
     Form(form): Form<ActionItemForm>,
@@ -750,7 +728,7 @@ pub async fn update_action_item(
             let mut tx = state.pool.begin().await?;
             db::update_action_item(&mut tx, &post, &item, &fields, &user, now).await?;
             let to = format!("{}#actions", post.path());
-            done(tx, &session, "The action item was saved.", &to).await
+            done(tx, "The action item was saved.", &to).await
         }
         Err(errors) => unprocessable(ActionItemPage::new(layout, &post, &item, &form, &errors)),
     }

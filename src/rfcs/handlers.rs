@@ -4,7 +4,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::OffsetDateTime;
-use tower_sessions::Session;
 
 use super::db;
 use super::model::{
@@ -21,7 +20,7 @@ use crate::error::AppError;
 use crate::teams;
 use crate::teams::db::WriteError;
 use crate::web::extract::CurrentUser;
-use crate::web::flash;
+use crate::web::flash::{self, done};
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
 
@@ -48,17 +47,6 @@ async fn load_readable(
     let (rfc, standing) = load(state, id, user).await?;
     model::require_reader(&rfc, &standing, now)?;
     Ok((rfc, standing))
-}
-
-async fn done(
-    tx: sqlx::Transaction<'_, sqlx::Postgres>,
-    session: &Session,
-    message: String,
-    to: &str,
-) -> Result<Response, AppError> {
-    tx.commit().await?;
-    flash::success(session, message).await?;
-    Ok(Redirect::to(to).into_response())
 }
 
 fn with_status(status: StatusCode, page: impl IntoResponse) -> Result<Response, AppError> {
@@ -125,7 +113,6 @@ pub async fn new_rfc(
 pub async fn create_rfc(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Form(form): Form<RfcForm>,
 ) -> Result<Response, AppError> {
@@ -150,7 +137,7 @@ pub async fn create_rfc(
             match db::create_rfc(&mut tx, team, &text, form_key, &user, now).await {
                 Ok(id) => {
                     let message = format!("“{}” was drafted as revision 1.", text.title);
-                    return done(tx, &session, message, &format!("/rfcs/{id}")).await;
+                    return done(tx, message, &format!("/rfcs/{id}")).await;
                 }
                 Err(e) if is_constraint(&e, "rfcs_form_key") => {
                     drop(tx);
@@ -288,7 +275,6 @@ pub async fn edit_rfc(
 pub async fn update_rfc(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<RfcForm>,
@@ -306,7 +292,7 @@ pub async fn update_rfc(
                 Some(number) => format!("Saved as revision {number}."),
                 None => "Nothing changed, so no new revision was made.".into(),
             };
-            return done(tx, &session, message, &to).await;
+            return done(tx, message, &to).await;
         }
     };
     with_status(
@@ -337,7 +323,6 @@ pub async fn edit_window(
 pub async fn update_window(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<WindowForm>,
@@ -352,7 +337,7 @@ pub async fn update_window(
                 "The feedback window closes at {}.",
                 crate::web::dates::format_utc(change.window.closes_at)
             );
-            return done(tx, &session, message, &format!("/rfcs/{id}")).await;
+            return done(tx, message, &format!("/rfcs/{id}")).await;
         }
         Ok(Err(errors)) => errors,
         Err(WriteError::Refused(why)) => {
@@ -376,7 +361,6 @@ pub async fn update_window(
 pub async fn create_feedback(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<FeedbackForm>,
@@ -396,10 +380,8 @@ pub async fn create_feedback(
                         "Thank you: your feedback was sent privately to the team."
                     }
                 };
-                flash::success(&session, message).await?;
-                return Ok(
-                    Redirect::to(&format!("/rfcs/{id}#feedback-{feedback_id}")).into_response()
-                );
+                let to = format!("/rfcs/{id}#feedback-{feedback_id}");
+                return Ok((flash::success(message), Redirect::to(&to)).into_response());
             }
             Err(e) if is_constraint(&e, "rfc_feedback_form_key") => {
                 let to = match db::feedback_by_form_key(&mut *conn, form_key, user.id).await? {
@@ -483,7 +465,6 @@ pub async fn edit_feedback(
 pub async fn update_feedback(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path((id, feedback_id)): Path<(i64, i64)>,
     Form(form): Form<FeedbackEditForm>,
@@ -503,7 +484,7 @@ pub async fn update_feedback(
                         "Nothing changed."
                     };
                     let to = format!("/rfcs/{id}#feedback-{}", feedback.id);
-                    return done(tx, &session, message.into(), &to).await;
+                    return done(tx, message, &to).await;
                 }
                 Err(WriteError::Refused(why)) => {
                     let mut errors = FormErrors::default();
@@ -529,7 +510,6 @@ pub async fn update_feedback(
 
 pub async fn withdraw_feedback(
     State(state): State<AppState>,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path((id, feedback_id)): Path<(i64, i64)>,
 ) -> Result<Response, AppError> {
@@ -539,7 +519,7 @@ pub async fn withdraw_feedback(
     let mut tx = state.pool.begin().await?;
     db::withdraw_feedback(&mut tx, &feedback, &user, now).await?;
     let to = format!("/rfcs/{id}#feedback-{}", feedback.id);
-    done(tx, &session, "Your feedback was withdrawn.".into(), &to).await
+    done(tx, "Your feedback was withdrawn.", &to).await
 }
 
 pub async fn show_disposition(
@@ -565,7 +545,6 @@ pub async fn show_disposition(
 pub async fn record_disposition(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path((id, feedback_id)): Path<(i64, i64)>,
     Form(form): Form<DispositionForm>,
@@ -584,7 +563,7 @@ pub async fn record_disposition(
             db::record_disposition(&mut tx, &target, (verdict, &reason), &user, now).await?;
             let message = format!("Feedback {} was marked {}.", target.id, verdict.as_str());
             let to = format!("/rfcs/{id}/disposition#disposition-{}", target.id);
-            return done(tx, &session, message, &to).await;
+            return done(tx, message, &to).await;
         }
     };
     let feedback = db::feedback(&state.pool, rfc.id, Some(user.id), true).await?;
@@ -606,7 +585,6 @@ pub async fn record_disposition(
 pub async fn publish_disposition(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
@@ -618,7 +596,7 @@ pub async fn publish_disposition(
     match db::publish_disposition(&mut tx, rfc.id, &user, now).await {
         Ok(()) => {
             let to = format!("/rfcs/{id}#disposition");
-            done(tx, &session, "The disposition is published.".into(), &to).await
+            done(tx, "The disposition is published.", &to).await
         }
         Err(WriteError::Refused(why)) => {
             drop(tx);
@@ -739,7 +717,6 @@ pub async fn new_settlement(
 pub async fn open_settlement(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(id): Path<i64>,
     Form(form): Form<SettleForm>,
@@ -783,7 +760,7 @@ pub async fn open_settlement(
             match decisions::db::open_decision(&mut tx, &team, &new, &user, now).await {
                 Ok(decision_id) => {
                     let message = format!("The decision “{}” is open.", new.question);
-                    return done(tx, &session, message, &format!("/decisions/{decision_id}")).await;
+                    return done(tx, message, &format!("/decisions/{decision_id}")).await;
                 }
                 Err(WriteError::Refused(why)) => errors.add("form", why),
                 Err(e) => return Err(e.into()),

@@ -1,10 +1,9 @@
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use time::OffsetDateTime;
-use tower_sessions::Session;
 
 use super::db::{self, WriteError};
 use super::model::{
@@ -19,7 +18,7 @@ use crate::app::AppState;
 use crate::auth::model::User;
 use crate::error::AppError;
 use crate::web::extract::{Admin, CurrentUser};
-use crate::web::flash;
+use crate::web::flash::done;
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
 
@@ -44,18 +43,6 @@ async fn load_person(state: &AppState, login: &str) -> Result<User, AppError> {
     crate::auth::db::find_by_login(&state.pool, login)
         .await?
         .ok_or(AppError::NotFound)
-}
-
-/// Commits, leaves a message for the next page, and goes there.
-async fn done(
-    tx: sqlx::Transaction<'_, sqlx::Postgres>,
-    session: &Session,
-    message: String,
-    to: &str,
-) -> Result<Response, AppError> {
-    tx.commit().await?;
-    flash::success(session, message).await?;
-    Ok(Redirect::to(to).into_response())
 }
 
 fn unprocessable(page: impl IntoResponse) -> Result<Response, AppError> {
@@ -167,11 +154,10 @@ pub async fn new_team(layout: Layout, Admin(_): Admin) -> TeamFormPage {
 pub async fn create_team(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     Admin(user): Admin,
     Form(form): Form<TeamForm>,
 ) -> Result<Response, AppError> {
-    save_team(&state, layout, &session, None, &user, form).await
+    save_team(&state, layout, None, &user, form).await
 }
 
 pub async fn new_delegation(
@@ -194,7 +180,6 @@ pub async fn new_delegation(
 pub async fn create_delegation(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(form): Form<TeamForm>,
@@ -202,13 +187,12 @@ pub async fn create_delegation(
     let (parent, standing) = load(&state, &slug, Some(&user)).await?;
     model::require_delegator(&standing)?;
     parent.require_active()?;
-    save_team(&state, layout, &session, Some(&parent), &user, form).await
+    save_team(&state, layout, Some(&parent), &user, form).await
 }
 
 async fn save_team(
     state: &AppState,
     layout: Layout,
-    session: &Session,
     parent: Option<&Team>,
     user: &User,
     form: TeamForm,
@@ -224,7 +208,7 @@ async fn save_team(
                         Some(parent) => format!("{} delegated {}.", parent.name, new.name),
                         None => format!("{} was created.", new.name),
                     };
-                    return done(tx, session, message, &format!("/teams/{}", new.slug)).await;
+                    return done(tx, message, &format!("/teams/{}", new.slug)).await;
                 }
                 Err(e) if e.constraint() == Some("teams_slug_key") => {
                     let mut errors = FormErrors::default();
@@ -261,7 +245,6 @@ pub async fn edit_charter(
 pub async fn update_charter(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(form): Form<CharterForm>,
@@ -277,7 +260,7 @@ pub async fn update_charter(
             match db::change_charter(&mut tx, &team, &change, &user, now).await {
                 Ok(()) => {
                     let message = format!("The charter of {} was changed.", team.name);
-                    return done(tx, &session, message, &format!("/teams/{}", team.slug)).await;
+                    return done(tx, message, &format!("/teams/{}", team.slug)).await;
                 }
                 Err(e) => refused(e)?,
             }
@@ -313,7 +296,6 @@ pub async fn confirm_revocation(
 pub async fn revoke_team(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(form): Form<RevokeForm>,
@@ -329,7 +311,7 @@ pub async fn revoke_team(
             match db::revoke_team(&mut tx, &team, &reason, &user, now).await {
                 Ok(()) => {
                     let message = format!("The delegation of {} was revoked.", team.name);
-                    return done(tx, &session, message, &format!("/teams/{}", team.slug)).await;
+                    return done(tx, message, &format!("/teams/{}", team.slug)).await;
                 }
                 Err(e) => refused(e)?,
             }
@@ -371,7 +353,6 @@ pub async fn manage_members(
 pub async fn add_member(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
     Form(form): Form<MemberForm>,
@@ -403,13 +384,7 @@ pub async fn add_member(
                         team.name,
                         new.role.label()
                     );
-                    return done(
-                        tx,
-                        &session,
-                        message,
-                        &format!("/teams/{}/members", team.slug),
-                    )
-                    .await;
+                    return done(tx, message, &format!("/teams/{}/members", team.slug)).await;
                 }
                 Err(e)
                     if matches!(
@@ -500,7 +475,6 @@ fn not_a_member(c: &MemberContext) -> AppError {
 pub async fn change_role(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path((slug, login)): Path<(String, String)>,
     Form(form): Form<RoleForm>,
@@ -530,7 +504,7 @@ pub async fn change_role(
                         role.label(),
                         c.team.name
                     );
-                    return done(tx, &session, message, &format!("/teams/{}", c.team.slug)).await;
+                    return done(tx, message, &format!("/teams/{}", c.team.slug)).await;
                 }
                 Err(e) => refused(e)?,
             }
@@ -548,7 +522,6 @@ pub async fn change_role(
 pub async fn record_leaving(
     State(state): State<AppState>,
     layout: Layout,
-    session: Session,
     CurrentUser(user): CurrentUser,
     Path((slug, login)): Path<(String, String)>,
     Form(form): Form<LeaveForm>,
@@ -572,7 +545,7 @@ pub async fn record_leaving(
             {
                 Ok(_) => {
                     let message = format!("{} left {}.", c.person.login, c.team.name);
-                    return done(tx, &session, message, &format!("/teams/{}", c.team.slug)).await;
+                    return done(tx, message, &format!("/teams/{}", c.team.slug)).await;
                 }
                 Err(e) => refused(e)?,
             }

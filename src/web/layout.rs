@@ -53,7 +53,7 @@ impl FromRequestParts<AppState> for Layout {
             inbox_count,
             user,
             csrf_token,
-            flash: flash::take(&session).await?,
+            flash: flash::take(parts),
             dev_mode: state.config.dev_sign_in(),
         })
     }

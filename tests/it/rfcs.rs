@@ -603,6 +603,83 @@ async fn feedback_is_validated_and_a_repeated_submission_is_taken_once() {
     assert_eq!(count, 1);
 }
 
+/// Every session as stored, to see that none is written.
+async fn stored_sessions(app: &TestApp) -> Vec<(String, Vec<u8>)> {
+    sqlx::query_as("select id, data from tower_sessions.session order by id")
+        .fetch_all(&app.pool)
+        .await
+        .expect("sessions")
+}
+
+#[tokio::test]
+async fn the_thank_you_travels_in_its_own_cookie_and_is_shown_once() {
+    let (world, _carol, id) = open_rfc().await;
+    let app = &world.app;
+    let dave = app.signed_in("dave").await;
+    dave.get(&format!("/rfcs/{id}")).await.assert_status(200);
+    let sessions = stored_sessions(app).await;
+
+    let given = give_feedback(&dave, id, "Thanks for writing this up.", "public").await;
+    given.assert_status(303);
+    let set = given.set_cookies();
+    let flash = set
+        .iter()
+        .find(|c| c.starts_with("concord_flash="))
+        .unwrap_or_else(|| panic!("no flash cookie in {set:?}"));
+    for attribute in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(flash.contains(attribute), "{flash}");
+    }
+    assert_eq!(
+        stored_sessions(app).await,
+        sessions,
+        "giving feedback wrote the session"
+    );
+
+    let message = "Thank you: your feedback is published.";
+    let shown = dave.get(&format!("/rfcs/{id}")).await;
+    shown.assert_status(200);
+    assert_eq!(shown.body.matches(message).count(), 1, "{}", shown.body);
+    assert!(
+        shown
+            .set_cookies()
+            .iter()
+            .any(|c| c.starts_with("concord_flash=") && c.contains("Max-Age=0")),
+        "the page that shows the message removes it: {:?}",
+        shown.set_cookies()
+    );
+    assert_eq!(
+        stored_sessions(app).await,
+        sessions,
+        "showing the message wrote the session"
+    );
+    dave.get(&format!("/rfcs/{id}"))
+        .await
+        .assert_status(200)
+        .assert_lacks(message);
+
+    // A message somebody typed into the cookie themselves is text like any other, and a
+    // cookie that is not a message is ignored.
+    let forged = r#"concord_flash=%7B%22kind%22%3A%22Success%22%2C%22message%22%3A%22%3Cb%3Ehi%3C%2Fb%3E%22%7D"#;
+    let garbled = "concord_flash=%7Bnot-json";
+    for (cookie, expected) in [(forged, Some("&#60;b&#62;hi&#60;/b&#62;")), (garbled, None)] {
+        let page = app
+            .visitor()
+            .http
+            .get(app.visitor().url("/rfcs"))
+            .header("cookie", cookie)
+            .send()
+            .await
+            .expect("page");
+        assert_eq!(page.status().as_u16(), 200);
+        let body = page.text().await.expect("body");
+        assert!(!body.contains("<b>hi</b>"), "{body}");
+        match expected {
+            Some(text) => assert!(body.contains(text), "{body}"),
+            None => assert!(!body.contains("class=\"flash"), "{body}"),
+        }
+    }
+}
+
 const SECRET: &str = "SECRET-PRIVATE-TEXT";
 const SECRET_REASON: &str = "PRIVATE-REASON-TEXT";
 
