@@ -648,7 +648,7 @@ async fn seed_rfcs(
     ];
     for (i, (author, body, visibility, at)) in feedback.into_iter().enumerate() {
         let key = format!("demo-feedback-open-{i}");
-        rfcs_db::submit_feedback(tx, open, (body, visibility), &key, author, at).await?;
+        give_feedback(tx, open, (body, visibility), &key, author, at).await?;
     }
     text.body = text.body.replace(
         "2. every pull request says it was made by a tool;",
@@ -656,7 +656,7 @@ async fn seed_rfcs(
     );
     text.change_note = "Name the label automated pull requests carry".into();
     rfcs_db::revise(tx, open, &text, elm, ago(1)).await?;
-    rfcs_db::submit_feedback(
+    give_feedback(
         tx,
         open,
         (
@@ -710,7 +710,7 @@ async fn seed_rfcs(
     for (i, (author, body, visibility, verdict, reason)) in feedback.into_iter().enumerate() {
         let key = format!("demo-feedback-closed-{i}");
         let at = ago(45) + Duration::days(i as i64);
-        let id = rfcs_db::submit_feedback(tx, closed, (body, visibility), &key, author, at).await?;
+        let id = give_feedback(tx, closed, (body, visibility), &key, author, at).await?;
         let found = rfcs_db::find_feedback(&mut **tx, closed, id)
             .await?
             .ok_or_else(|| WriteError::Refused("the demo feedback vanished".into()))?;
@@ -730,6 +730,32 @@ struct DemoPost<'a> {
     timeline: Vec<TimelineEvent>,
     members: &'a [&'a str],
     days: i64,
+}
+
+/// Feedback as a person gives it, written in the seeding transaction.
+async fn give_feedback(
+    tx: &mut Transaction<'_, Postgres>,
+    rfc_id: i64,
+    (body, visibility): (&str, crate::rfcs::model::Visibility),
+    form_key: &str,
+    author: &User,
+    at: OffsetDateTime,
+) -> Result<i64, WriteError> {
+    use crate::rfcs::db as rfcs_db;
+    let piece = rfcs_db::NewFeedback {
+        rfc_id,
+        author_id: author.id,
+        visibility,
+        body: body.into(),
+        form_key: form_key.into(),
+        at,
+    };
+    match rfcs_db::take_feedback(&mut **tx, &[piece]).await?[..] {
+        [rfcs_db::Taken::Added(id)] => Ok(id),
+        _ => Err(WriteError::Refused(
+            "the demo feedback was not taken".into(),
+        )),
+    }
 }
 
 async fn write_post(

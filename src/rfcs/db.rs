@@ -4,7 +4,7 @@
 //! feedback filter private feedback in SQL, so no page can show what it did not get.
 
 use serde_json::json;
-use sqlx::{PgConnection, PgExecutor, Postgres, Transaction};
+use sqlx::{PgExecutor, Postgres, Transaction};
 use time::OffsetDateTime;
 
 use super::model::{
@@ -709,39 +709,59 @@ fn feedback_visibility(visibility: Visibility) -> audit::Visibility {
     }
 }
 
-/// Takes feedback, tied to the revision current now, in one statement (SQL function
-/// `rfc_submit_feedback`): the window is checked under the RFC's shared lock, so feedback
-/// never lands after a window closed or moved, and the audit entry is written with it.
-/// When the RFC takes no feedback, reads it to say why.
-pub async fn submit_feedback(
-    conn: &mut PgConnection,
-    rfc_id: i64,
-    (body, visibility): (&str, Visibility),
-    form_key: &str,
-    author: &User,
-    now: OffsetDateTime,
-) -> Result<i64, WriteError> {
-    let id = sqlx::query_scalar!(
-        "select rfc_submit_feedback($1, $2, $3, $4, $5, $6)",
-        rfc_id,
-        author.id,
-        visibility.as_str(),
-        body,
-        form_key,
-        now
+/// A piece of feedback on its way in ([`super::intake`]).
+#[derive(Clone, Debug)]
+pub struct NewFeedback {
+    pub rfc_id: i64,
+    pub author_id: i64,
+    pub visibility: Visibility,
+    pub body: String,
+    pub form_key: String,
+    pub at: OffsetDateTime,
+}
+
+/// What became of a piece of feedback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Taken {
+    Added(i64),
+    /// The same form was sent before (its `form_key` is taken); nothing was added.
+    SentBefore,
+    /// The RFC takes no feedback at the piece's time (`model::feedback_refusal` says why).
+    Refused,
+}
+
+/// Takes pieces of feedback, each tied to the revision current when it lands, in one
+/// statement (SQL function `rfc_take_feedback`): each window is checked under its RFC's
+/// shared lock, so feedback never lands after a window closed or moved, and the audit
+/// entries are written with them. One answer per piece, in order.
+pub async fn take_feedback(
+    db: impl PgExecutor<'_>,
+    pieces: &[NewFeedback],
+) -> sqlx::Result<Vec<Taken>> {
+    let column = |f: fn(&NewFeedback) -> &str| pieces.iter().map(f).collect::<Vec<_>>();
+    let rfcs: Vec<i64> = pieces.iter().map(|p| p.rfc_id).collect();
+    let authors: Vec<i64> = pieces.iter().map(|p| p.author_id).collect();
+    let nows: Vec<OffsetDateTime> = pieces.iter().map(|p| p.at).collect();
+    let rows = sqlx::query!(
+        r#"select taken as "taken!", feedback_id
+           from rfc_take_feedback($1, $2, $3, $4, $5, $6) order by ord"#,
+        &rfcs,
+        &authors,
+        &column(|p| p.visibility.as_str()) as &[&str],
+        &column(|p| &p.body) as &[&str],
+        &column(|p| &p.form_key) as &[&str],
+        &nows,
     )
-    .fetch_one(&mut *conn)
+    .fetch_all(db)
     .await?;
-    if let Some(id) = id {
-        return Ok(id);
-    }
-    let why = match find_rfc(conn, rfc_id).await? {
-        None => "This RFC no longer exists.".into(),
-        // The RFC changed between the two reads (a resolution, a window moved).
-        Some(rfc) => super::model::feedback_refusal(&rfc, now)
-            .unwrap_or_else(|| "This RFC does not take feedback now; please try again.".into()),
-    };
-    Err(WriteError::Refused(why))
+    Ok(rows
+        .into_iter()
+        .map(|row| match (row.taken, row.feedback_id) {
+            (false, _) => Taken::Refused,
+            (true, Some(id)) => Taken::Added(id),
+            (true, None) => Taken::SentBefore,
+        })
+        .collect())
 }
 
 /// A piece of feedback as its author's forms need it.

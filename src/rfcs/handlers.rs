@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::db;
+use super::db::{self, Taken};
 use super::model::{
     self, DispositionForm, FeedbackEditForm, FeedbackForm, Rfc, RfcForm, SettleForm, Standing,
     WindowForm,
@@ -367,13 +367,20 @@ pub async fn create_feedback(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let checked = form.validate();
-    let mut refusal = None;
+    let mut refused = false;
     if let (Ok(form_key), Ok((body, visibility))) =
         (model::check_form_key(&form.form_key), &checked)
     {
-        let mut conn = state.pool.acquire().await?;
-        match db::submit_feedback(&mut conn, id, (body, *visibility), form_key, &user, now).await {
-            Ok(feedback_id) => {
+        let piece = db::NewFeedback {
+            rfc_id: id,
+            author_id: user.id,
+            visibility: *visibility,
+            body: body.to_string(),
+            form_key: form_key.to_string(),
+            at: now,
+        };
+        match state.feedback.take(piece).await? {
+            Taken::Added(feedback_id) => {
                 let message = match visibility {
                     model::Visibility::Public => "Thank you: your feedback is published.",
                     model::Visibility::Private => {
@@ -383,20 +390,23 @@ pub async fn create_feedback(
                 let to = format!("/rfcs/{id}#feedback-{feedback_id}");
                 return Ok((flash::success(message), Redirect::to(&to)).into_response());
             }
-            Err(e) if is_constraint(&e, "rfc_feedback_form_key") => {
-                let to = match db::feedback_by_form_key(&mut *conn, form_key, user.id).await? {
+            Taken::SentBefore => {
+                let to = match db::feedback_by_form_key(&state.pool, form_key, user.id).await? {
                     Some(feedback_id) => format!("/rfcs/{id}#feedback-{feedback_id}"),
                     None => format!("/rfcs/{id}"),
                 };
                 return Ok(Redirect::to(&to).into_response());
             }
-            Err(WriteError::Refused(why)) => refusal = Some(why),
-            Err(e) => return Err(e.into()),
+            Taken::Refused => refused = true,
         }
     }
     // The page comes back: an RFC the person may not read is not found, whatever they sent.
     let (rfc, standing) = load_readable(&state, id, Some(&user), now).await?;
-    let (status, inputs) = match refusal.or_else(|| model::feedback_refusal(&rfc, now)) {
+    // Refused, though the RFC as read now would take it: a change landed in between.
+    let refusal = model::feedback_refusal(&rfc, now).or_else(|| {
+        refused.then(|| "This RFC does not take feedback now; please try again.".to_string())
+    });
+    let (status, inputs) = match refusal {
         Some(why) => (
             StatusCode::CONFLICT,
             FeedbackInputs::new(&form, &FormErrors::default(), Some(why)),

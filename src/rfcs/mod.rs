@@ -30,6 +30,7 @@
 
 pub mod db;
 mod handlers;
+pub mod intake;
 pub mod model;
 mod pages;
 

@@ -603,6 +603,78 @@ async fn feedback_is_validated_and_a_repeated_submission_is_taken_once() {
     assert_eq!(count, 1);
 }
 
+#[tokio::test]
+async fn a_batch_of_feedback_answers_each_piece_and_one_bad_piece_fails_alone() {
+    use concord::rfcs::db::{NewFeedback, Taken};
+    use concord::rfcs::model::Visibility;
+
+    let (world, _carol, id) = open_rfc().await;
+    let app = &world.app;
+    app.signed_in("dave").await;
+    let dave: i64 = sqlx::query_scalar("select id from users where login = 'dave'")
+        .fetch_one(&app.pool)
+        .await
+        .expect("dave");
+    let now = app.clock.now();
+    let piece = |body: &str, key: &str, at| NewFeedback {
+        rfc_id: id,
+        author_id: dave,
+        visibility: Visibility::Public,
+        body: body.into(),
+        form_key: key.into(),
+        at,
+    };
+    let (first, twice) = (form_key(), form_key());
+    let pieces = [
+        piece("First", &first, now),
+        piece("Twice", &twice, now),
+        piece("Twice again", &twice, now),
+        piece("Too late", &form_key(), now + Duration::days(8)),
+    ];
+    let taken = concord::rfcs::intake::take_all(&app.pool, &pieces).await;
+    let taken: Vec<Taken> = taken.into_iter().map(|t| t.expect("taken")).collect();
+    let ids: Vec<i64> = sqlx::query_scalar("select id from rfc_feedback order by id")
+        .fetch_all(&app.pool)
+        .await
+        .expect("ids");
+    assert_eq!(
+        taken,
+        [
+            Taken::Added(ids[0]),
+            Taken::Added(ids[1]),
+            Taken::SentBefore,
+            Taken::Refused
+        ]
+    );
+    assert_eq!(ids.len(), 2);
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_entries where action = 'rfc_feedback.submitted'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("audit");
+    assert_eq!(audited, 2, "one audit entry per piece added");
+
+    // A piece the database refuses (nobody has id -1) fails the statement; the batch is
+    // then taken piece by piece, and only that piece fails.
+    let mut bad = piece("Nobody's", &form_key(), now);
+    bad.author_id = -1;
+    let pieces = [
+        piece("Before", &form_key(), now),
+        bad,
+        piece("After", &form_key(), now),
+    ];
+    let taken = concord::rfcs::intake::take_all(&app.pool, &pieces).await;
+    assert!(matches!(taken[0], Ok(Taken::Added(_))), "{taken:?}");
+    assert!(taken[1].is_err(), "{taken:?}");
+    assert!(matches!(taken[2], Ok(Taken::Added(_))), "{taken:?}");
+    let bodies: Vec<String> = sqlx::query_scalar("select body from rfc_feedback order by id")
+        .fetch_all(&app.pool)
+        .await
+        .expect("bodies");
+    assert_eq!(bodies, ["First", "Twice", "Before", "After"]);
+}
+
 /// Every session as stored, to see that none is written.
 async fn stored_sessions(app: &TestApp) -> Vec<(String, Vec<u8>)> {
     sqlx::query_as("select id, data from tower_sessions.session order by id")
