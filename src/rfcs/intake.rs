@@ -6,21 +6,22 @@
 //! and answer (the window at its time, the revision current when it lands, its form sent
 //! before), and a batch that fails is written again one piece at a time, so that one
 //! piece's error is never another's.
-
-use std::sync::Arc;
+//!
+//! Each RFC's feedback goes to one of a few writers (by its id): the pieces for a busy RFC
+//! share batches instead of contending for its row lock from several connections, and an
+//! RFC whose lock is held (a revision being saved) holds up only the RFCs of its writer.
 
 use sqlx::PgPool;
-use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
 use super::db::{self, NewFeedback, Taken};
 
-/// How many batches are written at once: PostgreSQL has two cores here, and a batch that
-/// waits for an RFC's lock should not hold up the pieces of other RFCs.
-const WRITERS: usize = 2;
+/// How many batches may be written at once, each by its own writer.
+const WRITERS: usize = 4;
 /// The most pieces in one statement.
 const MOST: usize = 64;
-/// Pieces waiting beyond this many make their senders wait.
-const QUEUE: usize = 1024;
+/// Pieces waiting for one writer beyond this many make their senders wait.
+const QUEUE: usize = 256;
 
 struct Job {
     piece: NewFeedback,
@@ -30,25 +31,28 @@ struct Job {
 /// Where handlers hand in feedback.
 #[derive(Clone)]
 pub struct Intake {
-    jobs: mpsc::Sender<Job>,
+    writers: Vec<mpsc::Sender<Job>>,
 }
 
 impl Intake {
     /// Starts the writers, on the current tokio runtime; they stop when the last
     /// `Intake` is dropped.
     pub fn start(pool: PgPool) -> Self {
-        let (jobs, waiting) = mpsc::channel(QUEUE);
-        let waiting = Arc::new(Mutex::new(waiting));
-        for _ in 0..WRITERS {
-            tokio::spawn(write(pool.clone(), waiting.clone()));
-        }
-        Intake { jobs }
+        let writers = (0..WRITERS)
+            .map(|_| {
+                let (jobs, waiting) = mpsc::channel(QUEUE);
+                tokio::spawn(write(pool.clone(), waiting));
+                jobs
+            })
+            .collect();
+        Intake { writers }
     }
 
     /// Takes one piece, in whichever batch it lands.
     pub async fn take(&self, piece: NewFeedback) -> sqlx::Result<Taken> {
+        let writer = &self.writers[piece.rfc_id.rem_euclid(WRITERS as i64) as usize];
         let (answer, answered) = oneshot::channel();
-        self.jobs
+        writer
             .send(Job { piece, answer })
             .await
             .map_err(|_| sqlx::Error::PoolClosed)?;
@@ -57,18 +61,12 @@ impl Intake {
 }
 
 /// One writer: waits for a piece, takes whatever else is waiting (up to [`MOST`]), writes
-/// them, answers each, and waits again. Only the writer waiting for work holds the queue.
-async fn write(pool: PgPool, waiting: Arc<Mutex<mpsc::Receiver<Job>>>) {
-    loop {
-        let mut jobs = Vec::new();
-        {
-            let mut waiting = waiting.lock().await;
-            if waiting.recv_many(&mut jobs, MOST).await == 0 {
-                return;
-            }
-        }
+/// them, answers each, and waits again.
+async fn write(pool: PgPool, mut waiting: mpsc::Receiver<Job>) {
+    let mut jobs = Vec::with_capacity(MOST);
+    while waiting.recv_many(&mut jobs, MOST).await > 0 {
         let (pieces, answers): (Vec<_>, Vec<_>) =
-            jobs.into_iter().map(|job| (job.piece, job.answer)).unzip();
+            jobs.drain(..).map(|job| (job.piece, job.answer)).unzip();
         // The function answers once per piece; an answer missing would reach its sender as
         // an error, never as somebody else's. The person may have gone (the request was
         // cancelled); the piece stays taken.
