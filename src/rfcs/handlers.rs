@@ -356,8 +356,9 @@ pub async fn update_window(
 
 /// Takes feedback while the window is open. Outside it, whatever the form sent, the page
 /// comes back with the reason and the text as typed (409); a form that does not hold comes
-/// back with its errors (422). A valid form is written first, in one statement that checks
-/// the window itself: the RFC is read only when the page has to come back.
+/// back with its errors (422). A valid form is written first, through the intake
+/// ([`super::intake`]), whose statement checks the window itself: the RFC is read only when
+/// the page has to come back.
 pub async fn create_feedback(
     State(state): State<AppState>,
     layout: Layout,
