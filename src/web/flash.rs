@@ -70,18 +70,17 @@ impl IntoResponseParts for Flash {
     }
 }
 
-/// The message this request brought, and whether a page showed it.
+/// The message a request brought, and whether a page showed it.
 struct Incoming {
-    flash: Option<Flash>,
+    flash: Flash,
     shown: AtomicBool,
 }
 
 /// The message the request brought, once: the page that shows it has the cookie removed.
 pub fn take(parts: &Parts) -> Option<Flash> {
     let incoming = parts.extensions.get::<Arc<Incoming>>()?;
-    let flash = incoming.flash.clone()?;
     incoming.shown.store(true, Ordering::Relaxed);
-    Some(flash)
+    Some(incoming.flash.clone())
 }
 
 /// Middleware around the pages: reads the message a request brings, and sets (or, once
@@ -89,15 +88,21 @@ pub fn take(parts: &Parts) -> Option<Flash> {
 pub async fn carry(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let https = state.config.is_https();
     let name = cookie_name(https);
-    let incoming = Arc::new(Incoming {
-        flash: read(request.headers(), name),
-        shown: AtomicBool::new(false),
+    // Most requests bring no message, and then need nothing kept for the way out.
+    let incoming = read(request.headers(), name).map(|flash| {
+        Arc::new(Incoming {
+            flash,
+            shown: AtomicBool::new(false),
+        })
     });
-    request.extensions_mut().insert(incoming.clone());
+    if let Some(incoming) = &incoming {
+        request.extensions_mut().insert(incoming.clone());
+    }
     let mut response = next.run(request).await;
+    let shown = incoming.is_some_and(|incoming| incoming.shown.load(Ordering::Relaxed));
     let cookie = match response.extensions_mut().remove::<Flash>() {
         Some(flash) => Some(cookie(name, https, serde_json::to_string(&flash).ok())),
-        None if incoming.shown.load(Ordering::Relaxed) => Some(cookie(name, https, None)),
+        None if shown => Some(cookie(name, https, None)),
         None => None,
     };
     if let Some(value) = cookie.and_then(|c| HeaderValue::try_from(c.encoded().to_string()).ok()) {
