@@ -1,7 +1,8 @@
 use clap::Parser;
 
-/// mimalloc: the app allocates and frees many small buffers per request (headers, the
-/// rendered page, the compressor's state); glibc's allocator spent a sixth of a request's CPU.
+/// mimalloc: a request allocates and frees many small buffers (headers, the rendered page,
+/// the compressor's state), and glibc's allocator spent about a sixth of a request's CPU
+/// on them (docs/BENCHMARKS.md, finding 27).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
