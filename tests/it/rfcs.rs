@@ -608,7 +608,7 @@ async fn a_batch_of_feedback_answers_each_piece_and_one_bad_piece_fails_alone() 
     use concord::rfcs::db::{NewFeedback, Taken};
     use concord::rfcs::model::Visibility;
 
-    let (world, _carol, id) = open_rfc().await;
+    let (world, carol, id) = open_rfc().await;
     let app = &world.app;
     app.signed_in("dave").await;
     let dave: i64 = sqlx::query_scalar("select id from users where login = 'dave'")
@@ -673,6 +673,26 @@ async fn a_batch_of_feedback_answers_each_piece_and_one_bad_piece_fails_alone() 
         .await
         .expect("bodies");
     assert_eq!(bodies, ["First", "Twice", "Before", "After"]);
+
+    // A piece's RFC is checked through its revision (the foreign key on (revision_id,
+    // rfc_id)): a row naming an RFC that does not exist, or another RFC than its
+    // revision's, is refused.
+    let other = draft(&carol, "core", "Another", "Something else.\n").await;
+    for rfc in [id + 1000, other] {
+        let err = sqlx::query(
+            "insert into rfc_feedback (rfc_id, revision_id, author_id, visibility, body, created_at, form_key)
+             select $1, v.id, $2, 'public', 'Elsewhere', now(), $3 from rfc_revisions v where v.rfc_id = $4",
+        )
+        .bind(rfc)
+        .bind(dave)
+        .bind(form_key())
+        .bind(id)
+        .execute(&app.pool)
+        .await
+        .expect_err("refused");
+        let code = err.as_database_error().and_then(|e| e.code());
+        assert_eq!(code.as_deref(), Some("23503"), "{err}");
+    }
 }
 
 /// Every session as stored, to see that none is written.
