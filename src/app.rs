@@ -27,8 +27,6 @@ pub struct Shared {
     pub page_cache: Cache<crate::web::page_cache::Version, crate::web::page_cache::Kept>,
     /// Each signed-in person's inbox, while it stands.
     pub inbox: crate::inbox::kept::Kept,
-    /// Where feedback is handed in, to be written in batches.
-    pub feedback: crate::rfcs::intake::Intake,
 }
 
 impl AppState {
@@ -39,7 +37,6 @@ impl AppState {
             .map(|github| GithubClient::new(github, &config.public_url).map(Arc::new))
             .transpose()?;
         Ok(AppState(Arc::new(Shared {
-            feedback: crate::rfcs::intake::Intake::start(pool.clone()),
             pool,
             rate_limits: RateLimits::new(&config.limits),
             config: Arc::new(config),

@@ -750,9 +750,9 @@ async fn give_feedback(
         form_key: form_key.into(),
         at,
     };
-    match rfcs_db::take_feedback(&mut **tx, &[piece]).await?[..] {
-        [rfcs_db::Taken::Added(id)] => Ok(id),
-        _ => Err(WriteError::Refused(
+    match rfcs_db::add_feedback(tx, &piece).await? {
+        rfcs_db::Taken::Added(id) => Ok(id),
+        rfcs_db::Taken::SentBefore => Err(WriteError::Refused(
             "the demo feedback was not taken".into(),
         )),
     }

@@ -709,7 +709,7 @@ fn feedback_visibility(visibility: Visibility) -> audit::Visibility {
     }
 }
 
-/// A piece of feedback on its way in ([`super::intake`]).
+/// A new piece of feedback, as its form gave it.
 #[derive(Clone, Debug)]
 pub struct NewFeedback {
     pub rfc_id: i64,
@@ -720,48 +720,63 @@ pub struct NewFeedback {
     pub at: OffsetDateTime,
 }
 
-/// What became of a piece of feedback.
+/// What became of a piece of feedback the window took.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Taken {
     Added(i64),
     /// The same form was sent before (its `form_key` is taken); nothing was added.
     SentBefore,
-    /// The RFC takes no feedback at the piece's time (`model::feedback_refusal` says why).
-    Refused,
 }
 
-/// Takes pieces of feedback, each tied to the revision current when it lands, in one
-/// statement (SQL function `rfc_take_feedback`): each window is checked under its RFC's
-/// shared lock, so feedback never lands after a window closed or moved, and the audit
-/// entries are written with them. One answer per piece, in order.
-pub async fn take_feedback(
-    db: impl PgExecutor<'_>,
-    pieces: &[NewFeedback],
-) -> sqlx::Result<Vec<Taken>> {
-    let column = |f: fn(&NewFeedback) -> &str| pieces.iter().map(f).collect::<Vec<_>>();
-    let rfcs: Vec<i64> = pieces.iter().map(|p| p.rfc_id).collect();
-    let authors: Vec<i64> = pieces.iter().map(|p| p.author_id).collect();
-    let nows: Vec<OffsetDateTime> = pieces.iter().map(|p| p.at).collect();
-    let rows = sqlx::query!(
-        r#"select taken as "taken!", feedback_id
-           from rfc_take_feedback($1, $2, $3, $4, $5, $6) order by ord"#,
-        &rfcs,
-        &authors,
-        &column(|p| p.visibility.as_str()) as &[&str],
-        &column(|p| &p.body) as &[&str],
-        &column(|p| &p.form_key) as &[&str],
-        &nows,
+/// Adds a piece of feedback, tied to the revision current when it lands. The RFC's row is
+/// locked for share, so pieces of feedback do not wait for each other while every change
+/// of the RFC itself (its window, a revision, a resolution) waits for them, and the window
+/// is checked under that lock (`model::feedback_refusal`): feedback never lands after a
+/// window closed or moved.
+pub async fn add_feedback(
+    tx: &mut Transaction<'_, Postgres>,
+    piece: &NewFeedback,
+) -> Result<Taken, WriteError> {
+    sqlx::query!("select id from rfcs where id = $1 for share", piece.rfc_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or_else(|| WriteError::Refused("This RFC no longer exists.".into()))?;
+    let rfc = reread(tx, piece.rfc_id).await?;
+    if let Some(why) = super::model::feedback_refusal(&rfc, piece.at) {
+        return Err(WriteError::Refused(why));
+    }
+    let added = sqlx::query_scalar!(
+        "insert into rfc_feedback (rfc_id, revision_id, author_id, visibility, body, created_at, form_key)
+         values ($1, $2, $3, $4, $5, $6, $7)
+         on conflict (form_key) do nothing
+         returning id",
+        rfc.id,
+        rfc.current.id,
+        piece.author_id,
+        piece.visibility.as_str(),
+        piece.body,
+        piece.at,
+        piece.form_key
     )
-    .fetch_all(db)
+    .fetch_optional(&mut **tx)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| match (row.taken, row.feedback_id) {
-            (false, _) => Taken::Refused,
-            (true, Some(id)) => Taken::Added(id),
-            (true, None) => Taken::SentBefore,
-        })
-        .collect())
+    let Some(id) = added else {
+        return Ok(Taken::SentBefore);
+    };
+    audit::record(
+        tx,
+        &Entry {
+            at: piece.at,
+            actor_id: Some(piece.author_id),
+            action: "rfc_feedback.submitted",
+            subject: feedback_subject(rfc.id, id),
+            team_id: Some(rfc.team_id),
+            visibility: feedback_visibility(piece.visibility),
+            details: json!({ "revision": rfc.current.number, "visibility": piece.visibility.as_str() }),
+        },
+    )
+    .await?;
+    Ok(Taken::Added(id))
 }
 
 /// A piece of feedback as its author's forms need it.

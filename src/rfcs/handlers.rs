@@ -20,7 +20,7 @@ use crate::error::AppError;
 use crate::teams;
 use crate::teams::db::WriteError;
 use crate::web::extract::CurrentUser;
-use crate::web::flash::{self, done};
+use crate::web::flash::done;
 use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
 
@@ -356,9 +356,8 @@ pub async fn update_window(
 
 /// Takes feedback while the window is open. Outside it, whatever the form sent, the page
 /// comes back with the reason and the text as typed (409); a form that does not hold comes
-/// back with its errors (422). A valid form is written first, through the intake
-/// ([`super::intake`]), whose statement checks the window itself: the RFC is read only when
-/// the page has to come back.
+/// back with its errors (422). A valid form is written first (`db::add_feedback` checks the
+/// window under the RFC's lock): the RFC is read here only when the page has to come back.
 pub async fn create_feedback(
     State(state): State<AppState>,
     layout: Layout,
@@ -368,7 +367,7 @@ pub async fn create_feedback(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let checked = form.validate();
-    let mut refused = false;
+    let mut refusal = None;
     if let (Ok(form_key), Ok((body, visibility))) =
         (model::check_form_key(&form.form_key), &checked)
     {
@@ -380,34 +379,32 @@ pub async fn create_feedback(
             form_key: form_key.to_string(),
             at: now,
         };
-        match state.feedback.take(piece).await? {
-            Taken::Added(feedback_id) => {
+        let mut tx = state.pool.begin().await?;
+        match db::add_feedback(&mut tx, &piece).await {
+            Ok(Taken::Added(feedback_id)) => {
                 let message = match visibility {
                     model::Visibility::Public => "Thank you: your feedback is published.",
                     model::Visibility::Private => {
                         "Thank you: your feedback was sent privately to the team."
                     }
                 };
-                let to = format!("/rfcs/{id}#feedback-{feedback_id}");
-                return Ok((flash::success(message), Redirect::to(&to)).into_response());
+                return done(tx, message, &format!("/rfcs/{id}#feedback-{feedback_id}")).await;
             }
-            Taken::SentBefore => {
+            Ok(Taken::SentBefore) => {
+                drop(tx);
                 let to = match db::feedback_by_form_key(&state.pool, form_key, user.id).await? {
                     Some(feedback_id) => format!("/rfcs/{id}#feedback-{feedback_id}"),
                     None => format!("/rfcs/{id}"),
                 };
                 return Ok(Redirect::to(&to).into_response());
             }
-            Taken::Refused => refused = true,
+            Err(WriteError::Refused(why)) => refusal = Some(why),
+            Err(e) => return Err(e.into()),
         }
     }
     // The page comes back: an RFC the person may not read is not found, whatever they sent.
     let (rfc, standing) = load_readable(&state, id, Some(&user), now).await?;
-    // Refused, though the RFC as read now would take it: a change landed in between.
-    let refusal = model::feedback_refusal(&rfc, now).or_else(|| {
-        refused.then(|| "This RFC does not take feedback now; please try again.".to_string())
-    });
-    let (status, inputs) = match refusal {
+    let (status, inputs) = match refusal.or_else(|| model::feedback_refusal(&rfc, now)) {
         Some(why) => (
             StatusCode::CONFLICT,
             FeedbackInputs::new(&form, &FormErrors::default(), Some(why)),

@@ -30,7 +30,6 @@
 
 pub mod db;
 mod handlers;
-pub mod intake;
 pub mod model;
 mod pages;
 
