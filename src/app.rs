@@ -27,6 +27,8 @@ pub struct Shared {
     pub page_cache: Cache<crate::web::page_cache::Version, crate::web::page_cache::Kept>,
     /// Each signed-in person's inbox, while it stands.
     pub inbox: crate::inbox::kept::Kept,
+    /// Where mail goes: an SMTP server, or kept for /dev/mail in development.
+    pub mailer: crate::notify::mail::Mailer,
 }
 
 impl AppState {
@@ -36,7 +38,10 @@ impl AppState {
             .as_ref()
             .map(|github| GithubClient::new(github, &config.public_url).map(Arc::new))
             .transpose()?;
+        let mailer =
+            crate::notify::mail::Mailer::from_config(&config.mail).map_err(crate::error::AppError::Internal)?;
         Ok(AppState(Arc::new(Shared {
+            mailer,
             pool,
             rate_limits: RateLimits::new(&config.limits),
             config: Arc::new(config),

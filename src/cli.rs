@@ -125,6 +125,7 @@ async fn serve(database: &Database, config: crate::config::Config, seed: bool) -
     }
     let state = AppState::new(database.pool.clone(), config, clock)?;
     let cleanup = tokio::spawn(router::delete_expired_sessions(database.pool.clone()));
+    let notifications = tokio::spawn(crate::notify::worker::run(state.clone()));
     let app = router::build(state);
     tracing::info!("Concord is listening on {public_url}");
     axum::serve(
@@ -134,6 +135,7 @@ async fn serve(database: &Database, config: crate::config::Config, seed: bool) -
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     cleanup.abort();
+    notifications.abort();
     tracing::info!("shut down");
     Ok(())
 }

@@ -121,6 +121,30 @@ pub struct ConfigArgs {
     #[arg(long, env = "CONCORD_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_network, global = true)]
     pub trusted_proxies: Vec<IpNet>,
 
+    /// The SMTP server mail goes through: smtps://user@host:465, smtp://user@host:587?tls=required
+    /// (STARTTLS), or smtp://127.0.0.1:2525 (no TLS: refused in production without
+    /// --smtp-insecure). Unset: development keeps mail for /dev/mail; production sends none.
+    /// The password comes from CONCORD_SMTP_PASSWORD or --smtp-password-file, never the URL.
+    #[arg(long, env = "CONCORD_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// A file holding the SMTP password (else the CONCORD_SMTP_PASSWORD variable).
+    #[arg(long, env = "CONCORD_SMTP_PASSWORD_FILE", global = true)]
+    pub smtp_password_file: Option<PathBuf>,
+
+    /// Allow an SMTP server without TLS in production.
+    #[arg(long, env = "CONCORD_SMTP_INSECURE", global = true)]
+    pub smtp_insecure: bool,
+
+    /// The sender of every mail.
+    #[arg(
+        long,
+        env = "CONCORD_MAIL_FROM",
+        default_value = "Concord <concord@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
     #[arg(
         long,
         env = "CONCORD_LOG_FORMAT",
@@ -151,6 +175,64 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub github: Option<GithubConfig>,
     pub limits: Limits,
+    pub mail: MailConfig,
+}
+
+/// Where mail goes and whom it is from.
+#[derive(Clone, Debug)]
+pub struct MailConfig {
+    pub transport: MailTransport,
+    pub from: String,
+}
+
+#[derive(Clone, Debug)]
+pub enum MailTransport {
+    /// Kept for /dev/mail (development without an SMTP server).
+    Keep,
+    /// No mail server configured in production: notices wait in the outbox.
+    Off,
+    Smtp {
+        url: String,
+        password: Option<Secret>,
+    },
+}
+
+impl MailConfig {
+    /// Mail kept for /dev/mail.
+    pub fn keep() -> Self {
+        MailConfig {
+            transport: MailTransport::Keep,
+            from: "Concord <concord@localhost>".into(),
+        }
+    }
+
+    /// Mail sent to an SMTP server without TLS or a password (a test's server on loopback).
+    pub fn smtp(url: &str) -> Self {
+        MailConfig {
+            transport: MailTransport::Smtp {
+                url: url.into(),
+                password: None,
+            },
+            from: "Concord <concord@localhost>".into(),
+        }
+    }
+}
+
+/// A secret: never shown by `Debug`, so never in a log line.
+#[derive(Clone)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[hidden]")
+    }
+}
+
+impl std::ops::Deref for Secret {
+    type Target = String;
+    fn deref(&self) -> &String {
+        &self.0
+    }
 }
 
 /// Request limits, one place for all of them.
@@ -213,6 +295,10 @@ pub enum ConfigError {
     SecretFile(PathBuf, std::io::Error),
     #[error("CONCORD_PUBLIC_URL must be an http or https URL without a path, got {0}")]
     PublicUrl(Url),
+    #[error("CONCORD_SMTP_URL: {0}")]
+    Smtp(&'static str),
+    #[error("could not read the SMTP password from {0}: {1}")]
+    SmtpPasswordFile(PathBuf, std::io::Error),
 }
 
 impl ConfigArgs {
@@ -261,7 +347,22 @@ impl ConfigArgs {
         {
             return Err(ConfigError::PublicUrl(public_url));
         }
+        let mail = MailConfig {
+            transport: mail_transport(
+                self.smtp_url.as_deref(),
+                self.smtp_password_file.as_deref(),
+                self.smtp_insecure,
+                production,
+            )?,
+            from: self.mail_from,
+        };
+        if mail.from.parse::<lettre::message::Mailbox>().is_err() {
+            return Err(ConfigError::Smtp(
+                "CONCORD_MAIL_FROM is not an address like Concord <concord@example.org>",
+            ));
+        }
         Ok(Config {
+            mail,
             environment: self.environment,
             bind: self.bind,
             public_url,
@@ -277,6 +378,54 @@ impl ConfigArgs {
             },
         })
     }
+}
+
+fn mail_transport(
+    url: Option<&str>,
+    password_file: Option<&std::path::Path>,
+    insecure: bool,
+    production: bool,
+) -> Result<MailTransport, ConfigError> {
+    let Some(url) = url.filter(|u| !u.is_empty()) else {
+        return Ok(if production {
+            MailTransport::Off
+        } else {
+            MailTransport::Keep
+        });
+    };
+    let parsed = Url::parse(url).map_err(|_| ConfigError::Smtp("not a URL"))?;
+    if parsed.password().is_some() {
+        return Err(ConfigError::Smtp(
+            "put the password in CONCORD_SMTP_PASSWORD or a file, not in the URL",
+        ));
+    }
+    let tls = match parsed.scheme() {
+        "smtps" => true,
+        "smtp" => parsed
+            .query_pairs()
+            .any(|(k, v)| k == "tls" && v == "required"),
+        _ => return Err(ConfigError::Smtp("the scheme must be smtp or smtps")),
+    };
+    if production && !tls && !insecure {
+        return Err(ConfigError::Smtp(
+            "production needs TLS (smtps://, or smtp://...?tls=required); --smtp-insecure allows a server without it",
+        ));
+    }
+    let password = match password_file {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| ConfigError::SmtpPasswordFile(path.to_path_buf(), e))?
+                .trim()
+                .to_string(),
+        ),
+        None => std::env::var("CONCORD_SMTP_PASSWORD")
+            .ok()
+            .filter(|s| !s.is_empty()),
+    };
+    Ok(MailTransport::Smtp {
+        url: url.to_string(),
+        password: password.map(Secret),
+    })
 }
 
 impl Config {

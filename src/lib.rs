@@ -27,6 +27,8 @@ pub mod home;
 pub mod inbox;
 /// Recruitment: calls for nominations, consent, the private pipeline, eligibility lists.
 pub mod nominations;
+/// Notifications: the outbox, mail, reminders, digests and unsubscribe links.
+pub mod notify;
 /// Team update posts: four-eyes publishing, likes, comments, incident reports, feeds.
 pub mod posts;
 /// Policy RFCs: revisions, feedback windows, feedback and its disposition.
@@ -35,6 +37,8 @@ pub mod rfcs;
 pub mod router;
 /// Generated scale data for benchmarks (`concord seed-scale`).
 pub mod scale;
+/// A person's own settings: their address and what they are told.
+pub mod settings;
 /// Teams, charters, delegation and the membership ledger.
 pub mod teams;
 /// Shared HTTP pieces: extractors, CSRF, flash, layout, forms, Markdown.

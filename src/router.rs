@@ -21,7 +21,9 @@ use crate::app::AppState;
 use crate::error::{render_error_pages, session_store_failures};
 use crate::web::routes::{Route, Routes};
 use crate::web::{csrf, flash, page_cache, rate_limit, security};
-use crate::{api, audit, auth, decisions, home, inbox, nominations, posts, rfcs, teams};
+use crate::{
+    api, audit, auth, decisions, home, inbox, nominations, notify, posts, rfcs, settings, teams,
+};
 
 /// The pages: behind sessions, the signed-in person and CSRF protection.
 fn page_routes() -> Routes {
@@ -35,6 +37,8 @@ fn page_routes() -> Routes {
         .merge(audit::routes())
         .merge(posts::routes())
         .merge(rfcs::routes())
+        .merge(settings::routes())
+        .merge(notify::routes())
 }
 
 /// Health checks, static files, feeds and the API: no session, no cookies.
@@ -43,6 +47,7 @@ fn open_routes() -> Routes {
         .merge(home::open_routes())
         .merge(api::routes())
         .merge(posts::open_routes())
+        .merge(notify::open_routes())
 }
 
 /// Every method and path the application serves, from the same declarations that

@@ -12,6 +12,8 @@ use super::model::{
     Concern, Decider, Decision, Effect, NewDecision, Outcome, Position, RecordedOutcome, Stance,
     Tally, membership_change_problem, require_open,
 };
+use crate::notify::db as notify;
+use crate::notify::model::{Kind, Notice};
 use crate::audit::{self, Entry, Subject, Visibility};
 use crate::auth;
 use crate::auth::model::User;
@@ -387,6 +389,21 @@ pub async fn open_decision(
         "public": decision.is_public,
     });
     record(tx, &decision, "decision.opened", opener, details, now).await?;
+    // The deciders are the team's members, who may read the decision, public or not.
+    let notice = Notice {
+        subject: format!("Your position is asked: {}", decision.question),
+        text: format!(
+            "{} opened a decision of {} in which you decide: \u{201c}{}\u{201d}. It closes at {}.",
+            opener.login,
+            team.name,
+            decision.question,
+            crate::web::dates::format_utc(decision.closes_at)
+        ),
+        path: format!("/decisions/{id}"),
+    };
+    let others: Vec<i64> = frozen.into_iter().filter(|u| *u != opener.id).collect();
+    let key = format!("decision:{id}:opened");
+    notify::enqueue(tx, Kind::DecisionOpened, &key, &notice, &others, now).await?;
     Ok(id)
 }
 

@@ -7,6 +7,8 @@ use sqlx::{PgExecutor, Postgres, Transaction};
 use time::OffsetDateTime;
 
 use super::model::{Call, Eligibility, EventKind, NewCall, Stage, require_stage, stage_of};
+use crate::notify::db as notify;
+use crate::notify::model::{Kind, Notice};
 use crate::audit::{self, Entry, Subject, Visibility};
 use crate::auth;
 use crate::auth::model::User;
@@ -455,6 +457,19 @@ pub async fn nominate(
         },
     )
     .await?;
+    if nominee.id != nominator.id {
+        // The statement goes only to the nominee, who may read it on the nomination's page.
+        let notice = Notice {
+            subject: format!("You were nominated: {}", call.title),
+            text: format!(
+                "{} nominated you in the call \u{201c}{}\u{201d} of {}. Their statement:\n\n{}\n\nOpen the nomination to accept or decline it; nothing moves until you answer.",
+                nominator.login, call.title, call.team_name, statement
+            ),
+            path: format!("/nominations/{id}"),
+        };
+        let key = format!("nomination:{id}:created");
+        notify::enqueue(tx, Kind::Nominated, &key, &notice, &[nominee.id], now).await?;
+    }
     Ok(id)
 }
 
@@ -550,7 +565,49 @@ pub async fn add_event(
         },
     )
     .await?;
+    notify_moved(tx, &nomination, kind, actor, now).await?;
     Ok(nomination)
+}
+
+/// Tells the nominator and the nominee (whoever did not do it) that a nomination was
+/// answered or moved on. Both may see its stage; the mail says nothing else (a decline's
+/// reason, feedback and notes stay on the page for those who may read them).
+async fn notify_moved(
+    tx: &mut Transaction<'_, Postgres>,
+    nomination: &Nomination,
+    kind: EventKind,
+    actor: &User,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    let what = match kind {
+        EventKind::Accepted => "was accepted by the nominee",
+        EventKind::Declined => "was declined by the nominee",
+        EventKind::Withdrawn => "was withdrawn",
+        EventKind::Shortlisted => "was shortlisted",
+        EventKind::Interviewed => "moved on: the interview is recorded",
+        EventKind::Admitted => "was decided: the nominee is admitted",
+        EventKind::NotSelected => "ended: the nominee was not selected",
+        EventKind::Announced => "was announced",
+        EventKind::Feedback => return Ok(()),
+    };
+    let recipients: Vec<i64> = [nomination.nominator_id, nomination.nominee_id]
+        .into_iter()
+        .filter(|id| *id != actor.id)
+        .collect();
+    let notice = Notice {
+        subject: format!(
+            "Nomination of {} {what}",
+            nomination.nominee_login
+        ),
+        text: format!(
+            "The nomination of {} in the call \u{201c}{}\u{201d} of {} {what}.",
+            nomination.nominee_login, nomination.call_title, nomination.team_name
+        ),
+        path: format!("/nominations/{}", nomination.id),
+    };
+    let key = format!("nomination:{}:{}", nomination.id, kind.as_str());
+    notify::enqueue(tx, Kind::NominationMoved, &key, &notice, &recipients, now).await?;
+    Ok(())
 }
 
 /// Applies a passed shortlisting decision: each nomination named must still be accepted

@@ -10,6 +10,8 @@ use super::model::{
     ActionItem, ActionItemFields, Comment, LinkTarget, Post, PostContent, PostState, TimelineEvent,
     numbered_slug, revision_text, slugify, timeline_text,
 };
+use crate::notify::db as notify;
+use crate::notify::model::{Kind, Notice};
 use crate::audit::{self, Entry, Subject, Visibility};
 use crate::auth;
 use crate::auth::model::User;
@@ -660,7 +662,27 @@ pub async fn submit_post(
         now,
     )
     .await?;
+    // The team's members may read drafts in review; the author needs no mail of it.
+    let reviewers: Vec<i64> = notify::team_members(&mut **tx, post.team_id)
+        .await?
+        .into_iter()
+        .filter(|id| *id != post.author_id)
+        .collect();
+    let notice = Notice {
+        subject: format!("Waiting for your review: {}", post.title),
+        text: format!(
+            "{} submitted the post \u{201c}{}\u{201d} of {} for review. It is published once another member approves it.",
+            post.author_login, post.title, post.team_name
+        ),
+        path: post_path(&post),
+    };
+    let key = format!("post:{}:submitted:{}", post.id, now.unix_timestamp());
+    notify::enqueue(tx, Kind::PostAwaitsReview, &key, &notice, &reviewers, now).await?;
     Ok(())
+}
+
+fn post_path(post: &Post) -> String {
+    format!("/posts/{}/{}", post.team_slug, post.slug)
 }
 
 /// Checks, under the post's lock, what the reviewer's request must satisfy: the post is
@@ -745,6 +767,16 @@ pub async fn approve_post(
         now,
     )
     .await?;
+    let notice = Notice {
+        subject: format!("Published: {}", post.title),
+        text: format!(
+            "{} approved your post \u{201c}{}\u{201d}; it is published.",
+            reviewer.login, post.title
+        ),
+        path: post_path(&post),
+    };
+    let key = format!("post:{}:approved", post.id);
+    notify::enqueue(tx, Kind::PostReviewed, &key, &notice, &[post.author_id], now).await?;
     Ok(())
 }
 
@@ -788,6 +820,16 @@ pub async fn request_changes(
         now,
     )
     .await?;
+    let notice = Notice {
+        subject: format!("Changes asked: {}", post.title),
+        text: format!(
+            "{} asked for changes to your post \u{201c}{}\u{201d}; it is a draft again:\n\n{comment}",
+            reviewer.login, post.title
+        ),
+        path: post_path(&post),
+    };
+    let key = format!("post:{}:changes:{version}", post.id);
+    notify::enqueue(tx, Kind::PostReviewed, &key, &notice, &[post.author_id], now).await?;
     Ok(())
 }
 

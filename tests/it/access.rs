@@ -95,6 +95,10 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/calls/{id}", "VSNOMXA"),
     ("GET", "/calls/{id}/nominate", ".SNOMXA"),
     ("GET", "/decisions/{id}", "....M.."),
+    // The development mailbox shows one's own mail (nobody in the scenario has any).
+    ("GET", "/dev/mail", ".SNOMXA"),
+    ("GET", "/dev/mail/{id}", "......."),
+    ("GET", "/dev/mail/{id}/html", "......."),
     ("GET", "/eligibility", "......A"),
     ("GET", "/favicon.ico", "VSNOMXA"),
     ("GET", "/healthz", "VSNOMXA"),
@@ -124,6 +128,9 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/rfcs/{id}/revisions", "VSNOMXA"),
     ("GET", "/rfcs/{id}/revisions/{number}", "VSNOMXA"),
     ("GET", "/rfcs/{id}/window", "....M.."),
+    ("GET", "/settings", ".SNOMXA"),
+    ("GET", "/settings/email/verify", ".SNOMXA"),
+    ("GET", "/settings/notifications", ".SNOMXA"),
     ("GET", "/static/style.css", "VSNOMXA"),
     ("GET", "/teams", "VSNOMXA"),
     ("GET", "/teams/new", "......A"),
@@ -140,6 +147,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     // A top-level team cannot be revoked: 409 for everyone signed in, before the
     // permission check (tests/it/teams.rs covers who revokes a delegated team).
     ("GET", "/teams/{slug}/revoke", ".SNOMXA"),
+    // Without a token: a clear 400 for everyone, signed in or not.
+    ("GET", "/unsubscribe", "VSNOMXA"),
     ("POST", "/admin/people", "......A"),
     ("POST", "/calls/{id}/endorse", ".SNOMXA"),
     ("POST", "/calls/{id}/nominate", ".SNOMXA"),
@@ -183,6 +192,10 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/rfcs/{id}/feedback/{feedback_id}/edit", "......."),
     ("POST", "/rfcs/{id}/feedback/{feedback_id}/withdraw", "......."),
     ("POST", "/rfcs/{id}/window", "....M.."),
+    ("POST", "/settings/email", ".SNOMXA"),
+    ("POST", "/settings/email/remove", ".SNOMXA"),
+    ("POST", "/settings/email/verify", ".SNOMXA"),
+    ("POST", "/settings/notifications", ".SNOMXA"),
     ("POST", "/teams", "......A"),
     ("POST", "/teams/{slug}/calls", "....M.."),
     ("POST", "/teams/{slug}/charter", "....M.A"),
@@ -192,6 +205,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/teams/{slug}/members/{login}/leave", "....M.A"),
     ("POST", "/teams/{slug}/members/{login}/role", "....M.A"),
     ("POST", "/teams/{slug}/revoke", ".SNOMXA"),
+    ("POST", "/unsubscribe", "VSNOMXA"),
 ];
 
 /// Private pages that no route pattern is filled with: the drafts and the shortlisting

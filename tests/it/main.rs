@@ -12,6 +12,7 @@ mod decisions;
 mod embedded;
 mod forms;
 mod nominations;
+mod notify;
 mod page_cache;
 mod posts;
 mod reliability;

@@ -8,11 +8,12 @@ pub mod database;
 pub mod documents;
 pub mod github;
 pub mod scenario;
+pub mod smtp;
 
 use std::sync::Arc;
 
 use concord::app::{AppState, Clock};
-use concord::config::{Config, Environment, Limits};
+use concord::config::{Config, Environment, Limits, MailConfig};
 use reqwest::StatusCode;
 use reqwest::cookie::{CookieStore, Jar};
 use reqwest::header::{HeaderMap, LOCATION};
@@ -43,6 +44,8 @@ pub struct Options {
     pub database: Option<(PgPool, PgConnectOptions)>,
     /// A shorter request timeout than the default 15 s (the database stall test).
     pub request_timeout: Option<std::time::Duration>,
+    /// Send mail to this SMTP server (`smtp://127.0.0.1:<port>`) instead of keeping it.
+    pub smtp: Option<String>,
 }
 
 pub struct TestApp {
@@ -55,6 +58,8 @@ pub struct TestApp {
     pub config: Config,
     /// Every HTML document the app has sent, for the browser tests' checks.
     pub documents: Documents,
+    /// The application's state, for running the notification worker's passes.
+    pub state: AppState,
 }
 
 impl TestApp {
@@ -93,6 +98,10 @@ impl TestApp {
                 .limits
                 .clone()
                 .unwrap_or_else(Limits::without_rate_limits),
+            mail: match &options.smtp {
+                Some(url) => MailConfig::smtp(url),
+                None => MailConfig::keep(),
+            },
         };
         if let Some(timeout) = options.request_timeout {
             config.limits.request_timeout = timeout;
@@ -100,7 +109,7 @@ impl TestApp {
         let clock = Clock::fixed(START);
         let state = AppState::new(pool.clone(), config.clone(), clock.clone()).expect("app state");
         let documents = Documents::default();
-        let app = documents.record(concord::router::build(state));
+        let app = documents.record(concord::router::build(state.clone()));
         tokio::spawn(async move {
             axum::serve(
                 listener,
@@ -116,6 +125,7 @@ impl TestApp {
             github,
             config,
             documents,
+            state,
         }
     }
 

@@ -509,6 +509,8 @@ impl Scenario {
                 "rfcs" => self.rfc,
                 "comments" => self.comment,
                 "actions" => self.action,
+                // Nobody in a scenario has mail kept: any id is somebody else's.
+                "mail" => 1,
                 other => panic!("no id for /{other}/{{id}} in {pattern}"),
             }
         };
