@@ -38,8 +38,8 @@ impl AppState {
             .as_ref()
             .map(|github| GithubClient::new(github, &config.public_url).map(Arc::new))
             .transpose()?;
-        let mailer =
-            crate::notify::mail::Mailer::from_config(&config.mail).map_err(crate::error::AppError::Internal)?;
+        let mailer = crate::notify::mail::Mailer::from_config(&config.mail)
+            .map_err(crate::error::AppError::Internal)?;
         Ok(AppState(Arc::new(Shared {
             mailer,
             pool,

@@ -12,11 +12,11 @@ use super::model::{
     Concern, Decider, Decision, Effect, NewDecision, Outcome, Position, RecordedOutcome, Stance,
     Tally, membership_change_problem, require_open,
 };
-use crate::notify::db as notify;
-use crate::notify::model::{Kind, Notice};
 use crate::audit::{self, Entry, Subject, Visibility};
 use crate::auth;
 use crate::auth::model::User;
+use crate::notify::db as notify;
+use crate::notify::model::{Kind, Notice};
 use crate::teams::db::{self as teams_db, WriteError};
 use crate::teams::model::{Cause, DecisionRule, RuleKind, Team};
 

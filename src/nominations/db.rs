@@ -7,11 +7,11 @@ use sqlx::{PgExecutor, Postgres, Transaction};
 use time::OffsetDateTime;
 
 use super::model::{Call, Eligibility, EventKind, NewCall, Stage, require_stage, stage_of};
-use crate::notify::db as notify;
-use crate::notify::model::{Kind, Notice};
 use crate::audit::{self, Entry, Subject, Visibility};
 use crate::auth;
 use crate::auth::model::User;
+use crate::notify::db as notify;
+use crate::notify::model::{Kind, Notice};
 use crate::teams::db::{self as teams_db, WriteError};
 use crate::teams::model::{Cause, Role, Team};
 
@@ -595,10 +595,7 @@ async fn notify_moved(
         .filter(|id| *id != actor.id)
         .collect();
     let notice = Notice {
-        subject: format!(
-            "Nomination of {} {what}",
-            nomination.nominee_login
-        ),
+        subject: format!("Nomination of {} {what}", nomination.nominee_login),
         text: format!(
             "The nomination of {} in the call \u{201c}{}\u{201d} of {} {what}.",
             nomination.nominee_login, nomination.call_title, nomination.team_name

@@ -201,10 +201,7 @@ pub async fn address(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Addr
 }
 
 /// The choices a person made (kind, delivery); kinds without a row take their default.
-pub async fn choices(
-    db: impl PgExecutor<'_>,
-    user_id: i64,
-) -> sqlx::Result<Vec<(String, String)>> {
+pub async fn choices(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Vec<(String, String)>> {
     Ok(sqlx::query!(
         "select kind, delivery from notification_choices where user_id = $1",
         user_id
@@ -490,10 +487,7 @@ pub async fn kept_mail(
 }
 
 /// Team members now (not on leave), for notices to a team.
-pub async fn team_members(
-    db: impl PgExecutor<'_>,
-    team_id: i64,
-) -> sqlx::Result<Vec<i64>> {
+pub async fn team_members(db: impl PgExecutor<'_>, team_id: i64) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar!(
         "select user_id from memberships where team_id = $1 and left_at is null and role <> 'on_leave'",
         team_id

@@ -7,9 +7,9 @@ use super::db;
 use super::model::{self, Delivery, Kind};
 use super::pages::{DevMailPage, DevMailboxPage, UnsubscribePage};
 use crate::app::AppState;
+use crate::auth::model::User;
 use crate::config::Environment;
 use crate::error::AppError;
-use crate::auth::model::User;
 use crate::web::extract::MaybeUser;
 use crate::web::layout::Layout;
 
@@ -33,7 +33,10 @@ async fn unsubscribe_link(
             )
         })?;
     let (kinds, what) = match found.kind.as_deref().and_then(Kind::parse) {
-        Some(kind) => (vec![kind], format!("mails about \u{201c}{}\u{201d}", kind.label())),
+        Some(kind) => (
+            vec![kind],
+            format!("mails about \u{201c}{}\u{201d}", kind.label()),
+        ),
         None => {
             let chosen = model::choices(&db::choices(&state.pool, found.user_id).await?);
             let digest = chosen
@@ -90,7 +93,10 @@ fn development_only(state: &AppState) -> Result<(), AppError> {
 /// The signed-in person's verified address: the development mailbox is theirs alone, as
 /// a real one would be (anyone may sign in as anyone in development, but a page never
 /// shows one person's mail to another).
-async fn own_address(state: &AppState, user: Option<User>) -> Result<(User, Option<String>), AppError> {
+async fn own_address(
+    state: &AppState,
+    user: Option<User>,
+) -> Result<(User, Option<String>), AppError> {
     development_only(state)?;
     let user = user.ok_or(AppError::SignInRequired)?;
     let address = db::address(&state.pool, user.id).await?.email;
@@ -111,7 +117,10 @@ pub async fn dev_mailbox(
 }
 
 async fn own_mail(state: &AppState, user: Option<User>, id: i64) -> Result<db::KeptMail, AppError> {
-    let address = own_address(state, user).await?.1.ok_or(AppError::NotFound)?;
+    let address = own_address(state, user)
+        .await?
+        .1
+        .ok_or(AppError::NotFound)?;
     db::kept_mail(&state.pool, id, &address)
         .await?
         .ok_or(AppError::NotFound)
@@ -137,7 +146,10 @@ pub async fn dev_mail_html(
         StatusCode::OK,
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'unsafe-inline'"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; style-src 'unsafe-inline'",
+            ),
         ],
         mail.html_body,
     )

@@ -47,10 +47,9 @@ impl Mailer {
                         .unwrap_or_default();
                     builder = builder.credentials(Credentials::new(user, password.0.clone()));
                 }
-                let from = config
-                    .from
-                    .parse()
-                    .map_err(|e| format!("the sender address {:?} cannot be used: {e}", config.from))?;
+                let from = config.from.parse().map_err(|e| {
+                    format!("the sender address {:?} cannot be used: {e}", config.from)
+                })?;
                 Ok(Mailer::Smtp {
                     transport: builder
                         .timeout(Some(std::time::Duration::from_secs(10)))
@@ -66,7 +65,12 @@ impl Mailer {
     }
 
     /// Sends one mail; the error says why not, for the outbox's record (never a secret).
-    pub async fn send(&self, pool: &PgPool, mail: &Mail, now: OffsetDateTime) -> Result<(), String> {
+    pub async fn send(
+        &self,
+        pool: &PgPool,
+        mail: &Mail,
+        now: OffsetDateTime,
+    ) -> Result<(), String> {
         match self {
             Mailer::Off => Err("no mail server is configured".into()),
             Mailer::Keep => super::db::keep_mail(pool, mail, now)

@@ -103,7 +103,9 @@ impl Kind {
             Kind::DecisionClosed => "A decision you decide passed, was blocked or lapsed",
             Kind::PostAwaitsReview => "A post of your team waits for review",
             Kind::PostReviewed => "Your post was approved or changes were asked",
-            Kind::WindowClosing => "A feedback window of your team closes soon or has feedback to dispose of",
+            Kind::WindowClosing => {
+                "A feedback window of your team closes soon or has feedback to dispose of"
+            }
             Kind::NominationStale => "A nomination in your team's call went stale",
             Kind::ActionItemDue => "An action item you own is due tomorrow or overdue",
             Kind::CharterReview => "Your team's charter review is within 14 days",
@@ -267,7 +269,15 @@ mod tests {
     #[test]
     fn addresses_are_checked_for_their_shape() {
         assert_eq!(address_problem("ada@example.org"), None);
-        for bad in ["ada", "ada@", "@example.org", "ada@example", "a b@example.org", "a@b@example.org", "ada@example..org"] {
+        for bad in [
+            "ada",
+            "ada@",
+            "@example.org",
+            "ada@example",
+            "a b@example.org",
+            "a@b@example.org",
+            "ada@example..org",
+        ] {
             assert!(address_problem(bad).is_some(), "{bad}");
         }
     }

@@ -24,7 +24,10 @@ struct Found {
 pub async fn scan(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<u64> {
     let mut queued = 0;
     for (kind, found) in [
-        (Kind::DecisionClosingSoon, decisions_closing(pool, now).await?),
+        (
+            Kind::DecisionClosingSoon,
+            decisions_closing(pool, now).await?,
+        ),
         (Kind::ConcernOpen, concerns_open(pool, now).await?),
         (Kind::DecisionClosed, decisions_closed(pool, now).await?),
         (Kind::WindowClosing, windows(pool, now).await?),

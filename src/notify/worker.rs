@@ -29,7 +29,9 @@ pub struct Pass {
 /// Runs until the process ends: a pass, then a pause when there was nothing to do.
 pub async fn run(state: AppState) {
     if !state.mailer.sends() {
-        tracing::warn!("no mail server configured (CONCORD_SMTP_URL): notifications wait in the outbox");
+        tracing::warn!(
+            "no mail server configured (CONCORD_SMTP_URL): notifications wait in the outbox"
+        );
     }
     let mut last_scan: Option<OffsetDateTime> = None;
     loop {
@@ -71,7 +73,10 @@ pub async fn pass(state: &AppState, now: OffsetDateTime, scan: bool) -> sqlx::Re
     Ok(done)
 }
 
-async fn deliver_batch(state: &AppState, now: OffsetDateTime) -> sqlx::Result<(usize, usize, usize)> {
+async fn deliver_batch(
+    state: &AppState,
+    now: OffsetDateTime,
+) -> sqlx::Result<(usize, usize, usize)> {
     let mut tx = state.pool.begin().await?;
     let due = db::claim_due(&mut tx, now, BATCH).await?;
     let (mut sent, mut failed) = (0, 0);
@@ -125,7 +130,9 @@ async fn deliver(
             Kind::parse(&row.kind),
             serde_json::from_value::<Notice>(row.payload.clone()),
         ) else {
-            return Ok(Err("no verified address, or a notice that cannot be read".into()));
+            return Ok(Err(
+                "no verified address, or a notice that cannot be read".into()
+            ));
         };
         let unsubscribe = unsubscribe_url(state, tx, row.user_id, Some(kind), now).await?;
         let url = config.absolute(&notice.path);
@@ -195,8 +202,16 @@ async fn send_digests(state: &AppState, now: OffsetDateTime) -> sqlx::Result<usi
         let mail = Mail {
             to,
             subject: format!("Your Concord digest: {} new", items.len()),
-            text: render(&mail::DigestText { items: &items, unsubscribe: &unsubscribe, settings: &settings }),
-            html: render(&mail::DigestHtml { items: &items, unsubscribe: &unsubscribe, settings: &settings }),
+            text: render(&mail::DigestText {
+                items: &items,
+                unsubscribe: &unsubscribe,
+                settings: &settings,
+            }),
+            html: render(&mail::DigestHtml {
+                items: &items,
+                unsubscribe: &unsubscribe,
+                settings: &settings,
+            }),
             unsubscribe: Some(unsubscribe),
         };
         match state.mailer.send(&state.pool, &mail, now).await {
@@ -218,4 +233,3 @@ fn render(template: &impl Template) -> String {
         .render()
         .unwrap_or_else(|e| format!("(this mail could not be rendered: {e})"))
 }
-

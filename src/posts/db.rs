@@ -10,11 +10,11 @@ use super::model::{
     ActionItem, ActionItemFields, Comment, LinkTarget, Post, PostContent, PostState, TimelineEvent,
     numbered_slug, revision_text, slugify, timeline_text,
 };
-use crate::notify::db as notify;
-use crate::notify::model::{Kind, Notice};
 use crate::audit::{self, Entry, Subject, Visibility};
 use crate::auth;
 use crate::auth::model::User;
+use crate::notify::db as notify;
+use crate::notify::model::{Kind, Notice};
 use crate::teams::model::Team;
 
 /// Why a write did not happen.
@@ -776,7 +776,15 @@ pub async fn approve_post(
         path: post_path(&post),
     };
     let key = format!("post:{}:approved", post.id);
-    notify::enqueue(tx, Kind::PostReviewed, &key, &notice, &[post.author_id], now).await?;
+    notify::enqueue(
+        tx,
+        Kind::PostReviewed,
+        &key,
+        &notice,
+        &[post.author_id],
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -829,7 +837,15 @@ pub async fn request_changes(
         path: post_path(&post),
     };
     let key = format!("post:{}:changes:{version}", post.id);
-    notify::enqueue(tx, Kind::PostReviewed, &key, &notice, &[post.author_id], now).await?;
+    notify::enqueue(
+        tx,
+        Kind::PostReviewed,
+        &key,
+        &notice,
+        &[post.author_id],
+        now,
+    )
+    .await?;
     Ok(())
 }
 

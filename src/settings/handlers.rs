@@ -90,7 +90,12 @@ pub async fn remove_address(
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
     db::remove_address(&mut tx, user.id, now).await?;
-    done(tx, "Your address is removed; Concord sends you no mail.", "/settings").await
+    done(
+        tx,
+        "Your address is removed; Concord sends you no mail.",
+        "/settings",
+    )
+    .await
 }
 
 #[derive(Deserialize)]
@@ -162,7 +167,13 @@ async fn notifications_page(
     let address = db::address(&state.pool, user_id).await?;
     let stored = model::choices(&db::choices(&state.pool, user_id).await?);
     let (chosen, hour) = chosen.unwrap_or((&stored, address.digest_hour));
-    Ok(NotificationsPage::new(layout, address.email, chosen, hour, errors))
+    Ok(NotificationsPage::new(
+        layout,
+        address.email,
+        chosen,
+        hour,
+        errors,
+    ))
 }
 
 pub async fn show_notifications(
@@ -190,7 +201,14 @@ pub async fn save_notifications(
             Some(sent) => match Delivery::parse(sent) {
                 Some(d) => (kind, d),
                 None => {
-                    errors.add("form", format!("{:?} is not a choice for \u{201c}{}\u{201d}.", sent, kind.label()));
+                    errors.add(
+                        "form",
+                        format!(
+                            "{:?} is not a choice for \u{201c}{}\u{201d}.",
+                            sent,
+                            kind.label()
+                        ),
+                    );
                     (kind, was)
                 }
             },
@@ -200,15 +218,24 @@ pub async fn save_notifications(
         None => db::address(&state.pool, user.id).await?.digest_hour,
         Some(Ok(h)) if (0..24).contains(&h) => h,
         Some(_) => {
-            errors.add("digest_hour", "The digest hour is a whole hour from 0 to 23 (UTC).");
+            errors.add(
+                "digest_hour",
+                "The digest hour is a whole hour from 0 to 23 (UTC).",
+            );
             0
         }
     };
     if !errors.is_empty() {
-        let page = notifications_page(&state, layout, user.id, Some((&chosen, hour)), &errors).await?;
+        let page =
+            notifications_page(&state, layout, user.id, Some((&chosen, hour)), &errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let mut tx = state.pool.begin().await?;
     db::set_choices(&mut tx, user.id, &chosen, hour).await?;
-    done(tx, "Your notification choices are saved.", "/settings/notifications").await
+    done(
+        tx,
+        "Your notification choices are saved.",
+        "/settings/notifications",
+    )
+    .await
 }

@@ -43,7 +43,10 @@ const FORMS: &[(&str, &[&str])] = &[
     ("/settings/email", &["email"]),
     ("/settings/email/remove", &[]),
     ("/settings/email/verify", &["token"]),
-    ("/settings/notifications", &["nominated", "decision_opened", "digest_hour"]),
+    (
+        "/settings/notifications",
+        &["nominated", "decision_opened", "digest_hour"],
+    ),
     ("/unsubscribe", &["List-Unsubscribe"]),
     ("/nominations/{id}/accept", &["note"]),
     ("/nominations/{id}/admit", &["closes_at"]),

@@ -77,7 +77,9 @@ async fn an_address_is_used_only_once_its_link_is_opened() {
     assert!(select_one(&page.body, ".current-email").is_none());
 
     // Bad input comes back with the reason and what was typed; nothing is queued.
-    let page = ada.post("/settings/email", &[("email", "ada at example")]).await;
+    let page = ada
+        .post("/settings/email", &[("email", "ada at example")])
+        .await;
     page.assert_status(422);
     assert_eq!(
         select_one(&page.body, "input#email").as_deref(),
@@ -91,8 +93,13 @@ async fn an_address_is_used_only_once_its_link_is_opened() {
         .assert_redirect("/settings");
     let page = ada.get("/settings").await;
     page.assert_status(200);
-    assert!(select_one(&page.body, ".pending-email").is_some_and(|p| p.contains("ada@example.org")));
-    assert!(select_one(&page.body, ".current-email").is_none(), "not used before the link");
+    assert!(
+        select_one(&page.body, ".pending-email").is_some_and(|p| p.contains("ada@example.org"))
+    );
+    assert!(
+        select_one(&page.body, ".current-email").is_none(),
+        "not used before the link"
+    );
 
     assert_eq!(deliver(&app).await.sent, 1);
     let mails = sink.to("ada@example.org");
@@ -108,13 +115,12 @@ async fn an_address_is_used_only_once_its_link_is_opened() {
     .await
     .expect("hash");
     assert_eq!(stored, 1);
-    let raw: i64 = sqlx::query_scalar(
-        "select count(*) from outbox where payload::text like '%' || $1 || '%'",
-    )
-    .bind(&token)
-    .fetch_one(&app.pool)
-    .await
-    .expect("raw");
+    let raw: i64 =
+        sqlx::query_scalar("select count(*) from outbox where payload::text like '%' || $1 || '%'")
+            .bind(&token)
+            .fetch_one(&app.pool)
+            .await
+            .expect("raw");
     assert_eq!(raw, 0, "the token is not kept in the outbox");
 
     // Somebody else cannot use it; a forged token changes nothing.
@@ -174,7 +180,13 @@ async fn each_notice_reaches_exactly_the_right_people_and_nothing_private_leaks(
     let app = app_with_smtp(&sink).await;
     app.make_admin("admin").await;
     let people = [
-        "admin", "lead-0", "member-0", "nominee-0", "nominator-0", "other-0", "someone-0",
+        "admin",
+        "lead-0",
+        "member-0",
+        "nominee-0",
+        "nominator-0",
+        "other-0",
+        "someone-0",
         "critic-0",
     ];
     give_addresses(&app, &people).await;
@@ -182,7 +194,10 @@ async fn each_notice_reaches_exactly_the_right_people_and_nothing_private_leaks(
     deliver(&app).await;
 
     let subjects = |login: &str| -> Vec<String> {
-        sink.to(&address(login)).into_iter().map(|m| m.subject).collect()
+        sink.to(&address(login))
+            .into_iter()
+            .map(|m| m.subject)
+            .collect()
     };
     let nominee = sink.to(&address(&s.nominee));
     let nominated: Vec<&Received> = nominee
@@ -190,21 +205,50 @@ async fn each_notice_reaches_exactly_the_right_people_and_nothing_private_leaks(
         .filter(|m| m.subject.starts_with("You were nominated"))
         .collect();
     assert_eq!(nominated.len(), 1, "{:?}", subjects(&s.nominee));
-    assert!(nominated[0].text.contains(&Marker::Statement.text(0)), "the statement, for the nominee");
-    assert!(nominated[0].link("/nominations/").starts_with(&format!("/nominations/{}", s.nomination)));
     assert!(
-        subjects(&s.nominator).iter().any(|t| t.contains("was accepted by the nominee")),
+        nominated[0].text.contains(&Marker::Statement.text(0)),
+        "the statement, for the nominee"
+    );
+    assert!(
+        nominated[0]
+            .link("/nominations/")
+            .starts_with(&format!("/nominations/{}", s.nomination))
+    );
+    assert!(
+        subjects(&s.nominator)
+            .iter()
+            .any(|t| t.contains("was accepted by the nominee")),
         "{:?}",
         subjects(&s.nominator)
     );
     // The lead opened the private decision; the member decides in it.
-    assert!(subjects(&s.member).iter().any(|t| t.starts_with("Your position is asked")));
-    assert!(!subjects(&s.lead).iter().any(|t| t.starts_with("Your position is asked")));
+    assert!(
+        subjects(&s.member)
+            .iter()
+            .any(|t| t.starts_with("Your position is asked"))
+    );
+    assert!(
+        !subjects(&s.lead)
+            .iter()
+            .any(|t| t.starts_with("Your position is asked"))
+    );
     // The published post: waiting for review (members but its author), then approved.
-    assert!(subjects(&s.member).iter().any(|t| t.starts_with("Waiting for your review")));
-    assert!(subjects(&s.lead).iter().any(|t| t.starts_with("Published:")));
+    assert!(
+        subjects(&s.member)
+            .iter()
+            .any(|t| t.starts_with("Waiting for your review"))
+    );
+    assert!(
+        subjects(&s.lead)
+            .iter()
+            .any(|t| t.starts_with("Published:"))
+    );
     for login in [&s.other, &s.someone, &s.critic, &"admin".to_string()] {
-        assert!(subjects(login).is_empty(), "{login} got {:?}", subjects(login));
+        assert!(
+            subjects(login).is_empty(),
+            "{login} got {:?}",
+            subjects(login)
+        );
     }
 
     // A day before the decisions close: deciders without a position are reminded, once;
@@ -221,7 +265,11 @@ async fn each_notice_reaches_exactly_the_right_people_and_nothing_private_leaks(
     assert_eq!(closing(&s.lead), 1, "{:?}", subjects(&s.lead));
     assert_eq!(closing(&s.member), 1, "{:?}", subjects(&s.member));
     assert_eq!(closing(&s.nominee), 0);
-    assert!(subjects(&s.member).iter().any(|t| t.starts_with("Your concern is still open")));
+    assert!(
+        subjects(&s.member)
+            .iter()
+            .any(|t| t.starts_with("Your concern is still open"))
+    );
     // The feedback window closing within two days goes to the team's digest (the
     // default for team activity), sent at the digest hour (08:00 UTC; it is 10:00).
     let digests: Vec<Received> = sink
@@ -230,7 +278,11 @@ async fn each_notice_reaches_exactly_the_right_people_and_nothing_private_leaks(
         .filter(|m| m.subject.starts_with("Your Concord digest"))
         .collect();
     assert_eq!(digests.len(), 1);
-    assert!(digests[0].text.contains("Feedback window closes soon"), "{}", digests[0].text);
+    assert!(
+        digests[0].text.contains("Feedback window closes soon"),
+        "{}",
+        digests[0].text
+    );
     assert!(digests[0].list_unsubscribe.is_some());
 
     // Every mail anyone got holds only what its recipient may read on the site.
@@ -275,7 +327,10 @@ async fn one_click_unsubscribe_works_without_signing_in_and_a_forged_link_change
         .trim_matches(['<', '>'])
         .to_string();
     assert!(url.contains("/unsubscribe?token="), "{url}");
-    assert_eq!(mail.link("/unsubscribe?token="), url.split_once(&app.address).expect("local").1);
+    assert_eq!(
+        mail.link("/unsubscribe?token="),
+        url.split_once(&app.address).expect("local").1
+    );
 
     // A mail client posts without cookies (RFC 8058).
     let http = reqwest::Client::new();
@@ -286,7 +341,10 @@ async fn one_click_unsubscribe_works_without_signing_in_and_a_forged_link_change
         .await
         .expect("post");
     assert_eq!(forged.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(outbox_count(&app, "select count(*) from notification_choices").await, 0);
+    assert_eq!(
+        outbox_count(&app, "select count(*) from notification_choices").await,
+        0
+    );
     let page = http.get(&url).send().await.expect("get");
     assert_eq!(page.status(), StatusCode::OK);
     assert_eq!(
@@ -355,16 +413,25 @@ async fn one_click_unsubscribe_works_without_signing_in_and_a_forged_link_change
 
     // Choices are saved from the form; a value the form does not offer is refused.
     let page = nominee
-        .post("/settings/notifications", &[("nominated", "always"), ("digest_hour", "7")])
+        .post(
+            "/settings/notifications",
+            &[("nominated", "always"), ("digest_hour", "7")],
+        )
         .await;
     page.assert_status(422);
     nominee
-        .post("/settings/notifications", &[("nominated", "digest"), ("digest_hour", "7")])
+        .post(
+            "/settings/notifications",
+            &[("nominated", "digest"), ("digest_hour", "7")],
+        )
         .await
         .assert_redirect("/settings/notifications");
     let page = nominee.get("/settings/notifications").await;
     assert!(select_one(&page.body, "input#nominated-digest[checked]").is_some());
-    assert_eq!(select_one(&page.body, "#digest_hour option[selected]").as_deref(), Some("7"));
+    assert_eq!(
+        select_one(&page.body, "#digest_hour option[selected]").as_deref(),
+        Some("7")
+    );
 }
 
 /// Queues `n` notices to one person, in one transaction.
@@ -382,9 +449,16 @@ async fn queue(app: &TestApp, login: &str, n: usize) {
             text: "Something happened.".into(),
             path: "/".into(),
         };
-        concord::notify::db::enqueue(&mut tx, Kind::DecisionOpened, &format!("test:{i}"), &notice, &[user], app.clock.now())
-            .await
-            .expect("enqueue");
+        concord::notify::db::enqueue(
+            &mut tx,
+            Kind::DecisionOpened,
+            &format!("test:{i}"),
+            &notice,
+            &[user],
+            app.clock.now(),
+        )
+        .await
+        .expect("enqueue");
     }
     tx.commit().await.expect("commit");
 }
@@ -409,7 +483,11 @@ async fn two_instances_share_the_outbox_and_send_nothing_twice() {
     );
     let (a, b) = (a.expect("first"), b.expect("second"));
     assert_eq!(a.sent + b.sent, 60, "{a:?} {b:?}");
-    let mut subjects: Vec<String> = sink.to("ada@example.org").into_iter().map(|m| m.subject).collect();
+    let mut subjects: Vec<String> = sink
+        .to("ada@example.org")
+        .into_iter()
+        .map(|m| m.subject)
+        .collect();
     assert_eq!(subjects.len(), 60);
     subjects.sort();
     subjects.dedup();
@@ -449,7 +527,11 @@ async fn while_the_mail_server_is_down_nothing_is_lost_and_it_is_retried_with_ba
         app.clock.advance(Duration::hours(1));
     }
     assert_eq!(
-        outbox_count(&app, "select count(*) from outbox where failed_at is not null and sent_at is null").await,
+        outbox_count(
+            &app,
+            "select count(*) from outbox where failed_at is not null and sent_at is null"
+        )
+        .await,
         1
     );
 }
@@ -472,7 +554,9 @@ async fn the_development_mailbox_shows_only_ones_own_mail_and_is_not_found_in_pr
     let page = ada.get(&format!("/dev/mail/{id}")).await;
     page.assert_status(200);
     assert!(select_one(&page.body, r#".mail-links a[href*="/unsubscribe?token="]"#).is_some());
-    ada.get(&format!("/dev/mail/{id}/html")).await.assert_status(200);
+    ada.get(&format!("/dev/mail/{id}/html"))
+        .await
+        .assert_status(200);
     let bea = app.signed_in("bea").await;
     let page = bea.get("/dev/mail").await;
     page.assert_status(200);

@@ -643,8 +643,14 @@ async fn a_piece_of_feedback_is_added_once_and_refused_outside_the_window() {
         .await
         .expect("ids");
     assert_eq!(ids.len(), 2);
-    assert!(matches!(answers[0], Ok(Taken::Added(i)) if i == ids[0]), "{answers:?}");
-    assert!(matches!(answers[1], Ok(Taken::Added(i)) if i == ids[1]), "{answers:?}");
+    assert!(
+        matches!(answers[0], Ok(Taken::Added(i)) if i == ids[0]),
+        "{answers:?}"
+    );
+    assert!(
+        matches!(answers[1], Ok(Taken::Added(i)) if i == ids[1]),
+        "{answers:?}"
+    );
     assert!(matches!(answers[2], Ok(Taken::SentBefore)), "{answers:?}");
     assert!(
         matches!(&answers[3], Err(WriteError::Refused(why)) if why.contains("closed")),

@@ -34,7 +34,10 @@ impl Received {
     pub fn link(&self, prefix: &str) -> String {
         self.links()
             .into_iter()
-            .filter_map(|l| l.split_once("://").and_then(|(_, rest)| rest.find('/').map(|at| rest[at..].to_string())))
+            .filter_map(|l| {
+                l.split_once("://")
+                    .and_then(|(_, rest)| rest.find('/').map(|at| rest[at..].to_string()))
+            })
             .find(|path| path.starts_with(prefix))
             .unwrap_or_else(|| panic!("no link to {prefix} in:\n{}", self.text))
     }
@@ -48,7 +51,13 @@ struct Keeper {
 }
 
 impl Handler for Keeper {
-    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> mailin_embedded::Response {
+    fn data_start(
+        &mut self,
+        _domain: &str,
+        _from: &str,
+        _is8bit: bool,
+        to: &[String],
+    ) -> mailin_embedded::Response {
         self.to = to.to_vec();
         self.data.clear();
         response::OK
@@ -99,7 +108,10 @@ impl SmtpSink {
             data: Vec::new(),
             kept: self.kept.clone(),
         });
-        server.with_name("sink.test").with_num_threads(2).with_tcp_listener(listener);
+        server
+            .with_name("sink.test")
+            .with_num_threads(2)
+            .with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
         });
@@ -114,14 +126,15 @@ impl SmtpSink {
         let kept = self.kept.lock().expect("kept mail").clone();
         kept.into_iter()
             .map(|(to, raw)| {
-                let message = MessageParser::default().parse(&raw).expect("a mail message");
-                let header = |name: &str| {
-                    message
-                        .header_raw(name)
-                        .map(|v| v.trim().to_string())
-                };
+                let message = MessageParser::default()
+                    .parse(&raw)
+                    .expect("a mail message");
+                let header = |name: &str| message.header_raw(name).map(|v| v.trim().to_string());
                 Received {
-                    to: to.into_iter().map(|t| t.trim_matches(['<', '>']).to_string()).collect(),
+                    to: to
+                        .into_iter()
+                        .map(|t| t.trim_matches(['<', '>']).to_string())
+                        .collect(),
                     subject: message.subject().unwrap_or_default().to_string(),
                     text: message.body_text(0).unwrap_or_default().to_string(),
                     html: message.body_html(0).unwrap_or_default().to_string(),
