@@ -530,3 +530,119 @@ async fn rfcs_main_path() {
         .await;
     browser.finish().await;
 }
+
+#[tokio::test]
+async fn notifications_main_path() {
+    let app = TestApp::spawn().await;
+    app.make_admin("admin").await;
+    let admin = app.signed_in("admin").await;
+    for (path, fields) in [
+        (
+            "/teams",
+            vec![
+                ("slug", "core"),
+                ("name", "Core"),
+                ("purpose", "Steers."),
+                ("mandate", "Direction."),
+                ("rule_kind", "unanimous"),
+                ("rule_n", "0"),
+                ("review_on", ""),
+                ("note", ""),
+            ],
+        ),
+        (
+            "/teams/core/members",
+            vec![("login", "alice"), ("role", "lead"), ("reason", "Founder")],
+        ),
+    ] {
+        let page = admin.post(path, &fields).await;
+        assert!(page.status.is_redirection(), "{}", page.body);
+    }
+    let page = app
+        .signed_in("alice")
+        .await
+        .post(
+            "/teams/core/calls",
+            &[
+                ("title", "New reviewers"),
+                ("looking_for", "People who review kindly."),
+                ("eligibility", "open"),
+                ("eligible_team", ""),
+                ("eligible_list", ""),
+                ("seats", "1"),
+                ("opens_at", "2026-03-02T09:00"),
+                ("closes_at", "2026-03-16T09:00"),
+                ("stale_after_days", "7"),
+            ],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.body);
+    let call: i64 = sqlx::query_scalar("select id from calls")
+        .fetch_one(&app.pool)
+        .await
+        .expect("call");
+    let deliver = || concord::notify::worker::pass(&app.state, app.clock.now(), true);
+
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+    browser.sign_in_dev("nina").await;
+    browser.click_link("Settings").await;
+    browser.fill("Address", "nina at example").await;
+    browser.click_button("Send the link").await;
+    assert_eq!(browser.status(), 422);
+    browser.fill("Address", "nina@example.org").await;
+    browser.click_button("Send the link").await;
+    browser.assert_text("We sent a link to nina@example.org").await;
+    deliver().await.expect("deliver");
+    // The link went to the new address, which is not nina's yet: the mailbox shows the
+    // mail once the address is hers, so follow it as her mail client would.
+    let link: String = sqlx::query_scalar("select text_body from dev_mail")
+        .fetch_one(&app.pool)
+        .await
+        .expect("kept");
+    let path = link
+        .split_whitespace()
+        .find_map(|w| w.split_once(&app.address).map(|(_, p)| p.to_string()))
+        .expect("the link");
+    browser.goto(&path).await;
+    browser.click_button("Confirm this address").await;
+    browser
+        .assert_text("Confirmed: notifications go to nina@example.org")
+        .await;
+
+    let olga = app.signed_in("olga").await;
+    let page = olga
+        .post(
+            &format!("/calls/{call}/nominate"),
+            &[("nominee", "nina"), ("statement", "Nina reviews with care.")],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.body);
+    deliver().await.expect("deliver");
+    browser.goto("/dev/mail").await;
+    browser.click_link("You were nominated: New reviewers").await;
+    browser.assert_text("Nina reviews with care.").await;
+    let nomination = format!("{}/nominations/", app.address);
+    let text = browser.text().await;
+    let url = text
+        .split_whitespace()
+        .find(|w| w.starts_with(&nomination))
+        .expect("a link to the nomination")
+        .to_string();
+    browser.click_link(&url).await;
+    browser.click_button("Accept the nomination").await;
+    browser.assert_text("You accepted the nomination.").await;
+
+    browser.click_link("Settings").await;
+    browser
+        .click_link("Choose, for each kind of notification, at once, in a daily digest or off.")
+        .await;
+    browser.choose("#nomination_moved-off").await;
+    browser.select("The daily digest comes at (UTC)", "18:00").await;
+    browser.click_button("Save").await;
+    browser
+        .assert_text("Your notification choices are saved.")
+        .await;
+    browser.finish().await;
+}
