@@ -32,15 +32,32 @@ create table notification_choices (
     primary key (user_id, kind)
 );
 
--- What is to be sent. `dedupe_key` names the event and the recipient, so an event
--- reaches each person once however often (and by however many instances) it is found.
+-- A team's outgoing webhooks for its public events (notify::webhooks). The secret signs
+-- each delivery (HMAC-SHA256); it is the team's, shared with its receiver, so it is kept
+-- as given and never shown again.
+create table webhooks (
+    id bigint generated always as identity primary key,
+    team_id bigint not null references teams (id),
+    url text not null check (char_length(url) between 8 and 500),
+    secret text not null check (char_length(secret) between 16 and 200),
+    created_by bigint not null references users (id),
+    created_at timestamptz not null,
+    removed_at timestamptz
+);
+
+create index webhooks_team_idx on webhooks (team_id) where removed_at is null;
+
+-- What is to be sent: a mail to a person, or a delivery to a webhook. `dedupe_key`
+-- names the event and the recipient, so an event reaches each person (or webhook) once
+-- however often (and by however many instances) it is found.
 -- A worker claims due rows with `for update skip locked`; a failed attempt moves
 -- `next_attempt_at` on (backoff), and after a day the row is marked failed.
 create table outbox (
     id bigint generated always as identity primary key,
     kind text not null check (char_length(kind) between 1 and 60),
     dedupe_key text not null unique check (char_length(dedupe_key) between 1 and 200),
-    user_id bigint not null references users (id),
+    user_id bigint references users (id),
+    webhook_id bigint references webhooks (id),
     -- Waits for the person's daily digest instead of going at once.
     digest boolean not null,
     -- What the mail says (notify::model::Notice), written from what the recipient may see.
@@ -50,8 +67,14 @@ create table outbox (
     attempts integer not null default 0,
     sent_at timestamptz,
     failed_at timestamptz,
-    last_error text check (char_length(last_error) <= 1000)
+    last_error text check (char_length(last_error) <= 1000),
+    -- A webhook's last HTTP status.
+    last_status integer,
+    constraint outbox_one_recipient check ((user_id is null) <> (webhook_id is null)),
+    constraint outbox_digest_mail check (not digest or user_id is not null)
 );
+
+create index outbox_webhook_idx on outbox (webhook_id, id desc) where webhook_id is not null;
 
 create index outbox_due_idx on outbox (next_attempt_at)
     where sent_at is null and failed_at is null and not digest;

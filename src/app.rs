@@ -29,6 +29,8 @@ pub struct Shared {
     pub inbox: crate::inbox::kept::Kept,
     /// Where mail goes: an SMTP server, or kept for /dev/mail in development.
     pub mailer: crate::notify::mail::Mailer,
+    /// The HTTP client webhook deliveries go through (no redirects followed).
+    pub webhook_client: reqwest::Client,
 }
 
 impl AppState {
@@ -40,7 +42,13 @@ impl AppState {
             .transpose()?;
         let mailer = crate::notify::mail::Mailer::from_config(&config.mail)
             .map_err(crate::error::AppError::Internal)?;
+        let webhook_client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(crate::error::AppError::internal)?;
         Ok(AppState(Arc::new(Shared {
+            webhook_client,
             mailer,
             pool,
             rate_limits: RateLimits::new(&config.limits),

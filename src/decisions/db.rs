@@ -636,6 +636,18 @@ pub async fn record_outcome(
         now,
     )
     .await?;
+    if decision.is_public {
+        let event = crate::notify::webhooks::Event::new(
+            "decision.outcome",
+            format!("decision:{}:outcome", decision.id),
+            (&decision.team_slug, &decision.team_name),
+            &decision.question,
+            format!("/decisions/{}", decision.id),
+            now,
+            format!("The decision passed: {statement}"),
+        );
+        notify::enqueue_webhooks(tx, decision.team_id, &event, now).await?;
+    }
     Ok(applied)
 }
 

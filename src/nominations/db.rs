@@ -190,6 +190,20 @@ pub async fn create_call(
         },
     )
     .await?;
+    let event = crate::notify::webhooks::Event::new(
+        "call.opened",
+        format!("call:{id}:opened"),
+        (&team.slug, &team.name),
+        &new.title,
+        format!("/calls/{id}"),
+        now,
+        format!(
+            "A call for nominations is open from {} to {}.",
+            crate::web::dates::format_utc(new.opens_at),
+            crate::web::dates::format_utc(new.closes_at)
+        ),
+    );
+    notify::enqueue_webhooks(tx, team.id, &event, now).await?;
     Ok(id)
 }
 

@@ -241,34 +241,45 @@ pub async fn set_choices(
     Ok(())
 }
 
-/// An outbox row claimed for delivery.
+/// An outbox row claimed for delivery: a mail to a person (`user_id`, their address) or
+/// a delivery to a webhook (`webhook_id`, its URL and secret).
 pub struct Due {
     pub id: i64,
     pub kind: String,
-    pub user_id: i64,
+    pub user_id: Option<i64>,
     pub email: Option<String>,
+    pub webhook_id: Option<i64>,
+    pub url: Option<String>,
+    pub secret: Option<String>,
     pub payload: serde_json::Value,
     pub created_at: OffsetDateTime,
     pub attempts: i32,
 }
 
-/// Claims up to `limit` rows due at `now` (not for the digest), locked until the caller's
-/// transaction ends; rows another instance holds are skipped.
+/// Claims up to `limit` rows due at `now` (not for the digest; mail only when `mail`, so
+/// that without a mail server mail waits), locked until the caller's transaction ends;
+/// rows another instance holds are skipped.
 pub async fn claim_due(
     tx: &mut Transaction<'_, Postgres>,
     now: OffsetDateTime,
     limit: i64,
+    mail: bool,
 ) -> sqlx::Result<Vec<Due>> {
     sqlx::query_as!(
         Due,
-        "select o.id, o.kind, o.user_id, u.email, o.payload, o.created_at, o.attempts
-         from outbox o join users u on u.id = o.user_id
-         where o.sent_at is null and o.failed_at is null and not o.digest and o.next_attempt_at <= $1
-         order by o.next_attempt_at, o.id
-         limit $2
-         for update of o skip locked",
+        r#"select o.id, o.kind, o.user_id, u.email as "email?", o.webhook_id,
+                  w.url as "url?", w.secret as "secret?", o.payload, o.created_at, o.attempts
+           from outbox o
+           left join users u on u.id = o.user_id
+           left join webhooks w on w.id = o.webhook_id and w.removed_at is null
+           where o.sent_at is null and o.failed_at is null and not o.digest and o.next_attempt_at <= $1
+             and (o.webhook_id is not null or $3)
+           order by o.next_attempt_at, o.id
+           limit $2
+           for update of o skip locked"#,
         now,
-        limit
+        limit,
+        mail
     )
     .fetch_all(&mut **tx)
     .await
@@ -289,24 +300,43 @@ pub async fn mark_sent(
     Ok(())
 }
 
-/// Records a failed attempt: tried again at `next`, or given up (`next` is `None`).
+/// Records a webhook's answer on a delivered row.
+pub async fn record_status(
+    tx: &mut Transaction<'_, Postgres>,
+    id: i64,
+    status: u16,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "update outbox set last_status = $2 where id = $1",
+        id,
+        i32::from(status)
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Records a failed attempt (and a webhook's answer, if there was one): tried again at
+/// `next`, or given up (`next` is `None`).
 pub async fn mark_failed_attempt(
     tx: &mut Transaction<'_, Postgres>,
     id: i64,
     error: &str,
+    status: Option<u16>,
     next: Option<OffsetDateTime>,
     now: OffsetDateTime,
 ) -> sqlx::Result<()> {
     let error: String = error.chars().take(1000).collect();
     sqlx::query!(
-        "update outbox set attempts = attempts + 1, last_error = $2,
+        "update outbox set attempts = attempts + 1, last_error = $2, last_status = $5,
              next_attempt_at = coalesce($3, next_attempt_at),
              failed_at = case when $3::timestamptz is null then $4::timestamptz end
          where id = $1",
         id,
         error,
         next,
-        now
+        now,
+        status.map(i32::from)
     )
     .execute(&mut **tx)
     .await?;
@@ -321,10 +351,10 @@ pub async fn digest_candidates(
     now: OffsetDateTime,
 ) -> sqlx::Result<Vec<(i64, i16)>> {
     Ok(sqlx::query!(
-        "select distinct o.user_id, u.digest_hour
+        r#"select distinct o.user_id as "user_id!", u.digest_hour
          from outbox o join users u on u.id = o.user_id
          where o.digest and o.sent_at is null and o.failed_at is null
-           and not exists (select 1 from digests d where d.user_id = o.user_id and d.day = ($1 at time zone 'UTC')::date)",
+           and not exists (select 1 from digests d where d.user_id = o.user_id and d.day = ($1 at time zone 'UTC')::date)"#,
         now
     )
     .fetch_all(db)
@@ -354,11 +384,12 @@ pub async fn claim_digest(
     }
     sqlx::query_as!(
         Due,
-        "select o.id, o.kind, o.user_id, u.email, o.payload, o.created_at, o.attempts
-         from outbox o join users u on u.id = o.user_id
-         where o.user_id = $1 and o.digest and o.sent_at is null and o.failed_at is null
-         order by o.id
-         for update of o skip locked",
+        r#"select o.id, o.kind, o.user_id, u.email, o.webhook_id, null::text as url,
+                  null::text as secret, o.payload, o.created_at, o.attempts
+           from outbox o join users u on u.id = o.user_id
+           where o.user_id = $1 and o.digest and o.sent_at is null and o.failed_at is null
+           order by o.id
+           for update of o skip locked"#,
         user_id
     )
     .fetch_all(&mut **tx)
@@ -490,6 +521,130 @@ pub async fn kept_mail(
 pub async fn team_members(db: impl PgExecutor<'_>, team_id: i64) -> sqlx::Result<Vec<i64>> {
     sqlx::query_scalar!(
         "select user_id from memberships where team_id = $1 and left_at is null and role <> 'on_leave'",
+        team_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Queues a public event of a team for each of its webhooks, in the caller's transaction.
+pub async fn enqueue_webhooks(
+    tx: &mut Transaction<'_, Postgres>,
+    team_id: i64,
+    event: &super::webhooks::Event,
+    now: OffsetDateTime,
+) -> sqlx::Result<u64> {
+    let payload = serde_json::to_value(event).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    let done = sqlx::query!(
+        "insert into outbox (kind, dedupe_key, webhook_id, digest, payload, created_at, next_attempt_at)
+         select $1, $2 || ':webhook:' || w.id, w.id, false, $3, $4, $4
+         from webhooks w where w.team_id = $5 and w.removed_at is null
+         on conflict (dedupe_key) do nothing",
+        event.event,
+        event.id,
+        payload,
+        now,
+        team_id
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// A webhook as its team's page lists it.
+pub struct Webhook {
+    pub id: i64,
+    pub url: String,
+    pub created_by: String,
+    pub created_at: OffsetDateTime,
+}
+
+pub async fn webhooks(db: impl PgExecutor<'_>, team_id: i64) -> sqlx::Result<Vec<Webhook>> {
+    sqlx::query_as!(
+        Webhook,
+        "select w.id, w.url, u.login as created_by, w.created_at
+         from webhooks w join users u on u.id = w.created_by
+         where w.team_id = $1 and w.removed_at is null order by w.id",
+        team_id
+    )
+    .fetch_all(db)
+    .await
+}
+
+pub async fn add_webhook(
+    tx: &mut Transaction<'_, Postgres>,
+    team_id: i64,
+    url: &str,
+    secret: &str,
+    by: i64,
+    now: OffsetDateTime,
+) -> sqlx::Result<i64> {
+    sqlx::query_scalar!(
+        "insert into webhooks (team_id, url, secret, created_by, created_at)
+         values ($1, $2, $3, $4, $5) returning id",
+        team_id,
+        url,
+        secret,
+        by,
+        now
+    )
+    .fetch_one(&mut **tx)
+    .await
+}
+
+/// Removes a webhook; what was queued for it is dropped with it.
+pub async fn remove_webhook(
+    tx: &mut Transaction<'_, Postgres>,
+    team_id: i64,
+    webhook_id: i64,
+    now: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let removed = sqlx::query!(
+        "update webhooks set removed_at = $3 where id = $1 and team_id = $2 and removed_at is null",
+        webhook_id,
+        team_id,
+        now
+    )
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query!(
+        "update outbox set failed_at = $2, last_error = 'the webhook was removed'
+         where webhook_id = $1 and sent_at is null and failed_at is null",
+        webhook_id,
+        now
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(removed.rows_affected() == 1)
+}
+
+/// A delivery as the team's log shows it.
+pub struct WebhookDelivery {
+    pub id: i64,
+    pub webhook_id: i64,
+    pub event: String,
+    pub created_at: OffsetDateTime,
+    pub attempts: i32,
+    pub sent_at: Option<OffsetDateTime>,
+    pub failed_at: Option<OffsetDateTime>,
+    pub next_attempt_at: OffsetDateTime,
+    pub last_status: Option<i32>,
+    pub last_error: Option<String>,
+}
+
+/// The latest deliveries to a team's webhooks.
+pub async fn deliveries(
+    db: impl PgExecutor<'_>,
+    team_id: i64,
+) -> sqlx::Result<Vec<WebhookDelivery>> {
+    sqlx::query_as!(
+        WebhookDelivery,
+        r#"select o.id, o.webhook_id as "webhook_id!", o.kind as event, o.created_at, o.attempts,
+                  o.sent_at, o.failed_at, o.next_attempt_at, o.last_status, o.last_error
+           from webhooks w
+           join lateral (select * from outbox o where o.webhook_id = w.id order by o.id desc limit 50) o on true
+           where w.team_id = $1
+           order by o.id desc limit 50"#,
         team_id
     )
     .fetch_all(db)

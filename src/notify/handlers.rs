@@ -1,3 +1,4 @@
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -5,12 +6,15 @@ use serde::Deserialize;
 
 use super::db;
 use super::model::{self, Delivery, Kind};
-use super::pages::{DevMailPage, DevMailboxPage, UnsubscribePage};
+use super::pages::{DevMailPage, DevMailboxPage, UnsubscribePage, WebhooksPage};
+use super::webhooks;
 use crate::app::AppState;
 use crate::auth::model::User;
 use crate::config::Environment;
 use crate::error::AppError;
-use crate::web::extract::MaybeUser;
+use crate::web::extract::{CurrentUser, MaybeUser};
+use crate::web::flash::done;
+use crate::web::form::FormErrors;
 use crate::web::layout::Layout;
 
 #[derive(Deserialize)]
@@ -154,4 +158,150 @@ pub async fn dev_mail_html(
         mail.html_body,
     )
         .into_response())
+}
+
+/// The team, for one of its members (or an administrator) managing its webhooks.
+async fn webhook_team(
+    state: &AppState,
+    slug: &str,
+    user: &User,
+) -> Result<crate::teams::model::Team, AppError> {
+    let team = crate::teams::db::find_team(&state.pool, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let teams = crate::teams::db::current_team_ids(&state.pool, user.id).await?;
+    if !(user.is_admin || teams.contains(&team.id)) {
+        return Err(AppError::Forbidden(
+            "only the team's members manage its webhooks",
+        ));
+    }
+    Ok(team)
+}
+
+async fn webhooks_page(
+    state: &AppState,
+    layout: Layout,
+    team: &crate::teams::model::Team,
+    typed_url: &str,
+    errors: &FormErrors,
+) -> Result<WebhooksPage, AppError> {
+    let (webhooks, deliveries) = (
+        db::webhooks(&state.pool, team.id).await?,
+        db::deliveries(&state.pool, team.id).await?,
+    );
+    Ok(WebhooksPage::new(
+        layout, team, webhooks, deliveries, typed_url, errors,
+    ))
+}
+
+pub async fn show_webhooks(
+    State(state): State<AppState>,
+    layout: Layout,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+) -> Result<WebhooksPage, AppError> {
+    let team = webhook_team(&state, &slug, &user).await?;
+    webhooks_page(&state, layout, &team, "", &FormErrors::default()).await
+}
+
+#[derive(Deserialize)]
+pub struct WebhookForm {
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    secret: String,
+}
+
+/// Adds a webhook. In production its host must resolve to public addresses only.
+pub async fn add_webhook(
+    State(state): State<AppState>,
+    layout: Layout,
+    CurrentUser(user): CurrentUser,
+    Path(slug): Path<String>,
+    Form(form): Form<WebhookForm>,
+) -> Result<Response, AppError> {
+    let team = webhook_team(&state, &slug, &user).await?;
+    let now = state.clock.now();
+    let url = form.url.trim();
+    let mut errors = FormErrors::default();
+    if let Some(problem) = webhooks::url_problem(url) {
+        errors.add("url", problem);
+    } else if state.config.environment == Environment::Production {
+        let parsed = url::Url::parse(url).map_err(AppError::internal)?;
+        if let Err(why) = webhooks::public_addresses(&parsed).await {
+            errors.add("url", format!("This URL cannot be used: {why}."));
+        }
+    }
+    let secret_length = form.secret.chars().count();
+    if !(16..=200).contains(&secret_length) || form.secret.chars().any(char::is_control) {
+        errors.add(
+            "secret",
+            "The secret has 16 to 200 characters (say, a long random string); your receiver checks each delivery's signature with it.",
+        );
+    }
+    if !errors.is_empty() {
+        let page = webhooks_page(&state, layout, &team, &form.url, &errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+    }
+    let mut tx = state.pool.begin().await?;
+    db::add_webhook(&mut tx, team.id, url, &form.secret, user.id, now).await?;
+    crate::audit::record(
+        &mut tx,
+        &crate::audit::Entry {
+            at: now,
+            actor_id: Some(user.id),
+            action: "webhook.added",
+            subject: crate::audit::Subject {
+                kind: "team",
+                id: Some(team.id),
+                label: team.name.clone(),
+            },
+            team_id: Some(team.id),
+            visibility: crate::audit::Visibility::Team,
+            details: serde_json::json!({ "url": webhooks::shown(url) }),
+        },
+    )
+    .await?;
+    done(
+        tx,
+        "The webhook is added: the team's public events are posted to it from now on.",
+        &format!("/teams/{slug}/webhooks"),
+    )
+    .await
+}
+
+pub async fn remove_webhook(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((slug, id)): Path<(String, i64)>,
+) -> Result<Response, AppError> {
+    let team = webhook_team(&state, &slug, &user).await?;
+    let now = state.clock.now();
+    let mut tx = state.pool.begin().await?;
+    if !db::remove_webhook(&mut tx, team.id, id, now).await? {
+        return Err(AppError::NotFound);
+    }
+    crate::audit::record(
+        &mut tx,
+        &crate::audit::Entry {
+            at: now,
+            actor_id: Some(user.id),
+            action: "webhook.removed",
+            subject: crate::audit::Subject {
+                kind: "team",
+                id: Some(team.id),
+                label: team.name.clone(),
+            },
+            team_id: Some(team.id),
+            visibility: crate::audit::Visibility::Team,
+            details: serde_json::json!({ "webhook": id }),
+        },
+    )
+    .await?;
+    done(
+        tx,
+        "The webhook is removed.",
+        &format!("/teams/{slug}/webhooks"),
+    )
+    .await
 }

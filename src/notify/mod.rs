@@ -15,6 +15,10 @@
 //!   its kind (`List-Unsubscribe` and `List-Unsubscribe-Post`, RFC 8058) that works without
 //!   signing in: `/unsubscribe?token=...`, outside the session and CSRF layers, the token
 //!   random, stored hashed, expiring.
+//! - A team's members add outgoing webhooks (`/teams/<slug>/webhooks`) for the team's
+//!   public events (a feedback window opened or closed, a public decision's outcome, a
+//!   post published, a call opened, a member joined or left): signed JSON, retried the
+//!   same way, with a delivery log on the same page ([`webhooks`]).
 //! - In development without an SMTP server, mail is kept and `/dev/mail` shows it; in
 //!   production that page is not found.
 
@@ -24,9 +28,10 @@ pub mod mail;
 pub mod model;
 mod pages;
 pub mod reminders;
+pub mod webhooks;
 pub mod worker;
 
-use crate::web::routes::{Routes, get};
+use crate::web::routes::{Routes, get, post};
 
 /// Pages with sessions: the development mailbox.
 pub fn routes() -> Routes {
@@ -34,6 +39,14 @@ pub fn routes() -> Routes {
         .route("/dev/mail", get(handlers::dev_mailbox))
         .route("/dev/mail/{id}", get(handlers::dev_mail))
         .route("/dev/mail/{id}/html", get(handlers::dev_mail_html))
+        .route(
+            "/teams/{slug}/webhooks",
+            get(handlers::show_webhooks).post(handlers::add_webhook),
+        )
+        .route(
+            "/teams/{slug}/webhooks/{id}/remove",
+            post(handlers::remove_webhook),
+        )
 }
 
 /// Outside the session and CSRF layers: the one-click unsubscribe, which a mail client

@@ -8,6 +8,7 @@ use time::{Duration, OffsetDateTime};
 
 use super::db;
 use super::model::{Kind, Notice};
+use super::webhooks::Event;
 use crate::web::dates::format_utc;
 
 /// How far back a scan looks for deadlines that passed.
@@ -44,7 +45,66 @@ pub async fn scan(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<u64> {
         }
         tx.commit().await?;
     }
+    let events = window_events(pool, now).await?;
+    if !events.is_empty() {
+        let mut tx = pool.begin().await?;
+        for (team_id, event) in &events {
+            queued += db::enqueue_webhooks(&mut tx, *team_id, event, now).await?;
+        }
+        tx.commit().await?;
+    }
     Ok(queued)
+}
+
+/// Feedback windows that opened or closed lately, for the teams' webhooks (public: an
+/// RFC with a window is public from its opening).
+async fn window_events(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<Vec<(i64, Event)>> {
+    let rows = sqlx::query!(
+        r#"select r.id, r.team_id, t.slug, t.name, v.title,
+                  r.opens_at as "opens_at!", r.closes_at as "closes_at!"
+           from rfcs r
+           join teams t on t.id = r.team_id
+           join lateral (select title from rfc_revisions where rfc_id = r.id order by number desc limit 1) v on true
+           where (r.opens_at <= $1 and r.opens_at > $2) or (r.closes_at <= $1 and r.closes_at > $2)"#,
+        now,
+        now - LOOK_BACK
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut events = Vec::new();
+    for r in rows {
+        let recent = |at: OffsetDateTime| at <= now && at > now - LOOK_BACK;
+        let path = format!("/rfcs/{}", r.id);
+        if recent(r.opens_at) {
+            events.push((
+                r.team_id,
+                Event::new(
+                    "window.opened",
+                    format!("rfc:{}:opened:{}", r.id, r.opens_at.unix_timestamp()),
+                    (&r.slug, &r.name),
+                    &r.title,
+                    path.clone(),
+                    r.opens_at,
+                    format!("Feedback is open until {}.", format_utc(r.closes_at)),
+                ),
+            ));
+        }
+        if recent(r.closes_at) {
+            events.push((
+                r.team_id,
+                Event::new(
+                    "window.closed",
+                    format!("rfc:{}:closed:{}", r.id, r.closes_at.unix_timestamp()),
+                    (&r.slug, &r.name),
+                    &r.title,
+                    path,
+                    r.closes_at,
+                    "The feedback window closed.".to_string(),
+                ),
+            ));
+        }
+    }
+    Ok(events)
 }
 
 /// Decisions closing within a day: their deciders who have taken no position.

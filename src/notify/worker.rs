@@ -58,9 +58,6 @@ pub async fn pass(state: &AppState, now: OffsetDateTime, scan: bool) -> sqlx::Re
     if scan {
         done.reminders = super::reminders::scan(&state.pool, now).await?;
     }
-    if !state.mailer.sends() {
-        return Ok(done);
-    }
     loop {
         let (sent, failed, claimed) = deliver_batch(state, now).await?;
         done.sent += sent;
@@ -69,7 +66,9 @@ pub async fn pass(state: &AppState, now: OffsetDateTime, scan: bool) -> sqlx::Re
             break;
         }
     }
-    done.digests = send_digests(state, now).await?;
+    if state.mailer.sends() {
+        done.digests = send_digests(state, now).await?;
+    }
     Ok(done)
 }
 
@@ -78,19 +77,29 @@ async fn deliver_batch(
     now: OffsetDateTime,
 ) -> sqlx::Result<(usize, usize, usize)> {
     let mut tx = state.pool.begin().await?;
-    let due = db::claim_due(&mut tx, now, BATCH).await?;
+    let due = db::claim_due(&mut tx, now, BATCH, state.mailer.sends()).await?;
     let (mut sent, mut failed) = (0, 0);
     for row in &due {
-        match deliver(state, &mut tx, row, now).await? {
-            Ok(()) => {
+        let answer = match row.webhook_id {
+            Some(_) => deliver_webhook(state, row).await,
+            None => deliver_mail(state, &mut tx, row, now)
+                .await?
+                .map(|()| None)
+                .map_err(|e| (None, e)),
+        };
+        match answer {
+            Ok(status) => {
                 db::mark_sent(&mut tx, &[row.id], now).await?;
+                if let Some(status) = status {
+                    db::record_status(&mut tx, row.id, status).await?;
+                }
                 sent += 1;
             }
-            Err(why) => {
+            Err((status, why)) => {
                 let next = (!model::gives_up(row.created_at, now))
                     .then(|| now + model::backoff(row.attempts));
                 tracing::warn!(outbox = row.id, error = %why, gave_up = next.is_none(), "a notification was not delivered");
-                db::mark_failed_attempt(&mut tx, row.id, &why, next, now).await?;
+                db::mark_failed_attempt(&mut tx, row.id, &why, status, next, now).await?;
                 failed += 1;
             }
         }
@@ -99,9 +108,34 @@ async fn deliver_batch(
     Ok((sent, failed, due.len()))
 }
 
+/// Posts one row to its webhook: the status it answered, or (with its status, if any)
+/// why it did not take it.
+async fn deliver_webhook(
+    state: &AppState,
+    row: &Due,
+) -> Result<Option<u16>, (Option<u16>, String)> {
+    let (Some(url), Some(secret)) = (&row.url, &row.secret) else {
+        return Err((None, "the webhook was removed".into()));
+    };
+    let event: super::webhooks::Event =
+        serde_json::from_value(row.payload.clone()).map_err(|e| (None, e.to_string()))?;
+    let body = event.body(&state.config);
+    let production = state.config.environment == crate::config::Environment::Production;
+    super::webhooks::post(
+        &state.webhook_client,
+        url,
+        secret,
+        row.id,
+        &body,
+        production,
+    )
+    .await
+    .map(Some)
+}
+
 /// Builds and sends one row's mail. The outer error is the database's; the inner one is
 /// why this mail did not go.
-async fn deliver(
+async fn deliver_mail(
     state: &AppState,
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     row: &Due,
@@ -125,8 +159,9 @@ async fn deliver(
             unsubscribe: None,
         }
     } else {
-        let (Some(to), Some(kind), Ok(notice)) = (
+        let (Some(to), Some(user_id), Some(kind), Ok(notice)) = (
             row.email.clone(),
+            row.user_id,
             Kind::parse(&row.kind),
             serde_json::from_value::<Notice>(row.payload.clone()),
         ) else {
@@ -134,7 +169,7 @@ async fn deliver(
                 "no verified address, or a notice that cannot be read".into()
             ));
         };
-        let unsubscribe = unsubscribe_url(state, tx, row.user_id, Some(kind), now).await?;
+        let unsubscribe = unsubscribe_url(state, tx, user_id, Some(kind), now).await?;
         let url = config.absolute(&notice.path);
         let settings = config.absolute("/settings/notifications");
         Mail {

@@ -785,6 +785,16 @@ pub async fn approve_post(
         now,
     )
     .await?;
+    let event = crate::notify::webhooks::Event::new(
+        "post.published",
+        format!("post:{}:published", post.id),
+        (&post.team_slug, &post.team_name),
+        &post.title,
+        post_path(&post),
+        now,
+        format!("{} published an update.", post.author_login),
+    );
+    notify::enqueue_webhooks(tx, post.team_id, &event, now).await?;
     Ok(())
 }
 

@@ -14,6 +14,7 @@ use super::model::{
 use crate::audit::{self, Entry, Subject, Visibility};
 use crate::auth;
 use crate::auth::model::User;
+use crate::notify::db as notify;
 
 /// Why a write did not happen.
 #[derive(Debug, thiserror::Error)]
@@ -791,6 +792,16 @@ pub async fn add_member(
         },
     )
     .await?;
+    let event = crate::notify::webhooks::Event::new(
+        "member.joined",
+        format!("membership:{id}:joined"),
+        (&team.slug, &team.name),
+        &team.name,
+        format!("/teams/{}", team.slug),
+        now,
+        format!("{} joined as {}.", person.login, role.as_str()),
+    );
+    notify::enqueue_webhooks(tx, team.id, &event, now).await?;
     Ok((person, id))
 }
 
@@ -935,5 +946,15 @@ pub async fn record_leaving(
         },
     )
     .await?;
+    let event = crate::notify::webhooks::Event::new(
+        "member.left",
+        format!("membership:{id}:left"),
+        (&team.slug, &team.name),
+        &team.name,
+        format!("/teams/{}", team.slug),
+        now,
+        format!("{} left the team.", person.login),
+    );
+    notify::enqueue_webhooks(tx, team.id, &event, now).await?;
     Ok(id)
 }

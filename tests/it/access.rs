@@ -147,6 +147,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     // A top-level team cannot be revoked: 409 for everyone signed in, before the
     // permission check (tests/it/teams.rs covers who revokes a delegated team).
     ("GET", "/teams/{slug}/revoke", ".SNOMXA"),
+    ("GET", "/teams/{slug}/webhooks", "....M.A"),
     // Without a token: a clear 400 for everyone, signed in or not.
     ("GET", "/unsubscribe", "VSNOMXA"),
     ("POST", "/admin/people", "......A"),
@@ -205,6 +206,9 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/teams/{slug}/members/{login}/leave", "....M.A"),
     ("POST", "/teams/{slug}/members/{login}/role", "....M.A"),
     ("POST", "/teams/{slug}/revoke", ".SNOMXA"),
+    ("POST", "/teams/{slug}/webhooks", "....M.A"),
+    // The scenario has no webhook to remove.
+    ("POST", "/teams/{slug}/webhooks/{id}/remove", "......."),
     ("POST", "/unsubscribe", "VSNOMXA"),
 ];
 

@@ -593,7 +593,9 @@ async fn notifications_main_path() {
     assert_eq!(browser.status(), 422);
     browser.fill("Address", "nina@example.org").await;
     browser.click_button("Send the link").await;
-    browser.assert_text("We sent a link to nina@example.org").await;
+    browser
+        .assert_text("We sent a link to nina@example.org")
+        .await;
     deliver().await.expect("deliver");
     // The link went to the new address, which is not nina's yet: the mailbox shows the
     // mail once the address is hers, so follow it as her mail client would.
@@ -615,13 +617,18 @@ async fn notifications_main_path() {
     let page = olga
         .post(
             &format!("/calls/{call}/nominate"),
-            &[("nominee", "nina"), ("statement", "Nina reviews with care.")],
+            &[
+                ("nominee", "nina"),
+                ("statement", "Nina reviews with care."),
+            ],
         )
         .await;
     assert!(page.status.is_redirection(), "{}", page.body);
     deliver().await.expect("deliver");
     browser.goto("/dev/mail").await;
-    browser.click_link("You were nominated: New reviewers").await;
+    browser
+        .click_link("You were nominated: New reviewers")
+        .await;
     browser.assert_text("Nina reviews with care.").await;
     let nomination = format!("{}/nominations/", app.address);
     let text = browser.text().await;
@@ -639,7 +646,9 @@ async fn notifications_main_path() {
         .click_link("Choose, for each kind of notification, at once, in a daily digest or off.")
         .await;
     browser.choose("#nomination_moved-off").await;
-    browser.select("The daily digest comes at (UTC)", "18:00").await;
+    browser
+        .select("The daily digest comes at (UTC)", "18:00")
+        .await;
     browser.click_button("Save").await;
     browser
         .assert_text("Your notification choices are saved.")

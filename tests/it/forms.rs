@@ -47,6 +47,8 @@ const FORMS: &[(&str, &[&str])] = &[
         "/settings/notifications",
         &["nominated", "decision_opened", "digest_hour"],
     ),
+    ("/teams/{slug}/webhooks", &["url", "secret"]),
+    ("/teams/{slug}/webhooks/{id}/remove", &[]),
     ("/unsubscribe", &["List-Unsubscribe"]),
     ("/nominations/{id}/accept", &["note"]),
     ("/nominations/{id}/admit", &["closes_at"]),

@@ -573,3 +573,213 @@ async fn the_development_mailbox_shows_only_ones_own_mail_and_is_not_found_in_pr
         production.visitor().get(path).await.assert_status(404);
     }
 }
+
+#[tokio::test]
+async fn a_teams_webhooks_get_its_public_events_signed_retried_and_logged() {
+    use crate::support::receiver::Receiver;
+    use hmac::{Hmac, Mac};
+
+    let receiver = Receiver::start().await;
+    let app = TestApp::spawn().await;
+    app.make_admin("admin").await;
+    let s = Scenario::build(&app, 0).await;
+    let lead = app.signed_in(&s.lead).await;
+    let hooks = format!("/teams/{}/webhooks", s.team);
+
+    // Bad input keeps what was typed; outsiders cannot see or add webhooks.
+    let page = lead
+        .post(
+            &hooks,
+            &[("url", "ftp://example.org/x"), ("secret", "short")],
+        )
+        .await;
+    page.assert_status(422);
+    assert_eq!(
+        select_one(&page.body, "input#url").as_deref(),
+        Some("ftp://example.org/x")
+    );
+    assert!(select_one(&page.body, "#secret-error").is_some());
+    app.signed_in(&s.other)
+        .await
+        .get(&hooks)
+        .await
+        .assert_status(403);
+    let secret = "a-long-random-team-secret";
+    lead.post(&hooks, &[("url", &receiver.url), ("secret", secret)])
+        .await
+        .assert_redirect(&hooks);
+    let page = lead.get(&hooks).await;
+    page.assert_status(200);
+    assert!(!page.body.contains(secret), "the secret is never shown");
+
+    // Public events: a member joins, a call opens; the feedback window closes.
+    app.signed_in("admin")
+        .await
+        .post(
+            &format!("/teams/{}/members", s.team),
+            &[
+                ("login", "newcomer-0"),
+                ("role", "member"),
+                ("reason", "Welcome"),
+            ],
+        )
+        .await
+        .assert_redirect(&format!("/teams/{}/members", s.team));
+    receiver.answer(500);
+    let pass = deliver(&app).await;
+    // The member who joined, and the window the scenario opened (found by the scan).
+    assert_eq!((pass.sent, pass.failed_attempts), (0, 2));
+    let page = lead.get(&hooks).await;
+    assert!(
+        select_one(&page.body, "table.deliveries tbody tr")
+            .is_some_and(|row| row.contains("retrying") && row.contains("500")),
+        "{}",
+        page.body
+    );
+    receiver.answer(200);
+    app.clock.advance(Duration::days(7));
+    let pass = deliver(&app).await;
+    assert_eq!(pass.failed_attempts, 0, "{pass:?}");
+    let received = receiver.received();
+    let events: Vec<String> = received
+        .iter()
+        .map(|d| d.json()["event"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        events.iter().filter(|e| *e == "member.joined").count() == 2,
+        "retried: {events:?}"
+    );
+    for event in ["window.opened", "window.closed"] {
+        assert!(events.contains(&event.to_string()), "{events:?}");
+    }
+    // A retry carries the same delivery id; the body is signed with the team's secret.
+    let joined: Vec<_> = received
+        .iter()
+        .filter(|d| d.json()["event"] == "member.joined")
+        .collect();
+    assert_eq!(
+        joined[0].header("x-concord-delivery"),
+        joined[1].header("x-concord-delivery")
+    );
+    for delivery in &received {
+        let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("key");
+        mac.update(&delivery.body);
+        let expected: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            delivery.header("x-concord-signature"),
+            format!("sha256={expected}")
+        );
+        let json = delivery.json();
+        assert_eq!(json["schema"], 1);
+        assert_eq!(json["team"]["slug"], s.team.as_str());
+        assert!(
+            json["url"]
+                .as_str()
+                .is_some_and(|u| u.starts_with(&app.address))
+        );
+        assert!(
+            json["text"].as_str().is_some_and(|t| t.contains("](http")),
+            "{json}"
+        );
+        // Only public events: no private text of anyone.
+        let body = String::from_utf8_lossy(&delivery.body);
+        assert!(markers_in(&body).is_empty(), "{body}");
+    }
+    let page = lead.get(&hooks).await;
+    assert!(select_one(&page.body, "table.deliveries").is_some_and(|t| t.contains("delivered")));
+
+    // Removed: nothing more is sent to it.
+    let id: i64 = sqlx::query_scalar("select id from webhooks")
+        .fetch_one(&app.pool)
+        .await
+        .expect("webhook");
+    lead.post(&format!("{hooks}/{id}/remove"), &[])
+        .await
+        .assert_redirect(&hooks);
+    let before = receiver.received().len();
+    app.signed_in("admin")
+        .await
+        .post(
+            &format!("/teams/{}/members", s.team),
+            &[
+                ("login", "another-0"),
+                ("role", "member"),
+                ("reason", "Welcome"),
+            ],
+        )
+        .await;
+    deliver(&app).await;
+    assert_eq!(receiver.received().len(), before);
+}
+
+#[tokio::test]
+async fn in_production_a_webhook_may_not_point_at_this_machine_or_a_private_network() {
+    use concord::notify::webhooks::{public_addresses, url_problem};
+    for url in [
+        "http://127.0.0.1:9/hook",
+        "http://localhost/hook",
+        "http://10.0.0.7/",
+        "http://[::1]/",
+        "http://169.254.169.254/latest",
+    ] {
+        assert_eq!(url_problem(url), None, "{url} is a well-formed URL");
+        let parsed = url::Url::parse(url).expect("url");
+        let refused = public_addresses(&parsed).await.expect_err("refused");
+        assert!(
+            refused.contains("not on the public internet"),
+            "{url}: {refused}"
+        );
+    }
+    // And at delivery: a webhook stored before (or by a development instance) is refused
+    // by a production worker without any request being made.
+    let receiver = crate::support::receiver::Receiver::start().await;
+    let app = TestApp::spawn().await;
+    give_addresses(&app, &["admin"]).await;
+    app.make_admin("admin").await;
+    let admin = app.signed_in("admin").await;
+    admin
+        .post(
+            "/teams",
+            &crate::support::with(
+                crate::teams::team_fields("core", "Core", "Things."),
+                &[("rule_n", "0"), ("review_on", "")],
+            ),
+        )
+        .await
+        .assert_redirect("/teams/core");
+    admin
+        .post(
+            "/teams/core/webhooks",
+            &[
+                ("url", &receiver.url),
+                ("secret", "a-long-random-team-secret"),
+            ],
+        )
+        .await
+        .assert_redirect("/teams/core/webhooks");
+    admin
+        .post(
+            "/teams/core/members",
+            &[("login", "ada"), ("role", "member"), ("reason", "Hi")],
+        )
+        .await;
+    let mut config = app.config.clone();
+    config.environment = concord::config::Environment::Production;
+    let production = AppState::new(app.pool.clone(), config, app.clock.clone()).expect("state");
+    let pass = worker::pass(&production, app.clock.now(), false)
+        .await
+        .expect("pass");
+    assert_eq!((pass.sent, pass.failed_attempts), (0, 1));
+    assert!(receiver.received().is_empty());
+    let error: String =
+        sqlx::query_scalar("select last_error from outbox where webhook_id is not null")
+            .fetch_one(&app.pool)
+            .await
+            .expect("error");
+    assert!(error.contains("not on the public internet"), "{error}");
+}

@@ -7,6 +7,7 @@ pub mod browser;
 pub mod database;
 pub mod documents;
 pub mod github;
+pub mod receiver;
 pub mod scenario;
 pub mod smtp;
 

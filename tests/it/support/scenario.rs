@@ -511,6 +511,7 @@ impl Scenario {
                 "actions" => self.action,
                 // Nobody in a scenario has mail kept: any id is somebody else's.
                 "mail" => 1,
+                "webhooks" => 1,
                 other => panic!("no id for /{other}/{{id}} in {pattern}"),
             }
         };
