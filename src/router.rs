@@ -21,7 +21,10 @@ use crate::app::AppState;
 use crate::error::{render_error_pages, session_store_failures};
 use crate::web::routes::{Route, Routes};
 use crate::web::{csrf, flash, page_cache, rate_limit, security};
-use crate::{api, audit, auth, decisions, home, inbox, nominations, posts, rfcs, teams};
+use crate::{
+    api, audit, auth, calendar, decisions, export, home, inbox, nominations, posts, rfcs, search,
+    teams,
+};
 
 /// The pages: behind sessions, the signed-in person and CSRF protection.
 fn page_routes() -> Routes {
@@ -35,6 +38,8 @@ fn page_routes() -> Routes {
         .merge(audit::routes())
         .merge(posts::routes())
         .merge(rfcs::routes())
+        .merge(search::routes())
+        .merge(export::routes())
 }
 
 /// Health checks, static files, feeds and the API: no session, no cookies.
@@ -43,6 +48,7 @@ fn open_routes() -> Routes {
         .merge(home::open_routes())
         .merge(api::routes())
         .merge(posts::open_routes())
+        .merge(calendar::open_routes())
 }
 
 /// Every method and path the application serves, from the same declarations that

@@ -7,6 +7,7 @@ pub mod browser;
 pub mod database;
 pub mod documents;
 pub mod github;
+pub mod html;
 pub mod scenario;
 
 use std::sync::Arc;

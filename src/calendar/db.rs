@@ -1,0 +1,75 @@
+//! The public deadlines, in one statement.
+
+use sqlx::PgExecutor;
+use time::{Date, OffsetDateTime};
+
+/// One deadline as read: an instant, or a calendar day (a charter review).
+#[derive(Clone, Debug)]
+pub struct Deadline {
+    /// `rfc_opens`, `rfc_closes`, `call_opens`, `call_closes`, `decision_closes`,
+    /// `charter_review` (see [`super::model::Kind`]).
+    pub kind: String,
+    /// The RFC's, call's, decision's or team's id.
+    pub id: i64,
+    pub team_slug: String,
+    pub team_name: String,
+    pub title: String,
+    pub at: Option<OffsetDateTime>,
+    pub on: Option<Date>,
+}
+
+/// Every public deadline from `since` on, earliest first, at most `limit`; of one team
+/// only when `team_id` is given. Public means what everyone may read: RFCs once public
+/// (the SQL function `rfc_is_public`), calls,
+/// public decisions not withdrawn, and the charter reviews of teams not revoked.
+pub async fn deadlines(
+    db: impl PgExecutor<'_>,
+    now: OffsetDateTime,
+    since: OffsetDateTime,
+    team_id: Option<i64>,
+    limit: i64,
+) -> sqlx::Result<Vec<Deadline>> {
+    sqlx::query_as!(
+        Deadline,
+        r#"with rfc as (
+            select r.id, r.team_id, r.opens_at, r.closes_at,
+                   (select v.title from rfc_revisions v where v.rfc_id = r.id order by v.number desc limit 1) as title
+              from rfcs r
+              left join rfc_resolutions rs on rs.rfc_id = r.id
+             where rfc_is_public(r.opens_at, rs.resolved_at, $1)
+               and r.closes_at >= $2 and ($3::bigint is null or r.team_id = $3)
+        ), deadline as (
+            select 'rfc_opens' as kind, id, team_id, title, opens_at as at, null::date as on_day
+              from rfc where opens_at >= $2
+            union all
+            select 'rfc_closes', id, team_id, title, closes_at, null from rfc
+            union all
+            select 'call_opens', c.id, c.team_id, c.title, c.opens_at, null
+              from calls c where c.opens_at >= $2 and ($3 is null or c.team_id = $3)
+            union all
+            select 'call_closes', c.id, c.team_id, c.title, c.closes_at, null
+              from calls c where c.closes_at >= $2 and ($3 is null or c.team_id = $3)
+            union all
+            select 'decision_closes', d.id, d.team_id, d.question, d.closes_at, null
+              from decisions d
+             where d.is_public and d.withdrawn_at is null and d.closes_at >= $2
+               and ($3 is null or d.team_id = $3)
+            union all
+            select 'charter_review', t.id, t.id, t.name, null, t.review_on
+              from teams t
+             where t.review_on >= ($2 at time zone 'utc')::date and t.revoked_at is null
+               and ($3 is null or t.id = $3)
+        )
+        select d.kind as "kind!", d.id as "id!", t.slug as "team_slug!", t.name as "team_name!",
+               coalesce(d.title, '') as "title!", d.at, d.on_day as "on"
+          from deadline d join teams t on t.id = d.team_id
+         order by coalesce(d.at, d.on_day at time zone 'utc'), d.kind, d.id
+         limit $4"#,
+        now,
+        since,
+        team_id,
+        limit,
+    )
+    .fetch_all(db)
+    .await
+}

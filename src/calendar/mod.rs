@@ -1,0 +1,26 @@
+//! Calendar feeds (iCalendar, RFC 5545) of public deadlines: `/calendar.ics` for all of
+//! Concord and `/teams/{slug}/calendar.ics` for one team, to subscribe to from any
+//! calendar application.
+//!
+//! Rules:
+//! - A feed holds what everyone may read (`db::deadlines`): feedback windows of public
+//!   RFCs opening and closing, calls for nominations opening and closing, public decisions
+//!   closing (not withdrawn), and charter reviews (a whole day) of teams not revoked.
+//! - Each event's UID names its subject and what happens to it (`rfc-12-closes@host`),
+//!   never its time, so a moved deadline updates the event a calendar holds; times are
+//!   UTC; each event links back to its page (`URL`, and in the description).
+//! - Deadlines from 90 days ago on, at most 2,000 per feed, earliest first.
+//! - Served outside the session layer (no cookies), like the Atom feeds.
+
+mod db;
+mod handlers;
+pub mod model;
+
+use crate::web::routes::{Routes, get};
+
+/// Routes outside the session and CSRF layers.
+pub fn open_routes() -> Routes {
+    Routes::new()
+        .route("/calendar.ics", get(handlers::public_calendar))
+        .route("/teams/{slug}/calendar.ics", get(handlers::team_calendar))
+}

@@ -1,0 +1,222 @@
+//! The calendar feeds, read back with the `icalendar` crate's parser: the public
+//! deadlines and nothing private, stable UIDs across a moved deadline, UTC times, links
+//! back, one team's feed.
+
+use icalendar::{Calendar, Component, Event};
+
+use crate::support::scenario::{IN_A_WEEK, IN_TWO_WEEKS, Scenario};
+use crate::support::{Client, TestApp, with};
+
+async fn feed(client: &Client, path: &str) -> Calendar {
+    let page = client.get(path).await;
+    page.assert_status(200);
+    assert_eq!(
+        page.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("text/calendar; charset=utf-8")
+    );
+    assert!(page.set_cookies().is_empty(), "a feed sets no cookie");
+    assert!(
+        crate::support::scenario::markers_in(&page.body).is_empty(),
+        "private text in {path}"
+    );
+    page.body
+        .parse::<Calendar>()
+        .unwrap_or_else(|e| panic!("{path} is not iCalendar: {e}\n{}", page.body))
+}
+
+fn event<'a>(calendar: &'a Calendar, uid_start: &str) -> Option<&'a Event> {
+    calendar
+        .events()
+        .find(|e| e.get_uid().is_some_and(|u| u.starts_with(uid_start)))
+}
+
+fn start(e: &Event) -> &str {
+    e.property_value("DTSTART").expect("DTSTART")
+}
+
+async fn setup() -> (TestApp, Scenario, i64) {
+    let app = TestApp::spawn().await;
+    app.make_admin("admin").await;
+    let s = Scenario::build(&app, 0).await;
+    let lead = app.signed_in(&s.lead).await;
+    let page = lead
+        .post(
+            &format!("/teams/{}/decisions", s.team),
+            &[
+                ("question", "Move the meeting?"),
+                ("body", "To Thursdays."),
+                ("closes_at", IN_A_WEEK),
+                ("visibility", "public"),
+                ("effect_kind", "text"),
+                ("effect_text", "We meet on Thursdays."),
+            ],
+        )
+        .await;
+    let public: i64 = page
+        .location()
+        .and_then(|l| l.strip_prefix("/decisions/"))
+        .and_then(|id| id.parse().ok())
+        .expect("a public decision");
+    // A team whose charter is reviewed on a day.
+    let admin = app.signed_in("admin").await;
+    let page = admin
+        .post(
+            "/teams",
+            &with(
+                crate::teams::team_fields("reviewed", "Reviewed", "Things."),
+                &[("review_on", "2026-12-31")],
+            ),
+        )
+        .await;
+    assert!(page.status.is_redirection(), "team: {}", page.status);
+    (app, s, public)
+}
+
+#[tokio::test]
+async fn the_public_calendar_holds_every_public_deadline_and_nothing_private() {
+    let (app, s, public) = setup().await;
+    let calendar = feed(&app.visitor(), "/calendar.ics").await;
+    let uids: Vec<&str> = calendar.events().filter_map(|e| e.get_uid()).collect();
+    for want in [
+        format!("rfc-{}-opens@", s.rfc),
+        format!("rfc-{}-closes@", s.rfc),
+        format!("call-{}-opens@", s.call),
+        format!("call-{}-closes@", s.call),
+        format!("decision-{public}-closes@"),
+    ] {
+        assert!(
+            uids.iter().any(|u| u.starts_with(&want)),
+            "{want} not in {uids:?}"
+        );
+    }
+    // Team-only decisions (the private one, the shortlisting) and the draft RFC are not there.
+    for absent in [
+        format!("decision-{}-", s.decision),
+        format!("decision-{}-", s.shortlist),
+        format!("rfc-{}-", s.draft_rfc),
+    ] {
+        assert!(
+            !uids.iter().any(|u| u.starts_with(&absent)),
+            "{absent} in {uids:?}"
+        );
+    }
+
+    let closes = event(&calendar, &format!("rfc-{}-closes@", s.rfc)).expect("closing");
+    assert_eq!(start(closes), "20260309T090000Z");
+    assert_eq!(
+        closes.get_summary(),
+        Some("Feedback closes: Open policy (Core)")
+    );
+    let url = closes.get_url().expect("a link back");
+    assert_eq!(url, format!("{}/rfcs/{}", app.config.origin(), s.rfc));
+    assert!(closes.get_description().is_some_and(|d| d.contains(url)));
+    assert!(
+        closes
+            .property_value("DTSTAMP")
+            .is_some_and(|d| d.ends_with('Z'))
+    );
+
+    let decision = event(&calendar, &format!("decision-{public}-closes@")).expect("decision");
+    assert_eq!(
+        decision.get_summary(),
+        Some("Decision closes: Move the meeting? (Core)")
+    );
+    assert_eq!(start(decision), "20260309T090000Z");
+
+    // A charter review is a whole day.
+    let review = calendar
+        .events()
+        .find(|e| e.get_summary() == Some("Charter review: Reviewed"))
+        .expect("the charter review");
+    assert_eq!(start(review), "20261231");
+    assert!(review.property_value("DTEND").is_none());
+    // Earliest first.
+    let starts: Vec<String> = calendar
+        .events()
+        .map(|e| start(e).chars().take(8).collect())
+        .collect();
+    let mut sorted = starts.clone();
+    sorted.sort();
+    assert_eq!(starts, sorted);
+
+    // The same for everyone: a signed-in member gets the same events.
+    let member = app.signed_in(&s.member).await;
+    let theirs = feed(&member, "/calendar.ics").await;
+    let their_uids: Vec<&str> = theirs.events().filter_map(|e| e.get_uid()).collect();
+    assert_eq!(their_uids, uids);
+}
+
+#[tokio::test]
+async fn a_moved_deadline_keeps_its_uid() {
+    let (app, s, _) = setup().await;
+    let uid = |c: &Calendar| {
+        event(c, &format!("rfc-{}-closes@", s.rfc))
+            .and_then(|e| e.get_uid())
+            .map(str::to_string)
+    };
+    let before = feed(&app.visitor(), "/calendar.ics").await;
+    let lead = app.signed_in(&s.lead).await;
+    let page = lead
+        .post(
+            &format!("/rfcs/{}/window", s.rfc),
+            &[
+                ("opens_at", ""),
+                ("closes_at", IN_TWO_WEEKS),
+                ("reason", "More time to read."),
+            ],
+        )
+        .await;
+    assert!(
+        page.status.is_redirection(),
+        "move: {} {}",
+        page.status,
+        page.body
+    );
+    let after = feed(&app.visitor(), "/calendar.ics").await;
+    assert_eq!(uid(&before), uid(&after));
+    assert!(uid(&after).is_some());
+    let moved = event(&after, &format!("rfc-{}-closes@", s.rfc)).expect("moved");
+    assert_eq!(start(moved), "20260316T090000Z");
+    let closing: Vec<_> = after
+        .events()
+        .filter(|e| {
+            e.get_uid()
+                .is_some_and(|u| u.starts_with(&format!("rfc-{}-closes@", s.rfc)))
+        })
+        .collect();
+    assert_eq!(closing.len(), 1, "one event for one deadline");
+}
+
+#[tokio::test]
+async fn a_team_calendar_holds_that_team_only() {
+    let (app, s, public) = setup().await;
+    let visitor = app.visitor();
+    let core = feed(&visitor, &format!("/teams/{}/calendar.ics", s.team)).await;
+    assert!(event(&core, &format!("decision-{public}-closes@")).is_some());
+    assert!(event(&core, &format!("rfc-{}-closes@", s.rfc)).is_some());
+    assert!(
+        core.events()
+            .all(|e| e.get_summary().is_some_and(|t| t.ends_with("(Core)")))
+    );
+    assert_eq!(core.get_name(), Some("Concord: Core"));
+    let infra = feed(&visitor, &format!("/teams/{}/calendar.ics", s.other_team)).await;
+    assert_eq!(infra.events().count(), 0);
+    let reviewed = feed(&visitor, "/teams/reviewed/calendar.ics").await;
+    assert_eq!(reviewed.events().count(), 1);
+    visitor
+        .get("/teams/nowhere/calendar.ics")
+        .await
+        .assert_status(404);
+}
+
+#[tokio::test]
+async fn past_deadlines_fade_out_after_ninety_days() {
+    let (app, s, _) = setup().await;
+    app.clock.advance(time::Duration::days(120));
+    let calendar = feed(&app.visitor(), "/calendar.ics").await;
+    assert!(event(&calendar, &format!("rfc-{}-", s.rfc)).is_none());
+    // The charter review at the end of the year is still ahead.
+    assert_eq!(calendar.events().count(), 1);
+}
