@@ -41,6 +41,8 @@ pub mod router;
 pub mod scale;
 /// Search across the public record (`/search`).
 pub mod search;
+/// What search engines are told: `robots.txt` and `sitemap.xml`.
+pub mod sitemap;
 /// Teams, charters, delegation and the membership ledger.
 pub mod teams;
 /// Shared HTTP pieces: extractors, CSRF, flash, layout, forms, Markdown.

@@ -23,7 +23,7 @@ use crate::web::routes::{Route, Routes};
 use crate::web::{csrf, flash, page_cache, rate_limit, security};
 use crate::{
     api, audit, auth, calendar, decisions, export, home, inbox, nominations, posts, rfcs, search,
-    teams,
+    sitemap, teams,
 };
 
 /// The pages: behind sessions, the signed-in person and CSRF protection.
@@ -49,6 +49,7 @@ fn open_routes() -> Routes {
         .merge(api::routes())
         .merge(posts::open_routes())
         .merge(calendar::open_routes())
+        .merge(sitemap::open_routes())
 }
 
 /// Every method and path the application serves, from the same declarations that

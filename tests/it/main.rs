@@ -16,6 +16,7 @@ mod forms;
 mod nominations;
 mod page_cache;
 mod posts;
+mod previews;
 mod reliability;
 mod rfcs;
 mod scale;
