@@ -152,7 +152,7 @@ async fn private_and_draft_pages_say_noindex() {
     );
     let page = visitor.get("/nowhere").await;
     page.assert_status(404);
-    assert!(texts(&page.body, "title").first().is_some());
+    assert_eq!(meta(&page, "robots"), vec!["noindex"]);
 }
 
 #[tokio::test]
