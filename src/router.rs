@@ -39,6 +39,7 @@ fn page_routes() -> Routes {
         .merge(posts::routes())
         .merge(rfcs::routes())
         .merge(search::routes())
+        .merge(calendar::routes())
         .merge(export::routes())
 }
 

@@ -73,3 +73,128 @@ pub async fn deadlines(
     .fetch_all(db)
     .await
 }
+
+/// Every deadline of these teams from `since` on, private ones included (for a member's
+/// personal feed): every RFC window (drafts with a window too), every call, every decision
+/// not withdrawn (team-only ones too), and the charter reviews of those not revoked.
+pub async fn team_deadlines(
+    db: impl PgExecutor<'_>,
+    team_ids: &[i64],
+    since: OffsetDateTime,
+    limit: i64,
+) -> sqlx::Result<Vec<Deadline>> {
+    sqlx::query_as!(
+        Deadline,
+        r#"with rfc as (
+            select r.id, r.team_id, r.opens_at, r.closes_at,
+                   (select v.title from rfc_revisions v where v.rfc_id = r.id order by v.number desc limit 1) as title
+              from rfcs r
+             where r.team_id = any($1) and r.closes_at >= $2
+        ), deadline as (
+            select 'rfc_opens' as kind, id, team_id, title, opens_at as at, null::date as on_day
+              from rfc where opens_at >= $2
+            union all
+            select 'rfc_closes', id, team_id, title, closes_at, null from rfc
+            union all
+            select 'call_opens', c.id, c.team_id, c.title, c.opens_at, null
+              from calls c where c.team_id = any($1) and c.opens_at >= $2
+            union all
+            select 'call_closes', c.id, c.team_id, c.title, c.closes_at, null
+              from calls c where c.team_id = any($1) and c.closes_at >= $2
+            union all
+            select 'decision_closes', d.id, d.team_id, d.question, d.closes_at, null
+              from decisions d
+             where d.team_id = any($1) and d.withdrawn_at is null and d.closes_at >= $2
+            union all
+            select 'charter_review', t.id, t.id, t.name, null, t.review_on
+              from teams t
+             where t.id = any($1) and t.review_on >= ($2 at time zone 'utc')::date
+               and t.revoked_at is null
+        )
+        select d.kind as "kind!", d.id as "id!", t.slug as "team_slug!", t.name as "team_name!",
+               coalesce(d.title, '') as "title!", d.at, d.on_day as "on"
+          from deadline d join teams t on t.id = d.team_id
+         order by coalesce(d.at, d.on_day at time zone 'utc'), d.kind, d.id
+         limit $3"#,
+        team_ids,
+        since,
+        limit,
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// A live personal feed: its owner, found by the hash of its secret. A removed person's
+/// feed answers nothing.
+pub async fn feed_owner(
+    db: impl PgExecutor<'_>,
+    token_hash: &[u8],
+) -> sqlx::Result<Option<(i64, String)>> {
+    let row = sqlx::query!(
+        "select u.id, u.login from calendar_feeds f join users u on u.id = f.user_id
+          where f.token_hash = $1 and f.revoked_at is null and u.removed_at is null",
+        token_hash
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(|r| (r.id, r.login)))
+}
+
+/// When the person's live feed was made, if they have one.
+pub async fn live_feed(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+) -> sqlx::Result<Option<OffsetDateTime>> {
+    sqlx::query_scalar!(
+        "select created_at from calendar_feeds where user_id = $1 and revoked_at is null",
+        user_id
+    )
+    .fetch_optional(db)
+    .await
+}
+
+/// Locks the person's row, so that their feed changes one at a time (two new addresses
+/// made at once would otherwise both revoke nothing and collide on `calendar_feeds_one_live`).
+pub async fn lock_person(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    user_id: i64,
+) -> sqlx::Result<()> {
+    sqlx::query_scalar!("select id from users where id = $1 for update", user_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Revokes the person's live feed, if any; whether there was one.
+pub async fn revoke_feed(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    user_id: i64,
+    now: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "update calendar_feeds set revoked_at = $2 where user_id = $1 and revoked_at is null",
+        user_id,
+        now
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// A new live feed (the caller revoked the one before in the same transaction).
+pub async fn create_feed(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    user_id: i64,
+    token_hash: &[u8],
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    sqlx::query!(
+        "insert into calendar_feeds (user_id, token_hash, created_at) values ($1, $2, $3)",
+        user_id,
+        token_hash,
+        now
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

@@ -144,3 +144,47 @@ mod tests {
         );
     }
 }
+
+/// A new secret for a personal feed's address: 32 random bytes as hex.
+pub fn new_secret() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What is stored of a secret: its SHA-256, so the table never holds a usable address.
+pub fn secret_hash(secret: &str) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(secret.as_bytes()).to_vec()
+}
+
+/// The path of a personal feed.
+pub fn personal_path(secret: &str) -> String {
+    format!("/calendar/personal/{secret}.ics")
+}
+
+/// The secret in a personal feed's file name (`<64 hex digits>.ics`), if it is one.
+pub fn secret_in(file: &str) -> Option<&str> {
+    let secret = file.strip_suffix(".ics")?;
+    (secret.len() == 64 && secret.bytes().all(|b| b.is_ascii_hexdigit())).then_some(secret)
+}
+
+#[cfg(test)]
+mod secret_tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_new_each_time_and_read_back_from_their_path() {
+        let (a, b) = (new_secret(), new_secret());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 64);
+        let path = personal_path(&a);
+        let file = path.rsplit('/').next().expect("file");
+        assert_eq!(secret_in(file), Some(a.as_str()));
+        assert_eq!(secret_in("nothing.ics"), None);
+        assert_eq!(secret_in(&a), None, "the .ics is part of the address");
+        assert_eq!(secret_hash(&a).len(), 32);
+        assert_ne!(secret_hash(&a), secret_hash(&b));
+    }
+}

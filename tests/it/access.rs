@@ -93,6 +93,9 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/auth/github", "......."),
     ("GET", "/auth/github/callback", "......."),
     ("GET", "/calendar.ics", "VSNOMXA"),
+    ("GET", "/calendar/personal", ".SNOMXA"),
+    // The scenario fills the secret with one that is not (tests/it/calendar.rs has real ones).
+    ("GET", "/calendar/personal/{file}", "......."),
     ("GET", "/calls/{id}", "VSNOMXA"),
     ("GET", "/calls/{id}/nominate", ".SNOMXA"),
     ("GET", "/decisions/{id}", "....M.."),
@@ -150,6 +153,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     // permission check (tests/it/teams.rs covers who revokes a delegated team).
     ("GET", "/teams/{slug}/revoke", ".SNOMXA"),
     ("POST", "/admin/people", "......A"),
+    ("POST", "/calendar/personal", ".SNOMXA"),
+    ("POST", "/calendar/personal/revoke", ".SNOMXA"),
     ("POST", "/calls/{id}/endorse", ".SNOMXA"),
     ("POST", "/calls/{id}/nominate", ".SNOMXA"),
     ("POST", "/calls/{id}/shortlist", "....M.."),

@@ -220,3 +220,129 @@ async fn past_deadlines_fade_out_after_ninety_days() {
     // The charter review at the end of the year is still ahead.
     assert_eq!(calendar.events().count(), 1);
 }
+
+/// Makes `client`'s personal feed and returns its path, as the page shows it once.
+async fn make_personal_feed(app: &TestApp, client: &Client) -> String {
+    let page = client.post("/calendar/personal", &[]).await;
+    page.assert_status(200);
+    let address = crate::support::html::attrs(&page.body, "#feed-address", "value");
+    assert_eq!(address.len(), 1, "the address is shown: {}", page.body);
+    address[0]
+        .strip_prefix(&app.config.origin())
+        .expect("an absolute address")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_personal_feed_holds_the_persons_private_deadlines_at_a_secret_address() {
+    let (app, s, public) = setup().await;
+    let member = app.signed_in(&s.member).await;
+    let page = member.get("/calendar/personal").await;
+    page.assert_status(200)
+        .assert_contains("You have no calendar address.");
+    let path = make_personal_feed(&app, &member).await;
+
+    // Read as a calendar application would: no cookies.
+    let page = app.visitor().get(&path).await;
+    page.assert_status(200);
+    assert_eq!(
+        page.headers
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("private, no-store")
+    );
+    let calendar: Calendar = page.body.parse().expect("iCalendar");
+    for want in [
+        format!("decision-{}-closes@", s.decision),
+        format!("decision-{}-closes@", s.shortlist),
+        format!("decision-{public}-closes@"),
+        format!("rfc-{}-closes@", s.rfc),
+        format!("call-{}-closes@", s.call),
+    ] {
+        assert!(event(&calendar, &want).is_some(), "{want} missing");
+    }
+    let private = event(&calendar, &format!("decision-{}-closes@", s.decision)).expect("private");
+    assert!(
+        private
+            .get_summary()
+            .is_some_and(|t| t.contains(&crate::support::scenario::Marker::Decision.text(0))),
+        "the member reads the private question"
+    );
+    // Only hashes are stored.
+    let secret = path
+        .trim_start_matches("/calendar/personal/")
+        .trim_end_matches(".ics");
+    let stored: i64 = sqlx::query_scalar(
+        "select count(*) from calendar_feeds where token_hash = sha256(convert_to($1, 'UTF8'))",
+    )
+    .bind(secret)
+    .fetch_one(&app.pool)
+    .await
+    .expect("count");
+    assert_eq!(stored, 1);
+    let plain: i64 = sqlx::query_scalar(
+        "select count(*) from calendar_feeds where encode(token_hash, 'hex') = $1",
+    )
+    .bind(secret)
+    .fetch_one(&app.pool)
+    .await
+    .expect("count");
+    assert_eq!(plain, 0);
+    // The page says there is one, without showing it again.
+    let page = member.get("/calendar/personal").await;
+    page.assert_status(200).assert_lacks(secret);
+    assert!(page.body.contains("You have a calendar address, made"));
+
+    // Someone of another team: their own feed has none of this team's private deadlines.
+    let other = app.signed_in(&s.other).await;
+    let theirs = make_personal_feed(&app, &other).await;
+    let page = app.visitor().get(&theirs).await;
+    page.assert_status(200);
+    assert!(crate::support::scenario::markers_in(&page.body).is_empty());
+    let calendar: Calendar = page.body.parse().expect("iCalendar");
+    assert_eq!(calendar.events().count(), 0, "infra has no deadlines");
+
+    // Leaving the team takes its deadlines out.
+    let admin = app.signed_in("admin").await;
+    admin
+        .post(
+            &format!("/teams/{}/members/{}/leave", s.team, s.member),
+            &[("leave_reason", "Moved on")],
+        )
+        .await;
+    let page = app.visitor().get(&path).await;
+    page.assert_status(200);
+    assert!(crate::support::scenario::markers_in(&page.body).is_empty());
+}
+
+#[tokio::test]
+async fn a_new_address_revokes_the_old_one_and_an_address_can_be_turned_off() {
+    let (app, s, _) = setup().await;
+    let member = app.signed_in(&s.member).await;
+    let first = make_personal_feed(&app, &member).await;
+    let second = make_personal_feed(&app, &member).await;
+    assert_ne!(first, second);
+    let visitor = app.visitor();
+    visitor.get(&first).await.assert_status(404);
+    visitor.get(&second).await.assert_status(200);
+    let page = member.post("/calendar/personal/revoke", &[]).await;
+    assert_eq!(page.location(), Some("/calendar/personal"));
+    visitor.get(&second).await.assert_status(404);
+    member
+        .get("/calendar/personal")
+        .await
+        .assert_status(200)
+        .assert_contains("Your calendar address no longer works.")
+        .assert_contains("You have no calendar address.");
+    // Anything else at that place is not found, never an error.
+    for path in [
+        "/calendar/personal/nothing.ics",
+        "/calendar/personal/zz.ics",
+        &format!("/calendar/personal/{}.ics", "g".repeat(64)),
+    ] {
+        visitor.get(path).await.assert_status(404);
+    }
+    // Visitors have no personal calendar to manage.
+    let page = visitor.get("/calendar/personal").await;
+    assert!(page.location().is_some_and(|l| l.starts_with("/login")));
+}

@@ -532,6 +532,7 @@ impl Scenario {
                 "{concern_id}" => self.concern.to_string(),
                 "{feedback_id}" => self.feedback.to_string(),
                 "{number}" => "1".to_string(),
+                "{file}" => format!("{}.ics", "0".repeat(64)),
                 s if s.starts_with('{') => panic!("no value for {s} in {pattern}"),
                 s => s.to_string(),
             };
