@@ -346,3 +346,26 @@ async fn a_new_address_revokes_the_old_one_and_an_address_can_be_turned_off() {
     let page = visitor.get("/calendar/personal").await;
     assert!(page.location().is_some_and(|l| l.starts_with("/login")));
 }
+
+#[tokio::test]
+async fn a_person_makes_their_calendar_address_in_a_browser() {
+    let app = TestApp::spawn().await;
+    let Some(mut browser) = crate::support::Browser::open(&app).await else {
+        return;
+    };
+    browser.sign_in_dev("wren-calloway").await;
+    browser.click_link("your calendar").await;
+    assert_eq!(browser.path(), "/calendar/personal");
+    browser.assert_text("You have no calendar address.").await;
+    browser.click_button("Make an address").await;
+    assert_eq!(browser.status(), 200);
+    browser.assert_text("Copy it now").await;
+    browser
+        .assert_text("You have a calendar address, made")
+        .await;
+    browser.click_button("Turn the address off").await;
+    browser
+        .assert_text("Your calendar address no longer works.")
+        .await;
+    browser.finish().await;
+}
