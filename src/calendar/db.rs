@@ -18,17 +18,29 @@ pub struct Deadline {
     pub on: Option<Date>,
 }
 
-/// Every public deadline from `since` on, earliest first, at most `limit`; of one team
-/// only when `team_id` is given. Public means what everyone may read: RFCs once public
-/// (the SQL function `rfc_is_public`), calls,
-/// public decisions not withdrawn, and the charter reviews of teams not revoked.
+/// Which deadlines a feed holds.
+pub enum Scope<'a> {
+    /// What everyone may read, of every team or of one: RFCs once public (the SQL
+    /// function `rfc_is_public`), calls, public decisions, charter reviews.
+    Public { team_id: Option<i64> },
+    /// Everything of these teams, private ones included (a member's personal feed): every
+    /// RFC window (a draft's too), every call, every decision (team-only ones too).
+    Teams(&'a [i64]),
+}
+
+/// The deadlines in `scope` from `since` on, earliest first, at most `limit`; decisions
+/// withdrawn and teams revoked are left out.
 pub async fn deadlines(
     db: impl PgExecutor<'_>,
+    scope: Scope<'_>,
     now: OffsetDateTime,
     since: OffsetDateTime,
-    team_id: Option<i64>,
     limit: i64,
 ) -> sqlx::Result<Vec<Deadline>> {
+    let (team_ids, private): (Option<Vec<i64>>, bool) = match scope {
+        Scope::Public { team_id } => (team_id.map(|id| vec![id]), false),
+        Scope::Teams(ids) => (Some(ids.to_vec()), true),
+    };
     sqlx::query_as!(
         Deadline,
         r#"with rfc as (
@@ -36,8 +48,8 @@ pub async fn deadlines(
                    (select v.title from rfc_revisions v where v.rfc_id = r.id order by v.number desc limit 1) as title
               from rfcs r
               left join rfc_resolutions rs on rs.rfc_id = r.id
-             where rfc_is_public(r.opens_at, rs.resolved_at, $1)
-               and r.closes_at >= $2 and ($3::bigint is null or r.team_id = $3)
+             where ($5 or rfc_is_public(r.opens_at, rs.resolved_at, $1))
+               and r.closes_at >= $2 and ($3::bigint[] is null or r.team_id = any($3))
         ), deadline as (
             select 'rfc_opens' as kind, id, team_id, title, opens_at as at, null::date as on_day
               from rfc where opens_at >= $2
@@ -45,20 +57,20 @@ pub async fn deadlines(
             select 'rfc_closes', id, team_id, title, closes_at, null from rfc
             union all
             select 'call_opens', c.id, c.team_id, c.title, c.opens_at, null
-              from calls c where c.opens_at >= $2 and ($3 is null or c.team_id = $3)
+              from calls c where c.opens_at >= $2 and ($3 is null or c.team_id = any($3))
             union all
             select 'call_closes', c.id, c.team_id, c.title, c.closes_at, null
-              from calls c where c.closes_at >= $2 and ($3 is null or c.team_id = $3)
+              from calls c where c.closes_at >= $2 and ($3 is null or c.team_id = any($3))
             union all
             select 'decision_closes', d.id, d.team_id, d.question, d.closes_at, null
               from decisions d
-             where d.is_public and d.withdrawn_at is null and d.closes_at >= $2
-               and ($3 is null or d.team_id = $3)
+             where ($5 or d.is_public) and d.withdrawn_at is null and d.closes_at >= $2
+               and ($3 is null or d.team_id = any($3))
             union all
             select 'charter_review', t.id, t.id, t.name, null, t.review_on
               from teams t
              where t.review_on >= ($2 at time zone 'utc')::date and t.revoked_at is null
-               and ($3 is null or t.id = $3)
+               and ($3 is null or t.id = any($3))
         )
         select d.kind as "kind!", d.id as "id!", t.slug as "team_slug!", t.name as "team_name!",
                coalesce(d.title, '') as "title!", d.at, d.on_day as "on"
@@ -67,58 +79,9 @@ pub async fn deadlines(
          limit $4"#,
         now,
         since,
-        team_id,
+        team_ids.as_deref(),
         limit,
-    )
-    .fetch_all(db)
-    .await
-}
-
-/// Every deadline of these teams from `since` on, private ones included (for a member's
-/// personal feed): every RFC window (drafts with a window too), every call, every decision
-/// not withdrawn (team-only ones too), and the charter reviews of those not revoked.
-pub async fn team_deadlines(
-    db: impl PgExecutor<'_>,
-    team_ids: &[i64],
-    since: OffsetDateTime,
-    limit: i64,
-) -> sqlx::Result<Vec<Deadline>> {
-    sqlx::query_as!(
-        Deadline,
-        r#"with rfc as (
-            select r.id, r.team_id, r.opens_at, r.closes_at,
-                   (select v.title from rfc_revisions v where v.rfc_id = r.id order by v.number desc limit 1) as title
-              from rfcs r
-             where r.team_id = any($1) and r.closes_at >= $2
-        ), deadline as (
-            select 'rfc_opens' as kind, id, team_id, title, opens_at as at, null::date as on_day
-              from rfc where opens_at >= $2
-            union all
-            select 'rfc_closes', id, team_id, title, closes_at, null from rfc
-            union all
-            select 'call_opens', c.id, c.team_id, c.title, c.opens_at, null
-              from calls c where c.team_id = any($1) and c.opens_at >= $2
-            union all
-            select 'call_closes', c.id, c.team_id, c.title, c.closes_at, null
-              from calls c where c.team_id = any($1) and c.closes_at >= $2
-            union all
-            select 'decision_closes', d.id, d.team_id, d.question, d.closes_at, null
-              from decisions d
-             where d.team_id = any($1) and d.withdrawn_at is null and d.closes_at >= $2
-            union all
-            select 'charter_review', t.id, t.id, t.name, null, t.review_on
-              from teams t
-             where t.id = any($1) and t.review_on >= ($2 at time zone 'utc')::date
-               and t.revoked_at is null
-        )
-        select d.kind as "kind!", d.id as "id!", t.slug as "team_slug!", t.name as "team_name!",
-               coalesce(d.title, '') as "title!", d.at, d.on_day as "on"
-          from deadline d join teams t on t.id = d.team_id
-         order by coalesce(d.at, d.on_day at time zone 'utc'), d.kind, d.id
-         limit $3"#,
-        team_ids,
-        since,
-        limit,
+        private,
     )
     .fetch_all(db)
     .await

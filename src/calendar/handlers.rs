@@ -31,9 +31,9 @@ async fn feed(state: &AppState, name: String, team_id: Option<i64>) -> Result<Re
     let now = state.clock.now();
     let deadlines = db::deadlines(
         &state.pool,
+        db::Scope::Public { team_id },
         now,
         now - model::LOOKBACK,
-        team_id,
         model::MAX_EVENTS,
     )
     .await?;
@@ -163,9 +163,10 @@ pub async fn personal_calendar(
         .ok_or(AppError::NotFound)?;
     let teams = teams::db::current_team_ids(&state.pool, user_id).await?;
     let now = state.clock.now();
-    let deadlines = db::team_deadlines(
+    let deadlines = db::deadlines(
         &state.pool,
-        &teams,
+        db::Scope::Teams(&teams),
+        now,
         now - model::LOOKBACK,
         model::MAX_EVENTS,
     )

@@ -41,15 +41,24 @@ fn json(filename: String, value: &Value) -> Response {
     download("application/json", filename, body)
 }
 
+/// A team and its whole ledger, oldest row first.
+async fn ledger(
+    state: &AppState,
+    slug: &str,
+) -> Result<(teams::model::Team, Vec<teams::model::LedgerRow>), AppError> {
+    let team = teams::db::find_team(&state.pool, slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rows = teams::db::ledger(&state.pool, team.id).await?;
+    Ok((team, rows))
+}
+
 /// `/teams/{slug}/ledger.json`: the whole ledger, public as on the team page.
 pub async fn ledger_json(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let team = teams::db::find_team(&state.pool, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let rows = teams::db::ledger(&state.pool, team.id).await?;
+    let (team, rows) = ledger(&state, &slug).await?;
     let absolute = |path: &str| state.config.absolute(path);
     let value = model::ledger_json(&team, &rows, &absolute);
     Ok(json(format!("{}-ledger.json", team.slug), &value))
@@ -60,10 +69,7 @@ pub async fn ledger_csv(
     State(state): State<AppState>,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
-    let team = teams::db::find_team(&state.pool, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let rows = teams::db::ledger(&state.pool, team.id).await?;
+    let (team, rows) = ledger(&state, &slug).await?;
     let absolute = |path: &str| state.config.absolute(path);
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer

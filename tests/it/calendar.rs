@@ -4,7 +4,7 @@
 
 use icalendar::{Calendar, Component, Event};
 
-use crate::support::scenario::{IN_A_WEEK, IN_TWO_WEEKS, Scenario};
+use crate::support::scenario::{IN_TWO_WEEKS, Scenario};
 use crate::support::{Client, TestApp, with};
 
 async fn feed(client: &Client, path: &str) -> Calendar {
@@ -40,25 +40,7 @@ async fn setup() -> (TestApp, Scenario, i64) {
     let app = TestApp::spawn().await;
     app.make_admin("admin").await;
     let s = Scenario::build(&app, 0).await;
-    let lead = app.signed_in(&s.lead).await;
-    let page = lead
-        .post(
-            &format!("/teams/{}/decisions", s.team),
-            &[
-                ("question", "Move the meeting?"),
-                ("body", "To Thursdays."),
-                ("closes_at", IN_A_WEEK),
-                ("visibility", "public"),
-                ("effect_kind", "text"),
-                ("effect_text", "We meet on Thursdays."),
-            ],
-        )
-        .await;
-    let public: i64 = page
-        .location()
-        .and_then(|l| l.strip_prefix("/decisions/"))
-        .and_then(|id| id.parse().ok())
-        .expect("a public decision");
+    let public = s.public_decision(&app, "Move the meeting?", None).await;
     // A team whose charter is reviewed on a day.
     let admin = app.signed_in("admin").await;
     let page = admin

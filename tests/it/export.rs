@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::support::scenario::{IN_A_WEEK, Marker, Scenario, markers_in};
+use crate::support::scenario::{Marker, Scenario, markers_in};
 use crate::support::{Client, TestApp};
 
 async fn json(client: &Client, path: &str) -> Value {
@@ -24,43 +24,6 @@ async fn setup() -> (TestApp, Scenario) {
     app.make_admin("admin").await;
     let s = Scenario::build(&app, 0).await;
     (app, s)
-}
-
-/// A public decision in the scenario's team that passed with a statement.
-async fn passed_decision(app: &TestApp, s: &Scenario) -> i64 {
-    let lead = app.signed_in(&s.lead).await;
-    let member = app.signed_in(&s.member).await;
-    let page = lead
-        .post(
-            &format!("/teams/{}/decisions", s.team),
-            &[
-                ("question", "Adopt the rota?"),
-                ("body", "Weekly."),
-                ("closes_at", IN_A_WEEK),
-                ("visibility", "public"),
-                ("effect_kind", "text"),
-                ("effect_text", "We rotate."),
-            ],
-        )
-        .await;
-    let id: i64 = page
-        .location()
-        .and_then(|l| l.strip_prefix("/decisions/"))
-        .and_then(|id| id.parse().ok())
-        .expect("decision");
-    for who in [&lead, &member] {
-        who.post(
-            &format!("/decisions/{id}/positions"),
-            &[("stance", "agree"), ("comment", "Fine by me")],
-        )
-        .await;
-    }
-    lead.post(
-        &format!("/decisions/{id}/outcome"),
-        &[("statement", "We rotate weekly.")],
-    )
-    .await;
-    id
 }
 
 #[tokio::test]
@@ -146,7 +109,9 @@ async fn a_teams_ledger_as_csv_and_json() {
 #[tokio::test]
 async fn a_decisions_full_record_for_those_who_may_see_it() {
     let (app, s) = setup().await;
-    let public = passed_decision(&app, &s).await;
+    let public = s
+        .public_decision(&app, "Adopt the rota?", Some("We rotate weekly."))
+        .await;
     let visitor = app.visitor();
     let value = json(&visitor, &format!("/decisions/{public}/record.json")).await;
     assert_eq!(value["question"], "Adopt the rota?");
@@ -225,7 +190,9 @@ async fn an_rfc_with_its_revisions_and_public_feedback() {
 #[tokio::test]
 async fn the_whole_public_record_to_a_directory() {
     let (app, s) = setup().await;
-    let public = passed_decision(&app, &s).await;
+    let public = s
+        .public_decision(&app, "Adopt the rota?", Some("We rotate weekly."))
+        .await;
     let dir = tempfile::tempdir().expect("dir");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_concord"))
         .env(

@@ -3,7 +3,7 @@
 //! that is not public, `robots.txt` and `sitemap.xml`.
 
 use crate::support::html::{attrs, texts};
-use crate::support::scenario::{IN_A_WEEK, Scenario};
+use crate::support::scenario::Scenario;
 use crate::support::{Client, Page, TestApp};
 
 fn meta(page: &Page, key: &str) -> Vec<String> {
@@ -30,25 +30,7 @@ async fn setup() -> (TestApp, Scenario, i64) {
     let app = TestApp::spawn().await;
     app.make_admin("admin").await;
     let s = Scenario::build(&app, 0).await;
-    let lead = app.signed_in(&s.lead).await;
-    let page = lead
-        .post(
-            &format!("/teams/{}/decisions", s.team),
-            &[
-                ("question", "Move the meeting?"),
-                ("body", "To Thursdays."),
-                ("closes_at", IN_A_WEEK),
-                ("visibility", "public"),
-                ("effect_kind", "text"),
-                ("effect_text", "We meet on Thursdays."),
-            ],
-        )
-        .await;
-    let public = page
-        .location()
-        .and_then(|l| l.strip_prefix("/decisions/"))
-        .and_then(|id| id.parse().ok())
-        .expect("a public decision");
+    let public = s.public_decision(&app, "Move the meeting?", None).await;
     (app, s, public)
 }
 

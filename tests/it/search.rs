@@ -5,7 +5,7 @@
 use time::Duration;
 
 use crate::support::html::{attrs, texts};
-use crate::support::scenario::{IN_A_WEEK, Marker, Scenario, markers_in};
+use crate::support::scenario::{Marker, Scenario, markers_in};
 use crate::support::{Browser, Client, Page, TestApp};
 
 const HITS: &str = ".search-hit h3 a";
@@ -20,45 +20,6 @@ fn hrefs(page: &Page) -> Vec<String> {
     attrs(&page.body, HITS, "href")
 }
 
-/// A public decision in the scenario's team, passed with an outcome statement.
-async fn public_decision(app: &TestApp, s: &Scenario, question: &str, statement: &str) -> i64 {
-    let lead = app.signed_in(&s.lead).await;
-    let member = app.signed_in(&s.member).await;
-    let page = lead
-        .post(
-            &format!("/teams/{}/decisions", s.team),
-            &[
-                ("question", question),
-                ("body", "We talked it over."),
-                ("closes_at", IN_A_WEEK),
-                ("visibility", "public"),
-                ("effect_kind", "text"),
-                ("effect_text", "We do it."),
-            ],
-        )
-        .await;
-    let location = page.location().expect("decision opened").to_string();
-    let id: i64 = location
-        .trim_start_matches("/decisions/")
-        .parse()
-        .expect("decision id");
-    for who in [&lead, &member] {
-        who.post(
-            &format!("/decisions/{id}/positions"),
-            &[("stance", "agree"), ("comment", "")],
-        )
-        .await;
-    }
-    let page = lead
-        .post(
-            &format!("/decisions/{id}/outcome"),
-            &[("statement", statement)],
-        )
-        .await;
-    assert!(page.status.is_redirection(), "outcome: {}", page.status);
-    id
-}
-
 async fn setup() -> (TestApp, Scenario) {
     let app = TestApp::spawn().await;
     app.make_admin("admin").await;
@@ -69,8 +30,13 @@ async fn setup() -> (TestApp, Scenario) {
 #[tokio::test]
 async fn every_kind_is_found_by_its_words() {
     let (app, s) = setup().await;
-    let decision =
-        public_decision(&app, &s, "Adopt the harbour rota?", "We keep quokka hours.").await;
+    let decision = s
+        .public_decision(
+            &app,
+            "Adopt the harbour rota?",
+            Some("We keep quokka hours."),
+        )
+        .await;
     let visitor = app.visitor();
 
     // An RFC by its current text, with the matched words marked in the snippet.

@@ -498,6 +498,49 @@ impl Scenario {
         }
     }
 
+    /// Opens a public decision in the team (by its lead), closing in a week. With an
+    /// `outcome`, both members agree ("Fine by me") and the lead records it. Its id.
+    pub async fn public_decision(
+        &self,
+        app: &TestApp,
+        question: &str,
+        outcome: Option<&str>,
+    ) -> i64 {
+        let lead = app.signed_in(&self.lead).await;
+        let page = lead
+            .post(
+                &format!("/teams/{}/decisions", self.team),
+                &[
+                    ("question", question),
+                    ("body", "We talked it over."),
+                    ("closes_at", IN_A_WEEK),
+                    ("visibility", "public"),
+                    ("effect_kind", "text"),
+                    ("effect_text", "We do it."),
+                ],
+            )
+            .await;
+        let id = id_in(&redirected(&page, "open a public decision"), "/decisions/");
+        if let Some(statement) = outcome {
+            let member = app.signed_in(&self.member).await;
+            for who in [&lead, &member] {
+                who.post(
+                    &format!("/decisions/{id}/positions"),
+                    &[("stance", "agree"), ("comment", "Fine by me")],
+                )
+                .await;
+            }
+            let page = lead
+                .post(
+                    &format!("/decisions/{id}/outcome"),
+                    &[("statement", statement)],
+                )
+                .await;
+            redirected(&page, "record the outcome");
+        }
+        id
+    }
+
     /// A concrete path for a route pattern, with this scenario's ids.
     pub fn fill(&self, pattern: &str) -> String {
         let id_for = |prefix: &str| -> i64 {
