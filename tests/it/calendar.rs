@@ -37,9 +37,7 @@ fn start(e: &Event) -> &str {
 }
 
 async fn setup() -> (TestApp, Scenario, i64) {
-    let app = TestApp::spawn().await;
-    app.make_admin("admin").await;
-    let s = Scenario::build(&app, 0).await;
+    let (app, s) = Scenario::in_new_app().await;
     let public = s.public_decision(&app, "Move the meeting?", None).await;
     // A team whose charter is reviewed on a day.
     let admin = app.signed_in("admin").await;

@@ -4,8 +4,8 @@
 
 use serde_json::Value;
 
+use crate::support::Client;
 use crate::support::scenario::{Marker, Scenario, markers_in};
-use crate::support::{Client, TestApp};
 
 async fn json(client: &Client, path: &str) -> Value {
     let page = client.get(path).await;
@@ -19,16 +19,9 @@ async fn json(client: &Client, path: &str) -> Value {
     serde_json::from_str(&page.body).unwrap_or_else(|e| panic!("{path}: {e}\n{}", page.body))
 }
 
-async fn setup() -> (TestApp, Scenario) {
-    let app = TestApp::spawn().await;
-    app.make_admin("admin").await;
-    let s = Scenario::build(&app, 0).await;
-    (app, s)
-}
-
 #[tokio::test]
 async fn a_teams_ledger_as_csv_and_json() {
-    let (app, s) = setup().await;
+    let (app, s) = Scenario::in_new_app().await;
     let visitor = app.visitor();
     let page = visitor.get(&format!("/teams/{}/ledger.csv", s.team)).await;
     page.assert_status(200);
@@ -108,7 +101,7 @@ async fn a_teams_ledger_as_csv_and_json() {
 
 #[tokio::test]
 async fn a_decisions_full_record_for_those_who_may_see_it() {
-    let (app, s) = setup().await;
+    let (app, s) = Scenario::in_new_app().await;
     let public = s
         .public_decision(&app, "Adopt the rota?", Some("We rotate weekly."))
         .await;
@@ -158,7 +151,7 @@ async fn a_decisions_full_record_for_those_who_may_see_it() {
 
 #[tokio::test]
 async fn an_rfc_with_its_revisions_and_public_feedback() {
-    let (app, s) = setup().await;
+    let (app, s) = Scenario::in_new_app().await;
     for who in [app.visitor(), app.signed_in(&s.member).await] {
         let value = json(&who, &format!("/rfcs/{}/record.json", s.rfc)).await;
         assert_eq!(value["title"], "Open policy");
@@ -189,7 +182,7 @@ async fn an_rfc_with_its_revisions_and_public_feedback() {
 
 #[tokio::test]
 async fn the_whole_public_record_to_a_directory() {
-    let (app, s) = setup().await;
+    let (app, s) = Scenario::in_new_app().await;
     let public = s
         .public_decision(&app, "Adopt the rota?", Some("We rotate weekly."))
         .await;

@@ -27,9 +27,7 @@ fn indexable(page: &Page) -> bool {
 }
 
 async fn setup() -> (TestApp, Scenario, i64) {
-    let app = TestApp::spawn().await;
-    app.make_admin("admin").await;
-    let s = Scenario::build(&app, 0).await;
+    let (app, s) = Scenario::in_new_app().await;
     let public = s.public_decision(&app, "Move the meeting?", None).await;
     (app, s, public)
 }

@@ -6,7 +6,7 @@ use time::Duration;
 
 use crate::support::html::{attrs, texts};
 use crate::support::scenario::{Marker, Scenario, markers_in};
-use crate::support::{Browser, Client, Page, TestApp};
+use crate::support::{Browser, Client, Page};
 
 const HITS: &str = ".search-hit h3 a";
 
@@ -20,16 +20,9 @@ fn hrefs(page: &Page) -> Vec<String> {
     attrs(&page.body, HITS, "href")
 }
 
-async fn setup() -> (TestApp, Scenario) {
-    let app = TestApp::spawn().await;
-    app.make_admin("admin").await;
-    let s = Scenario::build(&app, 0).await;
-    (app, s)
-}
-
 #[tokio::test]
 async fn every_kind_is_found_by_its_words() {
-    let (app, s) = setup().await;
+    let (app, s) = Scenario::in_new_app().await;
     let decision = s
         .public_decision(
             &app,
@@ -101,7 +94,7 @@ async fn every_kind_is_found_by_its_words() {
 
 #[tokio::test]
 async fn private_texts_never_come_back_to_anyone() {
-    let (app, s) = setup().await;
+    let (app, s) = Scenario::in_new_app().await;
     let clients = [
         ("visitor", app.visitor()),
         ("signed in", app.signed_in(&s.someone).await),
@@ -161,7 +154,7 @@ async fn private_texts_never_come_back_to_anyone() {
 
 #[tokio::test]
 async fn filters_by_kind_and_team() {
-    let (app, s) = setup().await;
+    let (app, s) = Scenario::in_new_app().await;
     let visitor = app.visitor();
     let page = search(&visitor, &format!("q=pull&team={}", s.team)).await;
     assert_eq!(hrefs(&page), vec![format!("/rfcs/{}", s.rfc)]);
@@ -196,7 +189,7 @@ async fn filters_by_kind_and_team() {
 
 #[tokio::test]
 async fn bad_parameters_are_answered_on_the_page_with_what_was_typed() {
-    let (app, _) = setup().await;
+    let (app, _) = Scenario::in_new_app().await;
     let visitor = app.visitor();
     for (query, message) in [
         ("q=pull&team=nowhere", "There is no team “nowhere”."),
@@ -247,7 +240,7 @@ async fn bad_parameters_are_answered_on_the_page_with_what_was_typed() {
 
 #[tokio::test]
 async fn best_or_newest_first_a_page_at_a_time() {
-    let (app, s) = setup().await;
+    let (app, s) = Scenario::in_new_app().await;
     // Five people write five comments each (each person's writes are rate limited).
     let mut people = Vec::new();
     for who in [&s.critic, &s.someone, &s.nominee, &s.nominator, &s.other] {
@@ -300,7 +293,7 @@ async fn best_or_newest_first_a_page_at_a_time() {
 
 #[tokio::test]
 async fn the_header_box_searches_from_any_page() {
-    let (app, s) = setup().await;
+    let (app, s) = Scenario::in_new_app().await;
     let Some(mut browser) = Browser::open(&app).await else {
         return;
     };

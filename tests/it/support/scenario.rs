@@ -160,6 +160,14 @@ async fn scalar(pool: &PgPool, sql: &str, bind: i64) -> i64 {
 }
 
 impl Scenario {
+    /// A fresh application with an administrator (`admin`) and scenario 0 in it.
+    pub async fn in_new_app() -> (TestApp, Scenario) {
+        let app = TestApp::spawn().await;
+        app.make_admin("admin").await;
+        let s = Scenario::build(&app, 0).await;
+        (app, s)
+    }
+
     /// Builds scenario `n` in `app`, where `admin` is a site administrator.
     pub async fn build(app: &TestApp, n: usize) -> Scenario {
         // A browser of its own: scenarios are built in parallel.
