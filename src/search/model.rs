@@ -209,7 +209,8 @@ fn url_word(word: &str) -> String {
     url::form_urlencoded::byte_serialize(word.as_bytes()).collect()
 }
 
-/// The snippet as pieces of text, each marked as matched or not.
+/// The snippet as pieces of text, each marked as matched or not. Markdown's emphasis,
+/// heading and code marks are left out (a snippet is plain text), and so are line breaks.
 pub fn snippet_parts(snippet: &str) -> Vec<(String, bool)> {
     let mut parts = Vec::new();
     let mut current = String::new();
@@ -222,6 +223,8 @@ pub fn snippet_parts(snippet: &str) -> Vec<(String, bool)> {
                 }
                 marked = c == MARK_START;
             }
+            '*' | '#' | '`' => {}
+            '\n' | '\r' => current.push(' '),
             c => current.push(c),
         }
     }
@@ -306,6 +309,19 @@ mod tests {
                 ("open".to_string(), true),
                 (" <b>".to_string(), false),
                 ("pulls".to_string(), true),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_snippet_leaves_markdown_marks_out() {
+        let s = format!("## Why\n**Bots** may {MARK_START}open{MARK_END} `pulls`");
+        assert_eq!(
+            snippet_parts(&s),
+            vec![
+                (" Why Bots may ".to_string(), false),
+                ("open".to_string(), true),
+                (" pulls".to_string(), false),
             ]
         );
     }
