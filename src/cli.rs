@@ -46,6 +46,13 @@ pub enum Command {
         #[arg(long)]
         people: Option<i64>,
     },
+    /// Write the whole public record into a directory as JSON Lines, for archiving (the
+    /// format is in the README, "Exports").
+    Export {
+        /// The directory to write into (created if missing; files in it are replaced).
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Manage site administrators.
     Admin {
         #[command(subcommand)]
@@ -100,6 +107,15 @@ pub async fn run(cli: Cli) -> CliResult {
             }
         }
         Command::SeedScale { size, people } => seed_scale(&database, size, people).await,
+        Command::Export { out } => {
+            let counts =
+                crate::export::archive::export(&database.pool, &out, Clock::system().now()).await?;
+            for (name, lines) in counts {
+                println!("{name}: {lines} lines");
+            }
+            println!("Exported the public record to {}.", out.display());
+            Ok(())
+        }
         Command::Admin { action } => admin(&database, action).await,
     };
     database.close().await;

@@ -9,6 +9,8 @@ pub mod app;
 pub mod audit;
 /// Sign-in with GitHub, development sign-in, sessions.
 pub mod auth;
+/// Calendar feeds (iCalendar) of public deadlines.
+pub mod calendar;
 /// The command line.
 pub mod cli;
 /// Configuration from flags and environment.
@@ -21,6 +23,8 @@ pub mod decisions;
 pub mod demo;
 /// The one error type and the error pages.
 pub mod error;
+/// Exports: ledgers as CSV and JSON, decision and RFC records, the public record archive.
+pub mod export;
 /// The home page and health checks.
 pub mod home;
 /// The personal inbox: what awaits a signed-in person, a section per room.
@@ -37,8 +41,12 @@ pub mod rfcs;
 pub mod router;
 /// Generated scale data for benchmarks (`concord seed-scale`).
 pub mod scale;
+/// Search across the public record (`/search`).
+pub mod search;
 /// A person's own settings: their address and what they are told.
 pub mod settings;
+/// What search engines are told: `robots.txt` and `sitemap.xml`.
+pub mod sitemap;
 /// Teams, charters, delegation and the membership ledger.
 pub mod teams;
 /// Shared HTTP pieces: extractors, CSRF, flash, layout, forms, Markdown.

@@ -22,7 +22,8 @@ use crate::error::{render_error_pages, session_store_failures};
 use crate::web::routes::{Route, Routes};
 use crate::web::{csrf, flash, page_cache, rate_limit, security};
 use crate::{
-    api, audit, auth, decisions, home, inbox, nominations, notify, posts, rfcs, settings, teams,
+    api, audit, auth, calendar, decisions, export, home, inbox, nominations, notify, posts, rfcs,
+    search, settings, sitemap, teams,
 };
 
 /// The pages: behind sessions, the signed-in person and CSRF protection.
@@ -39,6 +40,9 @@ fn page_routes() -> Routes {
         .merge(rfcs::routes())
         .merge(settings::routes())
         .merge(notify::routes())
+        .merge(search::routes())
+        .merge(calendar::routes())
+        .merge(export::routes())
 }
 
 /// Health checks, static files, feeds and the API: no session, no cookies.
@@ -48,6 +52,8 @@ fn open_routes() -> Routes {
         .merge(api::routes())
         .merge(posts::open_routes())
         .merge(notify::open_routes())
+        .merge(calendar::open_routes())
+        .merge(sitemap::open_routes())
 }
 
 /// Every method and path the application serves, from the same declarations that

@@ -24,6 +24,9 @@ pub struct Layout {
     /// How many items wait in the signed-in person's inbox: 0 for visitors, and not
     /// counted (0) for a form sent back with errors (a write's page).
     pub inbox_count: i64,
+    /// Concord's origin (`https://concord.example`), for the absolute links of link
+    /// previews (`templates/card.html`).
+    pub origin: String,
 }
 
 impl FromRequestParts<AppState> for Layout {
@@ -55,6 +58,7 @@ impl FromRequestParts<AppState> for Layout {
             csrf_token,
             flash: flash::take(parts),
             dev_mode: state.config.dev_sign_in(),
+            origin: state.config.origin(),
         })
     }
 }

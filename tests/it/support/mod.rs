@@ -8,6 +8,7 @@ pub mod database;
 pub mod documents;
 pub mod github;
 pub mod receiver;
+pub mod html;
 pub mod scenario;
 pub mod smtp;
 

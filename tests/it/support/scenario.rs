@@ -160,6 +160,14 @@ async fn scalar(pool: &PgPool, sql: &str, bind: i64) -> i64 {
 }
 
 impl Scenario {
+    /// A fresh application with an administrator (`admin`) and scenario 0 in it.
+    pub async fn in_new_app() -> (TestApp, Scenario) {
+        let app = TestApp::spawn().await;
+        app.make_admin("admin").await;
+        let s = Scenario::build(&app, 0).await;
+        (app, s)
+    }
+
     /// Builds scenario `n` in `app`, where `admin` is a site administrator.
     pub async fn build(app: &TestApp, n: usize) -> Scenario {
         // A browser of its own: scenarios are built in parallel.
@@ -498,6 +506,49 @@ impl Scenario {
         }
     }
 
+    /// Opens a public decision in the team (by its lead), closing in a week. With an
+    /// `outcome`, both members agree ("Fine by me") and the lead records it. Its id.
+    pub async fn public_decision(
+        &self,
+        app: &TestApp,
+        question: &str,
+        outcome: Option<&str>,
+    ) -> i64 {
+        let lead = app.signed_in(&self.lead).await;
+        let page = lead
+            .post(
+                &format!("/teams/{}/decisions", self.team),
+                &[
+                    ("question", question),
+                    ("body", "We talked it over."),
+                    ("closes_at", IN_A_WEEK),
+                    ("visibility", "public"),
+                    ("effect_kind", "text"),
+                    ("effect_text", "We do it."),
+                ],
+            )
+            .await;
+        let id = id_in(&redirected(&page, "open a public decision"), "/decisions/");
+        if let Some(statement) = outcome {
+            let member = app.signed_in(&self.member).await;
+            for who in [&lead, &member] {
+                who.post(
+                    &format!("/decisions/{id}/positions"),
+                    &[("stance", "agree"), ("comment", "Fine by me")],
+                )
+                .await;
+            }
+            let page = lead
+                .post(
+                    &format!("/decisions/{id}/outcome"),
+                    &[("statement", statement)],
+                )
+                .await;
+            redirected(&page, "record the outcome");
+        }
+        id
+    }
+
     /// A concrete path for a route pattern, with this scenario's ids.
     pub fn fill(&self, pattern: &str) -> String {
         let id_for = |prefix: &str| -> i64 {
@@ -535,6 +586,7 @@ impl Scenario {
                 "{concern_id}" => self.concern.to_string(),
                 "{feedback_id}" => self.feedback.to_string(),
                 "{number}" => "1".to_string(),
+                "{file}" => format!("{}.ics", "0".repeat(64)),
                 s if s.starts_with('{') => panic!("no value for {s} in {pattern}"),
                 s => s.to_string(),
             };
