@@ -448,3 +448,52 @@ impl Config {
         format!("{}{}", self.origin(), path)
     }
 }
+
+#[cfg(test)]
+mod mail_tests {
+    use super::*;
+
+    #[test]
+    fn production_refuses_an_smtp_server_without_tls_unless_told() {
+        assert!(matches!(
+            mail_transport(None, None, false, false),
+            Ok(MailTransport::Keep)
+        ));
+        assert!(matches!(
+            mail_transport(None, None, false, true),
+            Ok(MailTransport::Off)
+        ));
+        assert!(mail_transport(Some("smtp://127.0.0.1:2525"), None, false, false).is_ok());
+        assert!(mail_transport(Some("smtp://mail.example.org:25"), None, false, true).is_err());
+        assert!(mail_transport(Some("smtp://mail.example.org:25"), None, true, true).is_ok());
+        assert!(
+            mail_transport(
+                Some("smtp://u@mail.example.org:587?tls=required"),
+                None,
+                false,
+                true
+            )
+            .is_ok()
+        );
+        assert!(mail_transport(Some("smtps://u@mail.example.org"), None, false, true).is_ok());
+        assert!(
+            mail_transport(
+                Some("smtps://u:secret@mail.example.org"),
+                None,
+                false,
+                false
+            )
+            .is_err()
+        );
+        assert!(mail_transport(Some("http://mail.example.org"), None, false, false).is_err());
+    }
+
+    #[test]
+    fn a_secret_is_never_printed() {
+        let transport = MailTransport::Smtp {
+            url: "smtps://u@mail.example.org".into(),
+            password: Some(Secret("hunter2-hunter2".into())),
+        };
+        assert!(!format!("{transport:?}").contains("hunter2"));
+    }
+}

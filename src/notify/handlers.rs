@@ -245,23 +245,8 @@ pub async fn add_webhook(
     }
     let mut tx = state.pool.begin().await?;
     db::add_webhook(&mut tx, team.id, url, &form.secret, user.id, now).await?;
-    crate::audit::record(
-        &mut tx,
-        &crate::audit::Entry {
-            at: now,
-            actor_id: Some(user.id),
-            action: "webhook.added",
-            subject: crate::audit::Subject {
-                kind: "team",
-                id: Some(team.id),
-                label: team.name.clone(),
-            },
-            team_id: Some(team.id),
-            visibility: crate::audit::Visibility::Team,
-            details: serde_json::json!({ "url": webhooks::shown(url) }),
-        },
-    )
-    .await?;
+    let details = serde_json::json!({ "url": webhooks::shown(url) });
+    audit_webhook(&mut tx, &team, &user, "webhook.added", details, now).await?;
     done(
         tx,
         "The webhook is added: the team's public events are posted to it from now on.",
@@ -281,12 +266,31 @@ pub async fn remove_webhook(
     if !db::remove_webhook(&mut tx, team.id, id, now).await? {
         return Err(AppError::NotFound);
     }
+    let details = serde_json::json!({ "webhook": id });
+    audit_webhook(&mut tx, &team, &user, "webhook.removed", details, now).await?;
+    done(
+        tx,
+        "The webhook is removed.",
+        &format!("/teams/{slug}/webhooks"),
+    )
+    .await
+}
+
+/// A change of a team's webhooks, in its team-only audit log.
+async fn audit_webhook(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    team: &crate::teams::model::Team,
+    user: &User,
+    action: &'static str,
+    details: serde_json::Value,
+    now: time::OffsetDateTime,
+) -> sqlx::Result<()> {
     crate::audit::record(
-        &mut tx,
+        tx,
         &crate::audit::Entry {
             at: now,
             actor_id: Some(user.id),
-            action: "webhook.removed",
+            action,
             subject: crate::audit::Subject {
                 kind: "team",
                 id: Some(team.id),
@@ -294,14 +298,9 @@ pub async fn remove_webhook(
             },
             team_id: Some(team.id),
             visibility: crate::audit::Visibility::Team,
-            details: serde_json::json!({ "webhook": id }),
+            details,
         },
     )
-    .await?;
-    done(
-        tx,
-        "The webhook is removed.",
-        &format!("/teams/{slug}/webhooks"),
-    )
     .await
+    .map(|_| ())
 }

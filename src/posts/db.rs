@@ -767,21 +767,17 @@ pub async fn approve_post(
         now,
     )
     .await?;
-    let notice = Notice {
-        subject: format!("Published: {}", post.title),
-        text: format!(
-            "{} approved your post \u{201c}{}\u{201d}; it is published.",
-            reviewer.login, post.title
-        ),
-        path: post_path(&post),
-    };
+    let text = format!(
+        "{} approved your post \u{201c}{}\u{201d}; it is published.",
+        reviewer.login, post.title
+    );
     let key = format!("post:{}:approved", post.id);
-    notify::enqueue(
+    tell_author(
         tx,
-        Kind::PostReviewed,
+        &post,
         &key,
-        &notice,
-        &[post.author_id],
+        format!("Published: {}", post.title),
+        text,
         now,
     )
     .await?;
@@ -838,24 +834,31 @@ pub async fn request_changes(
         now,
     )
     .await?;
-    let notice = Notice {
-        subject: format!("Changes asked: {}", post.title),
-        text: format!(
-            "{} asked for changes to your post \u{201c}{}\u{201d}; it is a draft again:\n\n{comment}",
-            reviewer.login, post.title
-        ),
-        path: post_path(&post),
-    };
+    let text = format!(
+        "{} asked for changes to your post \u{201c}{}\u{201d}; it is a draft again:\n\n{comment}",
+        reviewer.login, post.title
+    );
     let key = format!("post:{}:changes:{version}", post.id);
-    notify::enqueue(
-        tx,
-        Kind::PostReviewed,
-        &key,
-        &notice,
-        &[post.author_id],
-        now,
-    )
-    .await?;
+    let subject = format!("Changes asked: {}", post.title);
+    tell_author(tx, &post, &key, subject, text, now).await?;
+    Ok(())
+}
+
+/// Tells a post's author how its review went.
+async fn tell_author(
+    tx: &mut Transaction<'_, Postgres>,
+    post: &Post,
+    key: &str,
+    subject: String,
+    text: String,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    let notice = Notice {
+        subject,
+        text,
+        path: post_path(post),
+    };
+    notify::enqueue(tx, Kind::PostReviewed, key, &notice, &[post.author_id], now).await?;
     Ok(())
 }
 

@@ -7,8 +7,8 @@ pub mod browser;
 pub mod database;
 pub mod documents;
 pub mod github;
-pub mod receiver;
 pub mod html;
+pub mod receiver;
 pub mod scenario;
 pub mod smtp;
 
