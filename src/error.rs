@@ -62,6 +62,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Database(e) if is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Database(e) if is_unstorable_text(e) => StatusCode::BAD_REQUEST,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -72,6 +73,9 @@ impl AppError {
         match self {
             AppError::Forbidden(why) => format!("You may not do this: {why}."),
             AppError::BadRequest(why) | AppError::Conflict(why) => why.clone(),
+            AppError::Database(e) if is_unstorable_text(e) => {
+                "What you sent contains a character that cannot be stored (a NUL byte). Please remove it and try again.".into()
+            }
             other => default_message(other.status()).to_string(),
         }
     }
@@ -94,6 +98,14 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
         }),
         _ => false,
     }
+}
+
+/// PostgreSQL refusing text it cannot hold (22021, "invalid byte sequence": a NUL byte).
+/// Paths and looked-up fields are refused before any query (`web::extract::names_nothing`)
+/// and text fields by `FormErrors`; this is the net under them, so that such input is a
+/// 400 in every place, never a 500.
+pub fn is_unstorable_text(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("22021"))
 }
 
 impl IntoResponse for AppError {

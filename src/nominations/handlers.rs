@@ -1,4 +1,4 @@
-use axum::Form;
+use crate::web::form::Form;
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -340,8 +340,11 @@ pub async fn open_shortlist(
     let now = state.clock.now();
     let (call, member) = load_call(&state, id, Some(&user)).await?;
     member_rule(member, Some(&user))?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-        .map_err(|_| AppError::BadRequest("a malformed form".into()))?;
+    let pairs = crate::web::form::pairs(&body).map_err(|why| {
+        AppError::BadRequest(format!(
+            "This form did not arrive the way a browser sends it: {why}."
+        ))
+    })?;
     let form = ShortlistForm::from_pairs(pairs)?;
     let nominations = db::call_nominations(&state.pool, id).await?;
     let mut problems = Vec::new();

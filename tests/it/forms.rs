@@ -23,7 +23,7 @@ const CASES: usize = 24;
 
 /// The fields of every form, by route pattern. A POST route missing here fails
 /// `every_form_survives_generated_input`.
-const FORMS: &[(&str, &[&str])] = &[
+pub const FORMS: &[(&str, &[&str])] = &[
     ("/admin/people", &["login", "action"]),
     ("/calls/{id}/endorse", &["login", "endorsement"]),
     ("/calls/{id}/nominate", &["nominee", "statement"]),
@@ -208,7 +208,7 @@ const FORMS: &[(&str, &[&str])] = &[
 ];
 
 /// Routes the team member cannot reach; an administrator submits these.
-const ADMIN_FORMS: &[&str] = &[
+pub const ADMIN_FORMS: &[&str] = &[
     "/admin/people",
     "/eligibility",
     "/eligibility/{id}/remove",

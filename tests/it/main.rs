@@ -12,6 +12,7 @@ mod decisions;
 mod embedded;
 mod forms;
 mod nominations;
+mod odd_input;
 mod page_cache;
 mod posts;
 mod reliability;

@@ -7,6 +7,7 @@ pub mod browser;
 pub mod database;
 pub mod documents;
 pub mod github;
+pub mod logs;
 pub mod scenario;
 
 use std::sync::Arc;
@@ -64,6 +65,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(options: Options) -> Self {
+        logs::install();
         let (pool, db_options) = match options.database.clone() {
             Some(database) => database,
             None => database::fresh_database().await,
