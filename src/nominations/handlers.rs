@@ -73,7 +73,7 @@ async fn load_nomination(
         signed_in: user.is_some(),
         is_member: is_member_of(state, nomination.team_id, user).await?,
         is_nominee: user.is_some_and(|u| u.id == nomination.nominee_id),
-        is_nominator: user.is_some_and(|u| u.id == nomination.nominator_id),
+        is_nominator: user.is_some_and(|u| nomination.nominated_by(u.id)),
     };
     model::require_viewer(&standing)?;
     Ok((nomination, standing))
@@ -276,10 +276,6 @@ pub async fn create_nomination(
                         };
                         return done(tx, message, &format!("/nominations/{nomination}")).await;
                     }
-                    Err(e) if e.constraint() == Some("nominations_open_once") => errors.add(
-                        "nominee",
-                        format!("{login} already has an open nomination in this call; the first one stands, so a second is not needed."),
-                    ),
                     Err(e) => return Err(e.into()),
                 }
             }
@@ -431,6 +427,13 @@ async fn nomination_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let events = db::events(&state.pool, id).await?;
+    let reader = user.as_ref().map_or(0, |u| u.id);
+    let statements = db::statements(
+        &state.pool,
+        id,
+        model::statements_read_by(&standing, reader),
+    )
+    .await?;
     let endorsements = if standing.is_member {
         db::endorsements(&state.pool, call.id, &nomination.nominee_login).await?
     } else {
@@ -441,6 +444,7 @@ async fn nomination_page(
         &call,
         &nomination,
         standing,
+        &statements,
         &events,
         &endorsements,
         input,

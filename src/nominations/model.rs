@@ -312,14 +312,20 @@ pub struct Standing {
     pub is_nominator: bool,
 }
 
-/// A nomination exists only for the team, the nominee and the nominator: for anyone else
-/// it is not found.
+/// A nomination exists only for the team, the nominee and its nominators: for anyone
+/// else it is not found.
 pub fn require_viewer(standing: &Standing) -> Result<(), AppError> {
     if standing.is_member || standing.is_nominee || standing.is_nominator {
         Ok(())
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// Whose statements `user_id` reads on a nomination: the team and the nominee every
+/// nominator's (`None`), a nominator only their own.
+pub fn statements_read_by(standing: &Standing, user_id: i64) -> Option<i64> {
+    (!(standing.is_member || standing.is_nominee)).then_some(user_id)
 }
 
 fn refuse(signed_in: bool, why: &'static str) -> Result<(), AppError> {

@@ -5,7 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use time::OffsetDateTime;
 
-use super::db::{Event, ListEntry, Nomination};
+use super::db::{Event, ListEntry, Nomination, Statement};
 use super::model::{
     self, Call, CallForm, EventKind, ListEntryForm, NominateForm, Stage, Standing, WindowState,
 };
@@ -357,6 +357,11 @@ impl NoteBox {
     }
 }
 
+pub struct StatementView {
+    pub nominator: String,
+    pub html: String,
+}
+
 pub struct EndorsementView {
     pub author: String,
     pub body: String,
@@ -372,8 +377,9 @@ pub struct NominationPage {
     pub call_title: String,
     pub team_name: String,
     pub nominee: String,
-    pub nominator: String,
-    pub statement_html: String,
+    /// The nominators the reader may know of, with their statements.
+    pub nominators: String,
+    pub statements: Vec<StatementView>,
     pub stage: &'static str,
     pub stale: bool,
     pub is_member: bool,
@@ -413,6 +419,7 @@ impl NominationPage {
         call: &Call,
         n: &Nomination,
         standing: Standing,
+        statements: &[Statement],
         events: &[Event],
         endorsements: &[(String, String, OffsetDateTime)],
         input: NoteInput,
@@ -530,8 +537,18 @@ impl NominationPage {
             call_title: call.title.clone(),
             team_name: call.team_name.clone(),
             nominee: n.nominee_login.clone(),
-            nominator: n.nominator_login.clone(),
-            statement_html: markdown::render(&n.statement),
+            nominators: statements
+                .iter()
+                .map(|s| s.nominator_login.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            statements: statements
+                .iter()
+                .map(|s| StatementView {
+                    nominator: s.nominator_login.clone(),
+                    html: markdown::render(&s.statement),
+                })
+                .collect(),
             stage: n.stage.label(),
             stale: standing.is_member && n.is_stale(now),
             is_member: standing.is_member,
@@ -609,7 +626,7 @@ impl MinePage {
                 .collect(),
             by_me: nominations
                 .iter()
-                .filter(|n| n.nominator_id == user.id && n.nominee_id != user.id)
+                .filter(|n| n.nominated_by(user.id) && n.nominee_id != user.id)
                 .map(item)
                 .collect(),
         }

@@ -284,12 +284,9 @@ async fn refusals() {
         .assert_status(422)
         .assert_contains("zed is not eligible: this call is for current members of Committers")
         .assert_contains("Zed is great.");
-    // Duplicate.
+    // A second nominator joins the nomination (`a_second_nomination_answers_like_a_first`).
     let n = nominated(&olga, call, "carl", "First.").await;
-    nominate(&bob, call, "Carl", "Second.")
-        .await
-        .assert_status(422)
-        .assert_contains("already has an open nomination in this call");
+    assert_eq!(nominated(&bob, call, "Carl", "Second.").await, n);
     // Not consented: neither shortlisted nor admitted.
     alice
         .post(
@@ -603,4 +600,94 @@ async fn the_demo_has_an_open_call() {
         .get("/me/nominations")
         .await
         .assert_contains("Nominated (waiting for the nominee");
+}
+
+/// The statements on a nomination's page that `client` reads, and who it says nominated.
+async fn statements_seen(client: &Client, n: i64) -> (Vec<String>, String) {
+    let page = client.get(&format!("/nominations/{n}")).await;
+    page.assert_status(200);
+    let html = scraper::Html::parse_document(&page.body);
+    let select = |css: &str| scraper::Selector::parse(css).expect("selector");
+    let statements = html
+        .select(&select(
+            "section[aria-labelledby=statement-heading] .markdown",
+        ))
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect();
+    let intro = html
+        .select(&select("h1 + p"))
+        .map(|e| e.text().collect::<String>())
+        .next()
+        .unwrap_or_default();
+    (statements, intro)
+}
+
+#[tokio::test]
+async fn a_second_nomination_answers_like_a_first_and_adds_a_statement() {
+    let w = World::new().await;
+    let (alice, olga, petra, carl) = (
+        w.person("alice").await,
+        w.person("olga").await,
+        w.person("petra").await,
+        w.person("carl").await,
+    );
+    let call = open_call(&alice, &call_fields("open", "")).await;
+    // Olga nominates carl; petra nominates carl (nominated already) and dora (not yet):
+    // petra's two answers differ only in the nomination's id.
+    let first = nominate(&olga, call, "carl", "Olga thinks so.").await;
+    let again = petra
+        .post_follow(
+            &format!("/calls/{call}/nominate"),
+            &[("nominee", "carl"), ("statement", "Petra thinks so too.")],
+        )
+        .await;
+    let fresh = petra
+        .post_follow(
+            &format!("/calls/{call}/nominate"),
+            &[("nominee", "dora"), ("statement", "Dora, says Petra.")],
+        )
+        .await;
+    let n = id_after(&first, "/nominations/");
+    let flash = |page: &Page| {
+        let html = scraper::Html::parse_document(&page.body);
+        let selector = scraper::Selector::parse("[role=status]").expect("selector");
+        html.select(&selector)
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect::<Vec<_>>()
+    };
+    again.assert_status(200);
+    fresh.assert_status(200);
+    assert_eq!(flash(&again), flash(&fresh));
+    assert!(!flash(&again).is_empty());
+    again.assert_contains("<h1>Nomination of carl</h1>");
+    fresh.assert_contains("<h1>Nomination of dora</h1>");
+
+    // Each nominator reads their own statement and name; the nominee and the team both.
+    let (seen, intro) = statements_seen(&petra, n).await;
+    assert_eq!(seen, ["Petra thinks so too."]);
+    assert!(
+        intro.contains("nominated by petra.") && !intro.contains("olga"),
+        "{intro}"
+    );
+    let (seen, intro) = statements_seen(&olga, n).await;
+    assert_eq!(seen, ["Olga thinks so."]);
+    assert!(!intro.contains("petra"), "{intro}");
+    for reader in [&carl, &alice] {
+        let (seen, intro) = statements_seen(reader, n).await;
+        assert_eq!(seen, ["Olga thinks so.", "Petra thinks so too."]);
+        assert!(intro.contains("nominated by olga, petra."), "{intro}");
+    }
+    // Repeats add nothing; petra finds it among the nominations she made.
+    assert_eq!(nominated(&olga, call, "carl", "Again.").await, n);
+    assert_eq!(nominated(&petra, call, "carl", "Again.").await, n);
+    let seconds: i64 = sqlx::query_scalar("select count(*) from nomination_seconds")
+        .fetch_one(&w.app.pool)
+        .await
+        .expect("count");
+    assert_eq!(seconds, 1);
+    petra
+        .get("/me/nominations")
+        .await
+        .assert_status(200)
+        .assert_contains(&format!("/nominations/{n}"));
 }
