@@ -21,6 +21,7 @@ use crate::teams::model::Team;
 use crate::web::extract::{Admin, CurrentUser};
 use crate::web::flash::done;
 use crate::web::form::FormErrors;
+use crate::web::idempotency;
 use crate::web::layout::Layout;
 
 async fn is_member_of(
@@ -173,7 +174,12 @@ pub async fn create_call(
                 errors.add("eligible_team", "There is no team with this slug.");
                 errors
             } else {
+                let message = "The call for nominations is open.";
                 let mut tx = state.pool.begin().await?;
+                let key = idempotency::key_or_new(&form.idempotency_key);
+                if let Some(to) = idempotency::claim(&mut tx, user.id, &key, now).await? {
+                    return done(tx, message, &to).await;
+                }
                 let id = db::create_call(
                     &mut tx,
                     &team,
@@ -183,12 +189,9 @@ pub async fn create_call(
                     now,
                 )
                 .await?;
-                return done(
-                    tx,
-                    "The call for nominations is open.",
-                    &format!("/calls/{id}"),
-                )
-                .await;
+                let to = format!("/calls/{id}");
+                idempotency::made(&mut tx, user.id, &key, &to).await?;
+                return done(tx, message, &to).await;
             }
         }
     };

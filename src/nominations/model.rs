@@ -368,6 +368,8 @@ pub struct CallForm {
     pub opens_at: String,
     pub closes_at: String,
     pub stale_after_days: String,
+    /// Makes a repeated submission find the call the first one opened.
+    pub idempotency_key: String,
 }
 
 /// A call to open, validated; the eligible team is still a slug.
@@ -453,6 +455,7 @@ impl CallForm {
             opens_at: crate::web::dates::format_datetime_local(now),
             closes_at: crate::web::dates::format_datetime_local(now + Duration::days(14)),
             stale_after_days: "14".into(),
+            idempotency_key: crate::web::idempotency::new_key(),
             ..CallForm::default()
         }
     }

@@ -118,6 +118,7 @@ pub struct CallFormPage {
     pub opens_at: Field,
     pub closes_at: Field,
     pub stale_after_days: Field,
+    pub idempotency_key: String,
 }
 
 impl CallFormPage {
@@ -128,6 +129,7 @@ impl CallFormPage {
             ("list", "People on a list kept by the administrators"),
         ];
         CallFormPage {
+            idempotency_key: crate::web::idempotency::key_or_new(&form.idempotency_key),
             layout,
             team_slug: team.slug.clone(),
             team_name: team.name.clone(),

@@ -153,6 +153,7 @@ pub const FORMS: &[(&str, &[&str])] = &[
             "opens_at",
             "closes_at",
             "stale_after_days",
+            "idempotency_key",
         ],
     ),
     (
@@ -177,6 +178,7 @@ pub const FORMS: &[(&str, &[&str])] = &[
             "effect_text",
             "member_login",
             "member_change",
+            "idempotency_key",
             "slug",
             "name",
             "purpose",

@@ -11,6 +11,7 @@ mod cli;
 mod decisions;
 mod embedded;
 mod forms;
+mod idempotency;
 mod nominations;
 mod odd_input;
 mod page_cache;
