@@ -487,8 +487,17 @@ async fn add_event(
     message: &str,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let (_, standing) = load_nomination(state, id, Some(user)).await?;
+    let (nomination, standing) = load_nomination(state, id, Some(user)).await?;
     require_for(kind, &standing)?;
+    // The stage first: the form comes back with what was typed and why, as for its text.
+    let (status, note) = match model::require_stage(nomination.stage, kind) {
+        Err(why) => {
+            let mut errors = FormErrors::default();
+            errors.add("note", why);
+            (StatusCode::CONFLICT, Err(errors))
+        }
+        Ok(()) => (StatusCode::UNPROCESSABLE_ENTITY, note),
+    };
     match note {
         Ok(note) => {
             let mut tx = state.pool.begin().await?;
@@ -510,11 +519,7 @@ async fn add_event(
                 note: typed.to_string(),
                 error: errors.get("note").map(str::to_string),
             };
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                nomination_page(state, layout, id, input).await?,
-            )
-                .into_response())
+            Ok((status, nomination_page(state, layout, id, input).await?).into_response())
         }
     }
 }

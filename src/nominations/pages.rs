@@ -427,7 +427,10 @@ impl NominationPage {
         input: NoteInput,
         now: OffsetDateTime,
     ) -> Self {
-        let allowed = |kind| model::require_stage(n.stage, kind).is_ok();
+        // A form sent back (refused for its text or for the stage) is shown again, with
+        // what was typed and why, whatever the stage now allows.
+        let typed = |kind: EventKind| input.form == kind.as_str();
+        let allowed = |kind| model::require_stage(n.stage, kind).is_ok() || typed(kind);
         let mut forms = Vec::new();
         let mut add = |kind: EventKind,
                        action: &'static str,
@@ -454,7 +457,7 @@ impl NominationPage {
             });
         };
         if standing.is_nominee {
-            if allowed(EventKind::Accepted) {
+            if allowed(EventKind::Accepted) || typed(EventKind::Declined) {
                 add(
                     EventKind::Accepted,
                     "accept",

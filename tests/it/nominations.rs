@@ -691,3 +691,51 @@ async fn a_second_nomination_answers_like_a_first_and_adds_a_statement() {
         .assert_status(200)
         .assert_contains(&format!("/nominations/{n}"));
 }
+
+/// The feedback form on a nomination's page, as sent back: its text and its message.
+fn feedback_form(page: &Page, n: i64) -> (String, String) {
+    let html = scraper::Html::parse_document(&page.body);
+    let select = |css: &str| scraper::Selector::parse(css).expect("selector");
+    let form = select(&format!("form[action=\"/nominations/{n}/feedback\"]"));
+    let form = html
+        .select(&form)
+        .next()
+        .expect("the feedback form is shown again");
+    let text = form
+        .select(&select("textarea[name=note]"))
+        .map(|e| e.text().collect::<String>())
+        .collect();
+    let error = form
+        .select(&select(".field-error"))
+        .map(|e| e.text().collect::<String>())
+        .collect();
+    (text, error)
+}
+
+#[tokio::test]
+async fn refused_feedback_comes_back_with_its_text_and_the_reason() {
+    let w = World::new().await;
+    let (alice, carl) = (w.person("alice").await, w.person("carl").await);
+    let call = open_call(&alice, &call_fields("open", "")).await;
+    let n = nominated(&alice, call, "carl", "Carl reviews well.").await;
+    let path = format!("/nominations/{n}/feedback");
+    // Still "Nominated": feedback does not fit the stage, and the text is kept.
+    let page = alice.post(&path, &[("note", "Thanks for \u{1} all")]).await;
+    page.assert_status(409);
+    let (text, error) = feedback_form(&page, n);
+    assert_eq!(text, "Thanks for \u{1} all");
+    assert!(
+        error.contains("does not fit the nomination's stage"),
+        "{error}"
+    );
+    // At a stage that takes feedback, a text that is not valid: the same form, its message.
+    carl.post(&format!("/nominations/{n}/accept"), &[])
+        .await
+        .assert_redirect(&format!("/nominations/{n}"));
+    let long = "x".repeat(4001);
+    let page = alice.post(&path, &[("note", &long)]).await;
+    page.assert_status(422);
+    let (text, error) = feedback_form(&page, n);
+    assert_eq!(text, long);
+    assert!(error.contains("too long"), "{error}");
+}
