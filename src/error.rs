@@ -33,9 +33,40 @@ pub enum AppError {
 }
 
 /// What the error page middleware needs to render a page for an error.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ErrorInfo {
     pub message: String,
+    /// A form that was refused before any handler read it (the rate limit): what it held,
+    /// shown again on the error page with a button that sends it again.
+    pub refused_form: Option<RefusedForm>,
+}
+
+/// A form given back on an error page: the address it was sent to and its fields.
+#[derive(Clone, Debug, Default)]
+pub struct RefusedForm {
+    pub action: String,
+    /// Fields a person typed or chose, shown in text areas they can copy or edit.
+    pub typed: Vec<(String, String)>,
+    /// The token and keys the form carried, sent again as they were.
+    pub hidden: Vec<(String, String)>,
+}
+
+impl RefusedForm {
+    /// The form in a urlencoded `body` sent to `action`; `None` when it is not readable.
+    pub fn from_body(action: &str, body: &[u8]) -> Option<Self> {
+        let pairs = crate::web::form::pairs(body).ok()?;
+        let (hidden, typed) = pairs.into_iter().partition(|(name, _)| {
+            matches!(
+                name.as_str(),
+                "csrf_token" | "idempotency_key" | "nonce" | "form_key" | "version"
+            )
+        });
+        Some(RefusedForm {
+            action: action.to_string(),
+            typed,
+            hidden,
+        })
+    }
 }
 
 impl AppError {
@@ -119,6 +150,7 @@ impl IntoResponse for AppError {
         let mut response = status.into_response();
         response.extensions_mut().insert(ErrorInfo {
             message: self.public_message(),
+            ..ErrorInfo::default()
         });
         response
     }
@@ -193,9 +225,10 @@ pub async fn render_error_pages(request: Request, next: Next) -> Response {
         );
         return Redirect::to(&target).into_response();
     }
-    let message = info
-        .map(|i| i.message)
-        .unwrap_or_else(|| default_message(status).to_string());
+    let (message, refused_form) = match info {
+        Some(info) => (info.message, info.refused_form),
+        None => (default_message(status).to_string(), None),
+    };
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     if path.starts_with("/api/") {
@@ -212,6 +245,7 @@ pub async fn render_error_pages(request: Request, next: Next) -> Response {
         reason: status.canonical_reason().unwrap_or("Error"),
         message,
         request_id,
+        refused_form,
     };
     let html = match askama::Template::render(&page) {
         Ok(html) => html,

@@ -407,3 +407,46 @@ async fn tabs_opened_at_once_after_sign_in_share_one_token() {
         .await
         .assert_status(303);
 }
+
+#[tokio::test]
+async fn a_rate_limited_form_comes_back_with_what_was_typed() {
+    let app = TestApp::spawn_with(with_limits(Limits {
+        rate_writes_per_person: 1,
+        ..Limits::without_rate_limits()
+    }))
+    .await;
+    let person = app.signed_in("amber-finch").await;
+    person.post("/teams", &[("name", "")]).await;
+    let typed = "A long thought <b>worth</b> keeping\nover two lines.";
+    let page = person
+        .post("/teams", &[("name", "Readers"), ("purpose", typed)])
+        .await;
+    assert_too_many(&page, "You have made too many changes in a short time.");
+    let html = scraper::Html::parse_document(&page.body);
+    let select = |css: &str| scraper::Selector::parse(css).expect("selector");
+    let form = html
+        .select(&select("form[method=post][action=\"/teams\"]"))
+        .next()
+        .expect("the refused form, to send again");
+    let fields: Vec<(String, String)> = form
+        .select(&select("textarea"))
+        .map(|t| {
+            (
+                t.value().attr("name").unwrap_or("").to_string(),
+                t.text().collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("name".to_string(), "Readers".to_string()),
+            ("purpose".to_string(), typed.to_string())
+        ]
+    );
+    let token = form
+        .select(&select("input[type=hidden][name=csrf_token]"))
+        .next()
+        .and_then(|i| i.value().attr("value"));
+    assert_eq!(token, Some(person.csrf_token().await.as_str()));
+}
