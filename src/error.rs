@@ -58,7 +58,7 @@ impl RefusedForm {
         let (hidden, typed) = pairs.into_iter().partition(|(name, _)| {
             matches!(
                 name.as_str(),
-                "csrf_token" | "idempotency_key" | "nonce" | "form_key" | "version"
+                "csrf_token" | "idempotency_key" | "form_key" | "version"
             )
         });
         Some(RefusedForm {

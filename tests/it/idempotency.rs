@@ -135,3 +135,72 @@ async fn twenty_identical_calls_make_one_and_a_refused_one_can_be_sent_again() {
     lead.post(&path, &fields).await.assert_redirect(target);
     assert_eq!(count(&app, "select count(*) from calls").await, before + 1);
 }
+
+/// Twenty identical submissions at once, then one more: one row more in `table`, and
+/// every answer the same redirect.
+async fn one_of_twenty(
+    app: &TestApp,
+    client: &Client,
+    path: &str,
+    fields: &[(&str, &str)],
+    table: &str,
+) -> String {
+    let sql = format!("select count(*) from {table}");
+    let before = count(app, &sql).await;
+    let mut answers = race(client, path, fields, 20).await;
+    let page = client.post(path, fields).await;
+    answers.push((
+        page.status.as_u16(),
+        page.location().unwrap_or("").to_string(),
+    ));
+    assert_eq!(count(app, &sql).await, before + 1, "{path}: {answers:?}");
+    let first = answers[0].clone();
+    assert!(first.0 == 303 && !first.1.is_empty(), "{path}: {answers:?}");
+    assert!(answers.iter().all(|a| *a == first), "{path}: {answers:?}");
+    first.1
+}
+
+#[tokio::test]
+async fn twenty_identical_posts_comments_action_items_nominations_and_endorsements_make_one_each() {
+    let app = TestApp::spawn().await;
+    app.make_admin("admin").await;
+    let s = Scenario::build(&app, 0).await;
+    let lead = app.signed_in(&s.lead).await;
+    let key = key_from(&lead, "/posts/new").await;
+    let fields = [
+        ("team", s.team.as_str()),
+        ("title", "Race notes"),
+        ("body", "Once."),
+        ("idempotency_key", key.as_str()),
+        ("action", "save"),
+    ];
+    one_of_twenty(&app, &lead, "/posts", &fields, "posts").await;
+
+    let key = key_from(&lead, &s.post).await;
+    let comments = format!("{}/comments", s.post);
+    one_of_twenty(
+        &app,
+        &lead,
+        &comments,
+        &[("body", "Once said."), ("idempotency_key", &key)],
+        "post_comments",
+    )
+    .await;
+    let actions = format!("{}/actions", s.post);
+    let fields = [
+        ("text", "Do it once"),
+        ("owner", s.member.as_str()),
+        ("due_on", "2026-03-20"),
+        ("idempotency_key", key.as_str()),
+    ];
+    one_of_twenty(&app, &lead, &actions, &fields, "post_action_items").await;
+
+    // A nomination and an endorsement are once per person by what they name.
+    let someone = app.signed_in(&s.someone).await;
+    let nominate = format!("/calls/{}/nominate", s.call);
+    let fields = [("nominee", "fresh-face"), ("statement", "Once is enough.")];
+    one_of_twenty(&app, &someone, &nominate, &fields, "nominations").await;
+    let endorse = format!("/calls/{}/endorse", s.call);
+    let fields = [("login", "fresh-face"), ("endorsement", "Agreed, once.")];
+    one_of_twenty(&app, &someone, &endorse, &fields, "call_endorsements").await;
+}

@@ -119,7 +119,7 @@ async fn a_looked_up_form_field_with_a_nul_is_a_message_beside_the_field() {
                 ("team", nul_team),
                 ("title", "Hello"),
                 ("body", "Text."),
-                ("nonce", &format!("{:032x}", 77)),
+                ("idempotency_key", &format!("{:032x}", 77)),
                 ("action", "save"),
             ],
         )

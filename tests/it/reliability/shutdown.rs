@@ -149,7 +149,10 @@ async fn sigterm_finishes_requests_in_flight_and_exits_cleanly() {
             let body = format!("Said just before the restart, {i}");
             let page = tokio::time::timeout(
                 HANG,
-                person.post(&path, &[("body", body.as_str()), ("nonce", nonce.as_str())]),
+                person.post(
+                    &path,
+                    &[("body", body.as_str()), ("idempotency_key", nonce.as_str())],
+                ),
             )
             .await
             .expect("no request hangs");

@@ -398,7 +398,7 @@ impl Scenario {
                             ("team", team.as_str()),
                             ("title", title.as_str()),
                             ("body", body.as_str()),
-                            ("nonce", nonce.as_str()),
+                            ("idempotency_key", nonce.as_str()),
                             ("action", "save"),
                         ],
                     )
@@ -438,7 +438,10 @@ impl Scenario {
         let page = critic_c
             .post(
                 &format!("{post}/comments"),
-                &[("body", "Nice."), ("nonce", &format!("{:032x}", n + 100))],
+                &[
+                    ("body", "Nice."),
+                    ("idempotency_key", &format!("{:032x}", n + 100)),
+                ],
             )
             .await;
         redirected(&page, "comment");
@@ -449,7 +452,7 @@ impl Scenario {
                     ("text", "Follow up"),
                     ("owner", &member),
                     ("due_on", "2026-03-20"),
-                    ("nonce", &format!("{:032x}", n + 200)),
+                    ("idempotency_key", &format!("{:032x}", n + 200)),
                 ],
             )
             .await;
