@@ -142,6 +142,7 @@ pub const FORMS: &[(&str, &[&str])] = &[
             "rule_n",
             "review_on",
             "note",
+            "idempotency_key",
         ],
     ),
     (
@@ -201,6 +202,7 @@ pub const FORMS: &[(&str, &[&str])] = &[
             "rule_n",
             "review_on",
             "note",
+            "idempotency_key",
         ],
     ),
     ("/teams/{slug}/members", &["login", "role", "reason"]),

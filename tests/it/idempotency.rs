@@ -204,3 +204,35 @@ async fn twenty_identical_posts_comments_action_items_nominations_and_endorsemen
     let fields = [("login", "fresh-face"), ("endorsement", "Agreed, once.")];
     one_of_twenty(&app, &someone, &endorse, &fields, "call_endorsements").await;
 }
+
+#[tokio::test]
+async fn twenty_identical_teams_and_delegations_make_one_each() {
+    let app = TestApp::spawn().await;
+    app.make_admin("admin").await;
+    let s = Scenario::build(&app, 0).await;
+    let admin = app.signed_in("admin").await;
+    let key = key_from(&admin, "/teams/new").await;
+    let fields = crate::support::with(
+        crate::teams::team_fields("racers", "Racers", "Run once."),
+        &[
+            ("rule_n", "0"),
+            ("review_on", ""),
+            ("idempotency_key", &key),
+        ],
+    );
+    let to = one_of_twenty(&app, &admin, "/teams", &fields, "teams").await;
+    assert_eq!(to, "/teams/racers");
+    let lead = app.signed_in(&s.lead).await;
+    let key = key_from(&lead, &format!("/teams/{}/delegate", s.team)).await;
+    let fields = crate::support::with(
+        crate::teams::team_fields("sprinters", "Sprinters", "Run once, delegated."),
+        &[
+            ("rule_n", "0"),
+            ("review_on", ""),
+            ("idempotency_key", &key),
+        ],
+    );
+    let path = format!("/teams/{}/delegate", s.team);
+    let to = one_of_twenty(&app, &lead, &path, &fields, "teams").await;
+    assert_eq!(to, "/teams/sprinters");
+}
