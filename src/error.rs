@@ -56,10 +56,7 @@ impl RefusedForm {
     pub fn from_body(action: &str, body: &[u8]) -> Option<Self> {
         let pairs = crate::web::form::pairs(body).ok()?;
         let (hidden, typed) = pairs.into_iter().partition(|(name, _)| {
-            matches!(
-                name.as_str(),
-                "csrf_token" | "idempotency_key" | "form_key" | "version"
-            )
+            matches!(name.as_str(), "csrf_token" | "idempotency_key" | "version")
         });
         Some(RefusedForm {
             action: action.to_string(),

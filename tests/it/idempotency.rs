@@ -236,3 +236,38 @@ async fn twenty_identical_teams_and_delegations_make_one_each() {
     let to = one_of_twenty(&app, &lead, &path, &fields, "teams").await;
     assert_eq!(to, "/teams/sprinters");
 }
+
+#[tokio::test]
+async fn twenty_identical_rfcs_and_pieces_of_feedback_make_one_each() {
+    let app = TestApp::spawn().await;
+    app.make_admin("admin").await;
+    let s = Scenario::build(&app, 0).await;
+    let lead = app.signed_in(&s.lead).await;
+    let key = key_from(&lead, "/rfcs/new").await;
+    let fields = [
+        ("team", s.team.as_str()),
+        ("title", "Race policy"),
+        ("summary", "Once."),
+        ("body", "Run it once."),
+        ("pull_request_url", ""),
+        ("change_note", ""),
+        ("idempotency_key", key.as_str()),
+    ];
+    one_of_twenty(&app, &lead, "/rfcs", &fields, "rfcs").await;
+    let critic = app.signed_in(&s.critic).await;
+    let rfc = format!("/rfcs/{}", s.rfc);
+    let key = key_from(&critic, &rfc).await;
+    let fields = [
+        ("body", "Said once."),
+        ("visibility", "public"),
+        ("idempotency_key", key.as_str()),
+    ];
+    one_of_twenty(
+        &app,
+        &critic,
+        &format!("{rfc}/feedback"),
+        &fields,
+        "rfc_feedback",
+    )
+    .await;
+}
