@@ -44,6 +44,7 @@ pub struct ErrorInfo {
 /// A form given back on an error page: the address it was sent to and its fields.
 #[derive(Clone, Debug, Default)]
 pub struct RefusedForm {
+    /// Where "Send again" sends it; empty: the text is only shown, to copy.
     pub action: String,
     /// Fields a person typed or chose, shown in text areas they can copy or edit.
     pub typed: Vec<(String, String)>,

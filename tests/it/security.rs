@@ -450,3 +450,42 @@ async fn a_rate_limited_form_comes_back_with_what_was_typed() {
         .and_then(|i| i.value().attr("value"));
     assert_eq!(token, Some(person.csrf_token().await.as_str()));
 }
+
+#[tokio::test]
+async fn an_expired_form_gives_its_text_back_but_a_forged_one_does_not() {
+    let app = TestApp::spawn().await;
+    let person = app.signed_in("amber-finch").await;
+    person.csrf_token().await;
+    let typed = "Everything I wrote\nbefore lunch.";
+    let origin = app.address.as_str();
+    let expired = person
+        .post_raw(
+            "/teams",
+            &[("csrf_token", "0000"), ("purpose", typed)],
+            Some(origin),
+        )
+        .await;
+    expired
+        .assert_status(403)
+        .assert_contains("the form has expired");
+    let html = scraper::Html::parse_document(&expired.body);
+    let select = |css: &str| scraper::Selector::parse(css).expect("selector");
+    let shown: Vec<String> = html
+        .select(&select("textarea[readonly]"))
+        .map(|t| t.text().collect())
+        .collect();
+    assert_eq!(shown, [typed]);
+    assert!(
+        html.select(&select("form[method=post]")).next().is_none(),
+        "no way to send it again"
+    );
+    let forged = person
+        .post_raw(
+            "/teams",
+            &[("purpose", typed)],
+            Some("https://evil.example"),
+        )
+        .await;
+    forged.assert_status(403);
+    assert!(!forged.body.contains("before lunch"), "{}", forged.body);
+}
