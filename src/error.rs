@@ -65,6 +65,45 @@ impl RefusedForm {
             hidden,
         })
     }
+
+    /// Only the typed text of a urlencoded `body`, to copy (no way to send it again);
+    /// `None` when nothing was typed.
+    pub fn text_only(body: &[u8]) -> Option<Self> {
+        Self::from_body("", body)
+            .map(|form| RefusedForm {
+                hidden: Vec::new(),
+                ..form
+            })
+            .filter(|form| !form.typed.is_empty())
+    }
+}
+
+/// Gives a refused form's text back on the error page, to copy: any 4xx error (not a form
+/// the handler rendered again itself, which keeps its text anyway) answering a POST that
+/// passed the CSRF check. Refusals before it keep their own rules (`web::csrf`,
+/// `web::rate_limit`).
+pub async fn give_back_refused_text(request: Request, next: Next) -> Response {
+    if request.method() != axum::http::Method::POST {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    // Already read whole and limited by the CSRF check: a copy of its bytes.
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let mut response = next
+        .run(Request::from_parts(
+            parts,
+            axum::body::Body::from(bytes.clone()),
+        ))
+        .await;
+    if response.status().is_client_error()
+        && let Some(info) = response.extensions_mut().get_mut::<ErrorInfo>()
+        && info.refused_form.is_none()
+    {
+        info.refused_form = RefusedForm::text_only(&bytes);
+    }
+    response
 }
 
 impl AppError {

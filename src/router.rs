@@ -84,6 +84,7 @@ pub fn build(state: AppState) -> Router {
 
     let pages = page_routes()
         .into_router()
+        .layer(from_fn(crate::error::give_back_refused_text))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(from_fn_with_state(state.clone(), csrf::protect))
         .layer(from_fn_with_state(

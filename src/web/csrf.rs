@@ -102,15 +102,11 @@ async fn check(
     let valid =
         expected.is_some_and(|expected| bool::from(sent.as_bytes().ct_eq(expected.as_bytes())));
     if !valid {
-        let typed = RefusedForm::from_body("", &bytes).map(|form| RefusedForm {
-            hidden: Vec::new(),
-            ..form
-        });
         return Err((
             AppError::Forbidden(
                 "the form has expired; please go back, reload the page and try again",
             ),
-            typed.filter(|form| !form.typed.is_empty()),
+            RefusedForm::text_only(&bytes),
         ));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))

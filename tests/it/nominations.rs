@@ -739,3 +739,19 @@ async fn refused_feedback_comes_back_with_its_text_and_the_reason() {
     assert_eq!(text, long);
     assert!(error.contains("too long"), "{error}");
 }
+
+#[tokio::test]
+async fn a_form_refused_by_its_handler_gives_its_text_back() {
+    let w = World::new().await;
+    let alice = w.person("alice").await;
+    let call = open_call(&alice, &call_fields("open", "")).await;
+    // The call's window has closed.
+    w.app.clock.advance(Duration::days(15));
+    let olga = w.person("olga").await;
+    let page = nominate(&olga, call, "carl", "Carl, whom I **admire**.").await;
+    page.assert_status(409);
+    let html = scraper::Html::parse_document(&page.body);
+    let selector = scraper::Selector::parse("textarea[readonly]").expect("selector");
+    let shown: Vec<String> = html.select(&selector).map(|t| t.text().collect()).collect();
+    assert_eq!(shown, ["carl", "Carl, whom I **admire**."]);
+}
