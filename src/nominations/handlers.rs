@@ -483,7 +483,7 @@ async fn add_event(
     id: i64,
     kind: EventKind,
     note: Result<Option<String>, FormErrors>,
-    typed: &str,
+    typed: &NoteForm,
     message: &str,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
@@ -501,6 +501,16 @@ async fn add_event(
     match note {
         Ok(note) => {
             let mut tx = state.pool.begin().await?;
+            // A form sent twice (a double click) adds its event once. Forms without a key
+            // (accept, announce) rely on the stage rule alone.
+            let to = format!("/nominations/{id}");
+            let key = (!typed.idempotency_key.is_empty())
+                .then(|| idempotency::key_or_new(&typed.idempotency_key));
+            if let Some(key) = &key
+                && let Some(to) = idempotency::claim(&mut tx, user.id, key, now).await?
+            {
+                return done(tx, message, &to).await;
+            }
             db::add_event(
                 &mut tx,
                 id,
@@ -511,12 +521,15 @@ async fn add_event(
                 now,
             )
             .await?;
-            done(tx, message, &format!("/nominations/{id}")).await
+            if let Some(key) = &key {
+                idempotency::made(&mut tx, user.id, key, &to).await?;
+            }
+            done(tx, message, &to).await
         }
         Err(errors) => {
             let input = NoteInput {
                 form: kind.as_str(),
-                note: typed.to_string(),
+                note: typed.note.clone(),
                 error: errors.get("note").map(str::to_string),
             };
             Ok((status, nomination_page(state, layout, id, input).await?).into_response())
@@ -537,7 +550,7 @@ pub async fn accept_nomination(
         id,
         EventKind::Accepted,
         Ok(None),
-        "",
+        &NoteForm::default(),
         "You accepted the nomination. The team will consider it; your stage is shown here.",
     )
     .await
@@ -558,7 +571,7 @@ pub async fn decline_nomination(
         id,
         EventKind::Declined,
         note,
-        &form.note,
+        &form,
         "You declined the nomination. Your reason stays with the team.",
     )
     .await
@@ -579,7 +592,7 @@ pub async fn withdraw_nomination(
         id,
         EventKind::Withdrawn,
         note,
-        &form.note,
+        &form,
         "You withdrew from the nomination.",
     )
     .await
@@ -600,7 +613,7 @@ pub async fn record_interview(
         id,
         EventKind::Interviewed,
         note,
-        &form.note,
+        &form,
         "The interview is recorded; its notes are for the team only.",
     )
     .await
@@ -621,7 +634,7 @@ pub async fn give_feedback(
         id,
         EventKind::Feedback,
         note,
-        &form.note,
+        &form,
         "Your feedback is shared with the candidate.",
     )
     .await
@@ -642,7 +655,7 @@ pub async fn mark_not_selected(
         id,
         EventKind::NotSelected,
         note,
-        &form.note,
+        &form,
         "The nomination is marked not selected.",
     )
     .await
@@ -661,7 +674,7 @@ pub async fn announce_nominee(
         id,
         EventKind::Announced,
         Ok(None),
-        "",
+        &NoteForm::default(),
         "Announced: the call's public page now names them.",
     )
     .await

@@ -572,6 +572,8 @@ impl NominateForm {
 #[serde(default)]
 pub struct NoteForm {
     pub note: String,
+    /// Makes a repeated submission add its event once (`web::idempotency`).
+    pub idempotency_key: String,
 }
 
 impl NoteForm {
@@ -959,11 +961,21 @@ mod tests {
             .validate()
             .is_ok()
         );
-        assert!(NoteForm { note: " ".into() }.required("Reason").is_err());
+        assert!(
+            NoteForm {
+                note: " ".into(),
+                ..NoteForm::default()
+            }
+            .required("Reason")
+            .is_err()
+        );
         assert_eq!(
-            NoteForm { note: " ".into() }
-                .optional("Reason")
-                .expect("ok"),
+            NoteForm {
+                note: " ".into(),
+                ..NoteForm::default()
+            }
+            .optional("Reason")
+            .expect("ok"),
             None
         );
         assert!(decision_closes_at("2026-05-01T12:30", NOW).is_err());

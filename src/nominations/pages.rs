@@ -347,6 +347,7 @@ pub struct NoteBox {
     pub error: Option<String>,
     /// A form without a text field (accept, announce).
     pub bare: bool,
+    pub idempotency_key: String,
 }
 
 impl NoteBox {
@@ -454,6 +455,7 @@ impl NominationPage {
                 },
                 error: if typed { input.error.clone() } else { None },
                 bare,
+                idempotency_key: crate::web::idempotency::new_key(),
             });
         };
         if standing.is_nominee {

@@ -271,3 +271,26 @@ async fn twenty_identical_rfcs_and_pieces_of_feedback_make_one_each() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn twenty_identical_notes_on_a_nomination_add_one_event() {
+    let app = TestApp::spawn().await;
+    app.make_admin("admin").await;
+    let s = Scenario::build(&app, 0).await;
+    let lead = app.signed_in(&s.lead).await;
+    let page = format!("/nominations/{}", s.nomination);
+    let key = key_from(&lead, &page).await;
+    let fields = [
+        ("note", "Said once, to the candidate."),
+        ("idempotency_key", key.as_str()),
+    ];
+    let to = one_of_twenty(
+        &app,
+        &lead,
+        &format!("{page}/feedback"),
+        &fields,
+        "nomination_events where kind = 'feedback'",
+    )
+    .await;
+    assert_eq!(to, page);
+}
