@@ -33,9 +33,77 @@ pub enum AppError {
 }
 
 /// What the error page middleware needs to render a page for an error.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ErrorInfo {
     pub message: String,
+    /// A form that was refused before any handler read it (the rate limit): what it held,
+    /// shown again on the error page with a button that sends it again.
+    pub refused_form: Option<RefusedForm>,
+}
+
+/// A form given back on an error page: the address it was sent to and its fields.
+#[derive(Clone, Debug, Default)]
+pub struct RefusedForm {
+    /// Where "Send again" sends it; empty: the text is only shown, to copy.
+    pub action: String,
+    /// Fields a person typed or chose, shown in text areas they can copy or edit.
+    pub typed: Vec<(String, String)>,
+    /// The token and keys the form carried, sent again as they were.
+    pub hidden: Vec<(String, String)>,
+}
+
+impl RefusedForm {
+    /// The form in a urlencoded `body` sent to `action`; `None` when it is not readable.
+    pub fn from_body(action: &str, body: &[u8]) -> Option<Self> {
+        let pairs = crate::web::form::pairs(body).ok()?;
+        let (hidden, typed) = pairs.into_iter().partition(|(name, _)| {
+            matches!(name.as_str(), "csrf_token" | "idempotency_key" | "version")
+        });
+        Some(RefusedForm {
+            action: action.to_string(),
+            typed,
+            hidden,
+        })
+    }
+
+    /// Only the typed text of a urlencoded `body`, to copy (no way to send it again);
+    /// `None` when nothing was typed.
+    pub fn text_only(body: &[u8]) -> Option<Self> {
+        Self::from_body("", body)
+            .map(|form| RefusedForm {
+                hidden: Vec::new(),
+                ..form
+            })
+            .filter(|form| !form.typed.is_empty())
+    }
+}
+
+/// Gives a refused form's text back on the error page, to copy: any 4xx error (not a form
+/// the handler rendered again itself, which keeps its text anyway) answering a POST that
+/// passed the CSRF check. Refusals before it keep their own rules (`web::csrf`,
+/// `web::rate_limit`).
+pub async fn give_back_refused_text(request: Request, next: Next) -> Response {
+    if request.method() != axum::http::Method::POST {
+        return next.run(request).await;
+    }
+    let (parts, body) = request.into_parts();
+    // Already read whole and limited by the CSRF check: a copy of its bytes.
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    };
+    let mut response = next
+        .run(Request::from_parts(
+            parts,
+            axum::body::Body::from(bytes.clone()),
+        ))
+        .await;
+    if response.status().is_client_error()
+        && let Some(info) = response.extensions_mut().get_mut::<ErrorInfo>()
+        && info.refused_form.is_none()
+    {
+        info.refused_form = RefusedForm::text_only(&bytes);
+    }
+    response
 }
 
 impl AppError {
@@ -62,6 +130,7 @@ impl AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Database(e) if is_unavailable(e) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Database(e) if is_unstorable_text(e) => StatusCode::BAD_REQUEST,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Database(_) | AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -72,6 +141,9 @@ impl AppError {
         match self {
             AppError::Forbidden(why) => format!("You may not do this: {why}."),
             AppError::BadRequest(why) | AppError::Conflict(why) => why.clone(),
+            AppError::Database(e) if is_unstorable_text(e) => {
+                "What you sent contains a character that cannot be stored (a NUL byte). Please remove it and try again.".into()
+            }
             other => default_message(other.status()).to_string(),
         }
     }
@@ -96,6 +168,14 @@ pub fn is_unavailable(e: &sqlx::Error) -> bool {
     }
 }
 
+/// PostgreSQL refusing text it cannot hold (22021, "invalid byte sequence": a NUL byte).
+/// Paths and looked-up fields are refused before any query (`web::extract::names_nothing`)
+/// and text fields by `FormErrors`; this is the net under them, so that such input is a
+/// 400 in every place, never a 500.
+pub fn is_unstorable_text(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.code().as_deref() == Some("22021"))
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status = self.status();
@@ -107,6 +187,7 @@ impl IntoResponse for AppError {
         let mut response = status.into_response();
         response.extensions_mut().insert(ErrorInfo {
             message: self.public_message(),
+            ..ErrorInfo::default()
         });
         response
     }
@@ -181,9 +262,10 @@ pub async fn render_error_pages(request: Request, next: Next) -> Response {
         );
         return Redirect::to(&target).into_response();
     }
-    let message = info
-        .map(|i| i.message)
-        .unwrap_or_else(|| default_message(status).to_string());
+    let (message, refused_form) = match info {
+        Some(info) => (info.message, info.refused_form),
+        None => (default_message(status).to_string(), None),
+    };
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     if path.starts_with("/api/") {
@@ -200,6 +282,7 @@ pub async fn render_error_pages(request: Request, next: Next) -> Response {
         reason: status.canonical_reason().unwrap_or("Error"),
         message,
         request_id,
+        refused_form,
     };
     let html = match askama::Template::render(&page) {
         Ok(html) => html,

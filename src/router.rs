@@ -95,6 +95,7 @@ pub fn build(state: AppState) -> Router {
 
     let pages = page_routes()
         .into_router()
+        .layer(from_fn(crate::error::give_back_refused_text))
         .layer(from_fn_with_state(state.clone(), rate_limit::limit))
         .layer(from_fn_with_state(state.clone(), csrf::protect))
         .layer(from_fn_with_state(
@@ -119,6 +120,8 @@ pub fn build(state: AppState) -> Router {
             config.limits.request_timeout,
         ))
         .layer(RequestBodyLimitLayer::new(config.limits.body_bytes))
+        // A path segment that names nothing (a NUL, say) is "not found" before any handler.
+        .layer(from_fn(crate::web::extract::refuse_unnamed_paths))
         // Outside the limits, so that their refusals get a page too.
         .layer(from_fn(render_error_pages));
     for layer in security::header_layers(https) {

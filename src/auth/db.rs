@@ -125,6 +125,9 @@ pub async fn set_removed(
 }
 
 pub async fn find_by_login(db: impl PgExecutor<'_>, login: &str) -> sqlx::Result<Option<User>> {
+    if crate::web::extract::names_nothing(login) {
+        return Ok(None);
+    }
     sqlx::query_as!(
         User,
         "select id, login, name, is_admin from users where lower(login) = lower($1)",

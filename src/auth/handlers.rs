@@ -1,4 +1,4 @@
-use axum::Form;
+use crate::web::form::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

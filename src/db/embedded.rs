@@ -90,6 +90,11 @@ impl Cluster {
         if cluster.connect_options("postgres").connect().await.is_ok() {
             return Ok(cluster);
         }
+        // A server that still holds the directory but takes no connections is shutting
+        // down: the watchdog of a Concord that was killed (`kill -9`) stops it as its pipe
+        // closes. Wait for it to finish rather than fail on its lock file. (A pid file
+        // whose process is gone is stale; PostgreSQL itself replaces it.)
+        wait_for_exit_of_previous_server(&cluster.data_dir).await;
         cluster.watchdog = Some(spawn_server(
             &bin,
             &runner,
@@ -348,6 +353,31 @@ fn socket_dir_for(data_dir: &Path, runner: &Runner) -> Result<PathBuf, EmbeddedE
     let dir = std::env::temp_dir().join(format!("concord-pg-{}", std::process::id()));
     runner.own_dir(&dir)?;
     Ok(dir)
+}
+
+/// Waits (at most 60 s) while the process named in `postmaster.pid` is alive.
+async fn wait_for_exit_of_previous_server(data_dir: &Path) {
+    let pid = std::fs::read_to_string(data_dir.join("postmaster.pid"))
+        .ok()
+        .and_then(|text| text.lines().next()?.trim().parse::<i32>().ok());
+    let Some(pid) = pid else { return };
+    let alive = || {
+        use nix::errno::Errno;
+        match nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None) {
+            Ok(()) | Err(Errno::EPERM) => true,
+            Err(_) => false,
+        }
+    };
+    for _ in 0..1200 {
+        if !alive() || !data_dir.join("postmaster.pid").exists() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tracing::warn!(
+        pid,
+        "an earlier PostgreSQL server still holds the data directory"
+    );
 }
 
 fn spawn_server(

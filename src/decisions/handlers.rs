@@ -1,4 +1,4 @@
-use axum::Form;
+use crate::web::form::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -18,6 +18,7 @@ use crate::teams::model::Team;
 use crate::web::extract::CurrentUser;
 use crate::web::flash::done;
 use crate::web::form::FormErrors;
+use crate::web::idempotency;
 use crate::web::layout::Layout;
 
 async fn current_teams(state: &AppState, user: Option<&User>) -> Result<Vec<i64>, AppError> {
@@ -170,13 +171,18 @@ pub async fn create_decision(
     let errors = match form.validate(now) {
         Err(errors) => errors,
         Ok(new) => {
+            let message = "The decision is open: its deciders are listed below.";
             let mut tx = state.pool.begin().await?;
+            let key = idempotency::key_or_new(&form.idempotency_key);
+            if let Some(to) = idempotency::claim(&mut tx, user.id, &key, now).await? {
+                return done(tx, message, &to).await;
+            }
             let mut errors = FormErrors::default();
             check_effect(&mut tx, &team, &new.effect, &mut errors).await?;
             if errors.is_empty() {
                 match db::open_decision(&mut tx, &team, &new, &user, now).await {
                     Ok(id) => {
-                        let message = "The decision is open: its deciders are listed below.";
+                        idempotency::made(&mut tx, user.id, &key, &to_page(id)).await?;
                         return done(tx, message, &to_page(id)).await;
                     }
                     Err(WriteError::Refused(why)) => errors.add("form", why),

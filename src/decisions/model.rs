@@ -692,6 +692,8 @@ pub struct DecisionForm {
     pub effect_text: String,
     pub member_login: String,
     pub member_change: String,
+    /// Makes a repeated submission find the decision the first one opened.
+    pub idempotency_key: String,
     #[serde(flatten)]
     pub team: TeamForm,
 }
@@ -713,6 +715,7 @@ impl DecisionForm {
             visibility: "team".into(),
             effect_kind: EffectKind::Text.as_str().into(),
             member_change: "member".into(),
+            idempotency_key: crate::web::idempotency::new_key(),
             team: TeamForm {
                 charter: crate::teams::model::CharterFields {
                     rule_kind: RuleKind::Unanimous.as_str().into(),

@@ -150,6 +150,7 @@ pub struct DecisionFormPage {
     pub rule_kind: Choice,
     pub rule_n: Field,
     pub review_on: Field,
+    pub idempotency_key: String,
 }
 
 impl DecisionFormPage {
@@ -164,6 +165,7 @@ impl DecisionFormPage {
             .collect();
         let charter = &form.team.charter;
         DecisionFormPage {
+            idempotency_key: crate::web::idempotency::key_or_new(&form.idempotency_key),
             layout,
             team_slug: team.slug.clone(),
             team_name: team.name.clone(),

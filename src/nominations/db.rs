@@ -257,6 +257,8 @@ pub struct Nomination {
     pub last_activity: OffsetDateTime,
     pub stale_after_days: i32,
     pub stage: Stage,
+    /// Who else nominated the nominee here (`nomination_seconds`), besides `nominator_id`.
+    pub seconders: Vec<i64>,
 }
 
 struct NominationRecord {
@@ -274,6 +276,7 @@ struct NominationRecord {
     last_activity: OffsetDateTime,
     stale_after_days: i32,
     kinds: Vec<String>,
+    seconders: Vec<i64>,
 }
 
 impl From<NominationRecord> for Nomination {
@@ -293,11 +296,17 @@ impl From<NominationRecord> for Nomination {
             created_at: r.created_at,
             last_activity: r.last_activity,
             stale_after_days: r.stale_after_days,
+            seconders: r.seconders,
         }
     }
 }
 
 impl Nomination {
+    /// Whether `user_id` nominated the nominee here, first or since.
+    pub fn nominated_by(&self, user_id: i64) -> bool {
+        self.nominator_id == user_id || self.seconders.contains(&user_id)
+    }
+
     pub fn is_stale(&self, now: OffsetDateTime) -> bool {
         super::model::is_stale(
             self.stage,
@@ -322,7 +331,9 @@ async fn nominations(
                 n.nominee_id, ne.login as nominee_login, n.nominator_id, nr.login as nominator_login,
                 n.statement, n.created_at, c.stale_after_days,
                 greatest(n.created_at, ev.last_at) as \"last_activity!\",
-                coalesce(ev.kinds, '{}') as \"kinds!\"
+                coalesce(ev.kinds, '{}') as \"kinds!\",
+                array(select s.nominator_id from nomination_seconds s
+                      where s.nomination_id = n.id order by s.created_at) as \"seconders!\"
          from nominations n
          join calls c on c.id = n.call_id
          join teams t on t.id = c.team_id
@@ -334,7 +345,9 @@ async fn nominations(
          ) ev on true
          where ($1::bigint is null or n.id = $1)
            and ($2::bigint[] is null or n.call_id = any($2))
-           and ($3::bigint is null or n.nominee_id = $3 or n.nominator_id = $3)
+           and ($3::bigint is null or n.nominee_id = $3 or n.nominator_id = $3
+                or exists (select 1 from nomination_seconds s
+                           where s.nomination_id = n.id and s.nominator_id = $3))
          order by n.id desc",
         id,
         call_ids,
@@ -432,8 +445,11 @@ fn nomination_subject(n: &Nomination) -> Subject {
     }
 }
 
-/// Nominates `login` (signed in or not yet) in `call`. The partial unique index
-/// `nominations_open_once` refuses a second open nomination of the same person.
+/// Nominates `login` (signed in or not yet) in `call`. When the person already has an
+/// open nomination here (the partial unique index `nominations_open_once`), `nominator`'s
+/// statement is added to it as a second nominator's (once per nominator; the first
+/// nominator repeating themselves adds nothing), so the answer, the nomination's id, is
+/// the same whether or not one existed.
 pub async fn nominate(
     tx: &mut Transaction<'_, Postgres>,
     call: &Call,
@@ -443,48 +459,149 @@ pub async fn nominate(
     now: OffsetDateTime,
 ) -> Result<i64, WriteError> {
     let nominee = auth::db::ensure_by_login(&mut **tx, login, None, now).await?;
-    let id = sqlx::query_scalar!(
+    let created = sqlx::query_scalar!(
         "insert into nominations (call_id, nominee_id, nominator_id, statement, created_at)
-         values ($1, $2, $3, $4, $5) returning id",
+         values ($1, $2, $3, $4, $5)
+         on conflict (call_id, nominee_id) where ended_at is null do nothing
+         returning id",
         call.id,
         nominee.id,
         nominator.id,
         statement,
         now
     )
-    .fetch_one(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    audit::record(
-        tx,
-        &Entry {
-            at: now,
-            actor_id: Some(nominator.id),
-            action: "nomination.created",
-            subject: Subject {
-                kind: "nomination",
-                id: Some(id),
-                label: format!("#{id} in call #{}", call.id),
+    let subject = |id: i64| Subject {
+        kind: "nomination",
+        id: Some(id),
+        label: format!("#{id} in call #{}", call.id),
+    };
+    if let Some(id) = created {
+        audit::record(
+            tx,
+            &Entry {
+                at: now,
+                actor_id: Some(nominator.id),
+                action: "nomination.created",
+                subject: subject(id),
+                team_id: Some(call.team_id),
+                visibility: Visibility::Team,
+                details: json!({ "nominee": nominee.login, "self": nominee.id == nominator.id }),
             },
-            team_id: Some(call.team_id),
-            visibility: Visibility::Team,
-            details: json!({ "nominee": nominee.login, "self": nominee.id == nominator.id }),
-        },
-    )
-    .await?;
-    if nominee.id != nominator.id {
-        // The statement goes only to the nominee, who may read it on the nomination's page.
-        let notice = Notice {
-            subject: format!("You were nominated: {}", call.title),
-            text: format!(
-                "{} nominated you in the call \u{201c}{}\u{201d} of {}. Their statement:\n\n{}\n\nOpen the nomination to accept or decline it; nothing moves until you answer.",
-                nominator.login, call.title, call.team_name, statement
-            ),
-            path: format!("/nominations/{id}"),
-        };
+        )
+        .await?;
         let key = format!("nomination:{id}:created");
-        notify::enqueue(tx, Kind::Nominated, &key, &notice, &[nominee.id], now).await?;
+        tell_nominee(tx, call, id, &nominee, nominator, statement, &key, now).await?;
+        return Ok(id);
+    }
+    // The conflicting row is committed (the insert waited for it): lock and second it.
+    let (id, first) = sqlx::query!(
+        "select id, nominator_id from nominations
+         where call_id = $1 and nominee_id = $2 and ended_at is null for update",
+        call.id,
+        nominee.id
+    )
+    .fetch_optional(&mut **tx)
+    .await?
+    .map(|r| (r.id, r.nominator_id))
+    .ok_or_else(|| {
+        WriteError::Refused("The nomination changed meanwhile; please send it again.".into())
+    })?;
+    if first == nominator.id {
+        return Ok(id);
+    }
+    let seconded = sqlx::query!(
+        "insert into nomination_seconds (nomination_id, nominator_id, statement, created_at)
+         values ($1, $2, $3, $4) on conflict do nothing",
+        id,
+        nominator.id,
+        statement,
+        now
+    )
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if seconded == 1 {
+        audit::record(
+            tx,
+            &Entry {
+                at: now,
+                actor_id: Some(nominator.id),
+                action: "nomination.seconded",
+                subject: subject(id),
+                team_id: Some(call.team_id),
+                visibility: Visibility::Team,
+                details: json!({ "nominee": nominee.login }),
+            },
+        )
+        .await?;
+        let key = format!("nomination:{id}:seconded:{}", nominator.id);
+        tell_nominee(tx, call, id, &nominee, nominator, statement, &key, now).await?;
     }
     Ok(id)
+}
+
+/// Tells the nominee who nominated them, with the statement: they may read both on the
+/// nomination's page. Nobody is told of nominating themselves.
+#[allow(clippy::too_many_arguments)]
+async fn tell_nominee(
+    tx: &mut Transaction<'_, Postgres>,
+    call: &Call,
+    id: i64,
+    nominee: &User,
+    nominator: &User,
+    statement: &str,
+    key: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    if nominee.id == nominator.id {
+        return Ok(());
+    }
+    let notice = Notice {
+        subject: format!("You were nominated: {}", call.title),
+        text: format!(
+            "{} nominated you in the call \u{201c}{}\u{201d} of {}. Their statement:\n\n{}\n\nOpen the nomination to accept or decline it; nothing moves until you answer.",
+            nominator.login, call.title, call.team_name, statement
+        ),
+        path: format!("/nominations/{id}"),
+    };
+    notify::enqueue(tx, Kind::Nominated, key, &notice, &[nominee.id], now).await?;
+    Ok(())
+}
+
+/// One nominator's statement on a nomination.
+#[derive(Clone, Debug)]
+pub struct Statement {
+    pub nominator_id: i64,
+    pub nominator_login: String,
+    pub statement: String,
+}
+
+/// The statements on a nomination, the first nominator's first: all of them, or only
+/// `only_by`'s (what a nominator reads, `model::statements_read_by`).
+pub async fn statements(
+    db: impl PgExecutor<'_>,
+    nomination_id: i64,
+    only_by: Option<i64>,
+) -> sqlx::Result<Vec<Statement>> {
+    sqlx::query_as!(
+        Statement,
+        "select nominator_id as \"nominator_id!\", nominator_login as \"nominator_login!\",
+                statement as \"statement!\"
+         from (select n.nominator_id, u.login as nominator_login, n.statement, n.created_at, 0 as rank
+               from nominations n join users u on u.id = n.nominator_id where n.id = $1
+               union all
+               select s.nominator_id, u.login, s.statement, s.created_at, 1
+               from nomination_seconds s join users u on u.id = s.nominator_id
+               where s.nomination_id = $1) all_statements
+         where $2::bigint is null or nominator_id = $2
+         order by rank, created_at",
+        nomination_id,
+        only_by
+    )
+    .fetch_all(db)
+    .await
 }
 
 /// Locks a nomination's row and reads it again under the lock.

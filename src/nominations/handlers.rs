@@ -1,4 +1,4 @@
-use axum::Form;
+use crate::web::form::Form;
 use axum::extract::{Path, RawForm, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -21,6 +21,7 @@ use crate::teams::model::Team;
 use crate::web::extract::{Admin, CurrentUser};
 use crate::web::flash::done;
 use crate::web::form::FormErrors;
+use crate::web::idempotency;
 use crate::web::layout::Layout;
 
 async fn is_member_of(
@@ -73,7 +74,7 @@ async fn load_nomination(
         signed_in: user.is_some(),
         is_member: is_member_of(state, nomination.team_id, user).await?,
         is_nominee: user.is_some_and(|u| u.id == nomination.nominee_id),
-        is_nominator: user.is_some_and(|u| u.id == nomination.nominator_id),
+        is_nominator: user.is_some_and(|u| nomination.nominated_by(u.id)),
     };
     model::require_viewer(&standing)?;
     Ok((nomination, standing))
@@ -173,7 +174,12 @@ pub async fn create_call(
                 errors.add("eligible_team", "There is no team with this slug.");
                 errors
             } else {
+                let message = "The call for nominations is open.";
                 let mut tx = state.pool.begin().await?;
+                let key = idempotency::key_or_new(&form.idempotency_key);
+                if let Some(to) = idempotency::claim(&mut tx, user.id, &key, now).await? {
+                    return done(tx, message, &to).await;
+                }
                 let id = db::create_call(
                     &mut tx,
                     &team,
@@ -183,12 +189,9 @@ pub async fn create_call(
                     now,
                 )
                 .await?;
-                return done(
-                    tx,
-                    "The call for nominations is open.",
-                    &format!("/calls/{id}"),
-                )
-                .await;
+                let to = format!("/calls/{id}");
+                idempotency::made(&mut tx, user.id, &key, &to).await?;
+                return done(tx, message, &to).await;
             }
         }
     };
@@ -276,10 +279,6 @@ pub async fn create_nomination(
                         };
                         return done(tx, message, &format!("/nominations/{nomination}")).await;
                     }
-                    Err(e) if e.constraint() == Some("nominations_open_once") => errors.add(
-                        "nominee",
-                        format!("{login} already has an open nomination in this call; the first one stands, so a second is not needed."),
-                    ),
                     Err(e) => return Err(e.into()),
                 }
             }
@@ -340,8 +339,11 @@ pub async fn open_shortlist(
     let now = state.clock.now();
     let (call, member) = load_call(&state, id, Some(&user)).await?;
     member_rule(member, Some(&user))?;
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&body)
-        .map_err(|_| AppError::BadRequest("a malformed form".into()))?;
+    let pairs = crate::web::form::pairs(&body).map_err(|why| {
+        AppError::BadRequest(format!(
+            "This form did not arrive the way a browser sends it: {why}."
+        ))
+    })?;
     let form = ShortlistForm::from_pairs(pairs)?;
     let nominations = db::call_nominations(&state.pool, id).await?;
     let mut problems = Vec::new();
@@ -428,6 +430,13 @@ async fn nomination_page(
         .await?
         .ok_or(AppError::NotFound)?;
     let events = db::events(&state.pool, id).await?;
+    let reader = user.as_ref().map_or(0, |u| u.id);
+    let statements = db::statements(
+        &state.pool,
+        id,
+        model::statements_read_by(&standing, reader),
+    )
+    .await?;
     let endorsements = if standing.is_member {
         db::endorsements(&state.pool, call.id, &nomination.nominee_login).await?
     } else {
@@ -438,6 +447,7 @@ async fn nomination_page(
         &call,
         &nomination,
         standing,
+        &statements,
         &events,
         &endorsements,
         input,
@@ -473,15 +483,34 @@ async fn add_event(
     id: i64,
     kind: EventKind,
     note: Result<Option<String>, FormErrors>,
-    typed: &str,
+    typed: &NoteForm,
     message: &str,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let (_, standing) = load_nomination(state, id, Some(user)).await?;
+    let (nomination, standing) = load_nomination(state, id, Some(user)).await?;
     require_for(kind, &standing)?;
+    // The stage first: the form comes back with what was typed and why, as for its text.
+    let (status, note) = match model::require_stage(nomination.stage, kind) {
+        Err(why) => {
+            let mut errors = FormErrors::default();
+            errors.add("note", why);
+            (StatusCode::CONFLICT, Err(errors))
+        }
+        Ok(()) => (StatusCode::UNPROCESSABLE_ENTITY, note),
+    };
     match note {
         Ok(note) => {
             let mut tx = state.pool.begin().await?;
+            // A form sent twice (a double click) adds its event once. Forms without a key
+            // (accept, announce) rely on the stage rule alone.
+            let to = format!("/nominations/{id}");
+            let key = (!typed.idempotency_key.is_empty())
+                .then(|| idempotency::key_or_new(&typed.idempotency_key));
+            if let Some(key) = &key
+                && let Some(to) = idempotency::claim(&mut tx, user.id, key, now).await?
+            {
+                return done(tx, message, &to).await;
+            }
             db::add_event(
                 &mut tx,
                 id,
@@ -492,19 +521,18 @@ async fn add_event(
                 now,
             )
             .await?;
-            done(tx, message, &format!("/nominations/{id}")).await
+            if let Some(key) = &key {
+                idempotency::made(&mut tx, user.id, key, &to).await?;
+            }
+            done(tx, message, &to).await
         }
         Err(errors) => {
             let input = NoteInput {
                 form: kind.as_str(),
-                note: typed.to_string(),
+                note: typed.note.clone(),
                 error: errors.get("note").map(str::to_string),
             };
-            Ok((
-                StatusCode::UNPROCESSABLE_ENTITY,
-                nomination_page(state, layout, id, input).await?,
-            )
-                .into_response())
+            Ok((status, nomination_page(state, layout, id, input).await?).into_response())
         }
     }
 }
@@ -522,7 +550,7 @@ pub async fn accept_nomination(
         id,
         EventKind::Accepted,
         Ok(None),
-        "",
+        &NoteForm::default(),
         "You accepted the nomination. The team will consider it; your stage is shown here.",
     )
     .await
@@ -543,7 +571,7 @@ pub async fn decline_nomination(
         id,
         EventKind::Declined,
         note,
-        &form.note,
+        &form,
         "You declined the nomination. Your reason stays with the team.",
     )
     .await
@@ -564,7 +592,7 @@ pub async fn withdraw_nomination(
         id,
         EventKind::Withdrawn,
         note,
-        &form.note,
+        &form,
         "You withdrew from the nomination.",
     )
     .await
@@ -585,7 +613,7 @@ pub async fn record_interview(
         id,
         EventKind::Interviewed,
         note,
-        &form.note,
+        &form,
         "The interview is recorded; its notes are for the team only.",
     )
     .await
@@ -606,7 +634,7 @@ pub async fn give_feedback(
         id,
         EventKind::Feedback,
         note,
-        &form.note,
+        &form,
         "Your feedback is shared with the candidate.",
     )
     .await
@@ -627,7 +655,7 @@ pub async fn mark_not_selected(
         id,
         EventKind::NotSelected,
         note,
-        &form.note,
+        &form,
         "The nomination is marked not selected.",
     )
     .await
@@ -646,7 +674,7 @@ pub async fn announce_nominee(
         id,
         EventKind::Announced,
         Ok(None),
-        "",
+        &NoteForm::default(),
         "Announced: the call's public page now names them.",
     )
     .await

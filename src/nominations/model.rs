@@ -312,14 +312,20 @@ pub struct Standing {
     pub is_nominator: bool,
 }
 
-/// A nomination exists only for the team, the nominee and the nominator: for anyone else
-/// it is not found.
+/// A nomination exists only for the team, the nominee and its nominators: for anyone
+/// else it is not found.
 pub fn require_viewer(standing: &Standing) -> Result<(), AppError> {
     if standing.is_member || standing.is_nominee || standing.is_nominator {
         Ok(())
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// Whose statements `user_id` reads on a nomination: the team and the nominee every
+/// nominator's (`None`), a nominator only their own.
+pub fn statements_read_by(standing: &Standing, user_id: i64) -> Option<i64> {
+    (!(standing.is_member || standing.is_nominee)).then_some(user_id)
 }
 
 fn refuse(signed_in: bool, why: &'static str) -> Result<(), AppError> {
@@ -362,6 +368,8 @@ pub struct CallForm {
     pub opens_at: String,
     pub closes_at: String,
     pub stale_after_days: String,
+    /// Makes a repeated submission find the call the first one opened.
+    pub idempotency_key: String,
 }
 
 /// A call to open, validated; the eligible team is still a slug.
@@ -447,6 +455,7 @@ impl CallForm {
             opens_at: crate::web::dates::format_datetime_local(now),
             closes_at: crate::web::dates::format_datetime_local(now + Duration::days(14)),
             stale_after_days: "14".into(),
+            idempotency_key: crate::web::idempotency::new_key(),
             ..CallForm::default()
         }
     }
@@ -563,6 +572,8 @@ impl NominateForm {
 #[serde(default)]
 pub struct NoteForm {
     pub note: String,
+    /// Makes a repeated submission add its event once (`web::idempotency`).
+    pub idempotency_key: String,
 }
 
 impl NoteForm {
@@ -950,11 +961,21 @@ mod tests {
             .validate()
             .is_ok()
         );
-        assert!(NoteForm { note: " ".into() }.required("Reason").is_err());
+        assert!(
+            NoteForm {
+                note: " ".into(),
+                ..NoteForm::default()
+            }
+            .required("Reason")
+            .is_err()
+        );
         assert_eq!(
-            NoteForm { note: " ".into() }
-                .optional("Reason")
-                .expect("ok"),
+            NoteForm {
+                note: " ".into(),
+                ..NoteForm::default()
+            }
+            .optional("Reason")
+            .expect("ok"),
             None
         );
         assert!(decision_closes_at("2026-05-01T12:30", NOW).is_err());

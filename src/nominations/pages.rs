@@ -5,7 +5,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use time::OffsetDateTime;
 
-use super::db::{Event, ListEntry, Nomination};
+use super::db::{Event, ListEntry, Nomination, Statement};
 use super::model::{
     self, Call, CallForm, EventKind, ListEntryForm, NominateForm, Stage, Standing, WindowState,
 };
@@ -118,6 +118,7 @@ pub struct CallFormPage {
     pub opens_at: Field,
     pub closes_at: Field,
     pub stale_after_days: Field,
+    pub idempotency_key: String,
 }
 
 impl CallFormPage {
@@ -128,6 +129,7 @@ impl CallFormPage {
             ("list", "People on a list kept by the administrators"),
         ];
         CallFormPage {
+            idempotency_key: crate::web::idempotency::key_or_new(&form.idempotency_key),
             layout,
             team_slug: team.slug.clone(),
             team_name: team.name.clone(),
@@ -345,6 +347,7 @@ pub struct NoteBox {
     pub error: Option<String>,
     /// A form without a text field (accept, announce).
     pub bare: bool,
+    pub idempotency_key: String,
 }
 
 impl NoteBox {
@@ -355,6 +358,11 @@ impl NoteBox {
         }
         ids.join(" ")
     }
+}
+
+pub struct StatementView {
+    pub nominator: String,
+    pub html: String,
 }
 
 pub struct EndorsementView {
@@ -372,8 +380,9 @@ pub struct NominationPage {
     pub call_title: String,
     pub team_name: String,
     pub nominee: String,
-    pub nominator: String,
-    pub statement_html: String,
+    /// The nominators the reader may know of, with their statements.
+    pub nominators: String,
+    pub statements: Vec<StatementView>,
     pub stage: &'static str,
     pub stale: bool,
     pub is_member: bool,
@@ -413,12 +422,16 @@ impl NominationPage {
         call: &Call,
         n: &Nomination,
         standing: Standing,
+        statements: &[Statement],
         events: &[Event],
         endorsements: &[(String, String, OffsetDateTime)],
         input: NoteInput,
         now: OffsetDateTime,
     ) -> Self {
-        let allowed = |kind| model::require_stage(n.stage, kind).is_ok();
+        // A form sent back (refused for its text or for the stage) is shown again, with
+        // what was typed and why, whatever the stage now allows.
+        let typed = |kind: EventKind| input.form == kind.as_str();
+        let allowed = |kind| model::require_stage(n.stage, kind).is_ok() || typed(kind);
         let mut forms = Vec::new();
         let mut add = |kind: EventKind,
                        action: &'static str,
@@ -442,10 +455,11 @@ impl NominationPage {
                 },
                 error: if typed { input.error.clone() } else { None },
                 bare,
+                idempotency_key: crate::web::idempotency::new_key(),
             });
         };
         if standing.is_nominee {
-            if allowed(EventKind::Accepted) {
+            if allowed(EventKind::Accepted) || typed(EventKind::Declined) {
                 add(
                     EventKind::Accepted,
                     "accept",
@@ -530,8 +544,18 @@ impl NominationPage {
             call_title: call.title.clone(),
             team_name: call.team_name.clone(),
             nominee: n.nominee_login.clone(),
-            nominator: n.nominator_login.clone(),
-            statement_html: markdown::render(&n.statement),
+            nominators: statements
+                .iter()
+                .map(|s| s.nominator_login.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            statements: statements
+                .iter()
+                .map(|s| StatementView {
+                    nominator: s.nominator_login.clone(),
+                    html: markdown::render(&s.statement),
+                })
+                .collect(),
             stage: n.stage.label(),
             stale: standing.is_member && n.is_stale(now),
             is_member: standing.is_member,
@@ -609,7 +633,7 @@ impl MinePage {
                 .collect(),
             by_me: nominations
                 .iter()
-                .filter(|n| n.nominator_id == user.id && n.nominee_id != user.id)
+                .filter(|n| n.nominated_by(user.id) && n.nominee_id != user.id)
                 .map(item)
                 .collect(),
         }

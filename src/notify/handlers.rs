@@ -1,4 +1,4 @@
-use axum::Form;
+use crate::web::form::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -15,6 +15,7 @@ use crate::error::AppError;
 use crate::web::extract::{CurrentUser, MaybeUser};
 use crate::web::flash::done;
 use crate::web::form::FormErrors;
+use crate::web::idempotency;
 use crate::web::layout::Layout;
 
 #[derive(Deserialize)]
@@ -210,6 +211,8 @@ pub struct WebhookForm {
     url: String,
     #[serde(default)]
     secret: String,
+    #[serde(default)]
+    idempotency_key: String,
 }
 
 /// Adds a webhook. In production its host must resolve to public addresses only.
@@ -240,17 +243,24 @@ pub async fn add_webhook(
         );
     }
     if !errors.is_empty() {
-        let page = webhooks_page(&state, layout, &team, &form.url, &errors).await?;
+        let mut page = webhooks_page(&state, layout, &team, &form.url, &errors).await?;
+        page.idempotency_key = idempotency::key_or_new(&form.idempotency_key);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
+    let to = format!("/teams/{slug}/webhooks");
     let mut tx = state.pool.begin().await?;
+    let key = idempotency::key_or_new(&form.idempotency_key);
+    if let Some(first) = idempotency::claim(&mut tx, user.id, &key, now).await? {
+        return Ok(axum::response::Redirect::to(&first).into_response());
+    }
     db::add_webhook(&mut tx, team.id, url, &form.secret, user.id, now).await?;
+    idempotency::made(&mut tx, user.id, &key, &to).await?;
     let details = serde_json::json!({ "url": webhooks::shown(url) });
     audit_webhook(&mut tx, &team, &user, "webhook.added", details, now).await?;
     done(
         tx,
         "The webhook is added: the team's public events are posted to it from now on.",
-        &format!("/teams/{slug}/webhooks"),
+        &to,
     )
     .await
 }

@@ -114,6 +114,8 @@ pub struct WebhooksPage {
     pub url: Field,
     pub secret_error: Option<String>,
     pub problems: Vec<String>,
+    /// The add form's key, so sending it twice adds one webhook.
+    pub idempotency_key: String,
 }
 
 impl WebhooksPage {
@@ -158,6 +160,7 @@ impl WebhooksPage {
             url: Field::new("url", "URL", typed_url, 500, errors)
                 .hint("Where Concord posts each public event of the team (http or https)."),
             secret_error: errors.get("secret").map(str::to_string),
+            idempotency_key: crate::web::idempotency::new_key(),
             problems: render_errors(errors),
         }
     }

@@ -1,8 +1,7 @@
-use axum::Form;
+use crate::web::form::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use rand::RngCore;
 use serde::Deserialize;
 
 use super::db::{self, WriteError};
@@ -22,24 +21,8 @@ use crate::teams::model::Team;
 use crate::web::extract::CurrentUser;
 use crate::web::flash::done;
 use crate::web::form::FormErrors;
+use crate::web::idempotency::{key_or_new as nonce_or_new, new_key as new_nonce};
 use crate::web::layout::Layout;
-
-/// A fresh token for a form, so that submitting it twice makes one thing.
-fn new_nonce() -> String {
-    let mut bytes = [0u8; 16];
-    rand::rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The form's token if it looks like one we made; a new one otherwise.
-fn nonce_or_new(sent: &str) -> String {
-    let sent = sent.trim();
-    if (16..=64).contains(&sent.len()) && sent.bytes().all(|b| b.is_ascii_hexdigit()) {
-        sent.to_string()
-    } else {
-        new_nonce()
-    }
-}
 
 /// The post at a permalink and where `user` stands towards it.
 async fn load(

@@ -32,7 +32,9 @@
 //!   `/teams/{slug}/actions`.
 //! - Atom feeds of all published posts (`/posts/feed.xml`) and of one team's
 //!   (`/posts/{team}/feed.xml`), with absolute links; `/posts` pages and filters by team.
-//! - Forms carry a nonce, so a repeated submission never makes a second post, comment or
+//! - Forms carry an idempotency key (`web::idempotency::new_key`, the field
+//!   `idempotency_key`, stored as `form_nonce` with a unique index), so a repeated
+//!   submission never makes a second post, comment or
 //!   action item. Every change writes its audit entry in its transaction: public once the
 //!   post is published, team-only before.
 

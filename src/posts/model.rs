@@ -481,7 +481,8 @@ pub struct PostForm {
     pub timeline: String,
     pub members: String,
     pub decisions: String,
-    /// Makes a repeated submission harmless.
+    /// Makes a repeated submission harmless: the form's idempotency key (`web::idempotency`, field `idempotency_key`).
+    #[serde(rename = "idempotency_key")]
     pub nonce: String,
     /// `preview` re-renders the form with the rendered text; anything else saves.
     pub action: String,
@@ -598,6 +599,8 @@ pub fn switch(value: &str) -> Result<bool, AppError> {
 #[serde(default)]
 pub struct CommentForm {
     pub body: String,
+    /// The form's idempotency key (`web::idempotency`, field `idempotency_key`).
+    #[serde(rename = "idempotency_key")]
     pub nonce: String,
 }
 
@@ -642,6 +645,8 @@ pub struct ActionItemForm {
     pub due_on: String,
     /// `open` or `done`; absent when adding (a new item is open).
     pub status: String,
+    /// The form's idempotency key (`web::idempotency`, field `idempotency_key`).
+    #[serde(rename = "idempotency_key")]
     pub nonce: String,
 }
 

@@ -407,7 +407,9 @@ pub struct RfcForm {
     pub pull_request_url: String,
     #[serde(default)]
     pub change_note: String,
-    #[serde(default)]
+    /// The form's idempotency key (sent as `idempotency_key`, like every form that
+    /// creates something; `form_key` is still read).
+    #[serde(default, rename = "idempotency_key", alias = "form_key")]
     pub form_key: String,
 }
 
@@ -616,7 +618,9 @@ pub struct FeedbackForm {
     pub body: String,
     #[serde(default)]
     pub visibility: String,
-    #[serde(default)]
+    /// The form's idempotency key (sent as `idempotency_key`, like every form that
+    /// creates something; `form_key` is still read).
+    #[serde(default, rename = "idempotency_key", alias = "form_key")]
     pub form_key: String,
 }
 

@@ -97,6 +97,9 @@ impl TryFrom<TeamRecord> for Team {
 }
 
 pub async fn find_team(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Option<Team>> {
+    if crate::web::extract::names_nothing(slug) {
+        return Ok(None);
+    }
     let record = sqlx::query_as!(
         TeamRecord,
         "select t.id, t.slug, t.name, t.purpose, t.mandate, t.rule_kind, t.rule_n, t.review_on,

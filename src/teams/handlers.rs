@@ -1,4 +1,4 @@
-use axum::Form;
+use crate::web::form::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -20,6 +20,7 @@ use crate::error::AppError;
 use crate::web::extract::{Admin, CurrentUser};
 use crate::web::flash::done;
 use crate::web::form::FormErrors;
+use crate::web::idempotency;
 use crate::web::layout::Layout;
 
 /// The team and where `user` stands towards it.
@@ -143,6 +144,7 @@ fn blank_team_form() -> TeamForm {
             rule_n: "0".into(),
             ..CharterFields::default()
         },
+        idempotency_key: crate::web::idempotency::new_key(),
         ..TeamForm::default()
     }
 }
@@ -201,14 +203,20 @@ async fn save_team(
     let errors = match form.validate(now) {
         Err(errors) => errors,
         Ok(new) => {
+            let message = match parent {
+                Some(parent) => format!("{} delegated {}.", parent.name, new.name),
+                None => format!("{} was created.", new.name),
+            };
             let mut tx = state.pool.begin().await?;
+            let key = idempotency::key_or_new(&form.idempotency_key);
+            if let Some(to) = idempotency::claim(&mut tx, user.id, &key, now).await? {
+                return done(tx, message, &to).await;
+            }
             match db::create_team(&mut tx, &new, parent, user, Cause::DIRECT, now).await {
                 Ok(_) => {
-                    let message = match parent {
-                        Some(parent) => format!("{} delegated {}.", parent.name, new.name),
-                        None => format!("{} was created.", new.name),
-                    };
-                    return done(tx, message, &format!("/teams/{}", new.slug)).await;
+                    let to = format!("/teams/{}", new.slug);
+                    idempotency::made(&mut tx, user.id, &key, &to).await?;
+                    return done(tx, message, &to).await;
                 }
                 Err(e) if e.constraint() == Some("teams_slug_key") => {
                     let mut errors = FormErrors::default();

@@ -377,6 +377,9 @@ pub struct TeamForm {
     #[serde(flatten)]
     pub charter: CharterFields,
     pub note: String,
+    /// Makes a repeated submission find the team the first one made (`web::idempotency`;
+    /// inside the decision form, the decision's own key is read instead).
+    pub idempotency_key: String,
 }
 
 /// A team to create, validated.

@@ -442,6 +442,7 @@ pub struct TeamFormPage {
     pub purpose: Field,
     pub charter: CharterInputs,
     pub note: Field,
+    pub idempotency_key: String,
 }
 
 impl TeamFormPage {
@@ -459,6 +460,7 @@ impl TeamFormPage {
             None => ("Create a top-level team".to_string(), "/teams".to_string()),
         };
         TeamFormPage {
+            idempotency_key: crate::web::idempotency::key_or_new(&form.idempotency_key),
             layout,
             title,
             action,

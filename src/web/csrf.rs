@@ -13,7 +13,7 @@ use subtle::ConstantTimeEq;
 use tower_sessions::Session;
 
 use crate::app::AppState;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorInfo, RefusedForm};
 
 const KEY: &str = "csrf";
 pub const FIELD: &str = "csrf_token";
@@ -56,11 +56,27 @@ pub async fn protect(
     }
     match check(&state, &session, request).await {
         Ok(request) => next.run(request).await,
-        Err(e) => e.into_response(),
+        Err((e, typed)) => {
+            let mut response = e.into_response();
+            // An expired form from this site: give its text back to copy (without a way
+            // to send it again, which would lend a forged request a valid token).
+            if let (Some(typed), Some(info)) =
+                (typed, response.extensions_mut().get_mut::<ErrorInfo>())
+            {
+                info.refused_form = Some(typed);
+            }
+            response
+        }
     }
 }
 
-async fn check(state: &AppState, session: &Session, request: Request) -> Result<Request, AppError> {
+/// The request with its body read back in, or the refusal (with the refused form's text
+/// when the request came from this site).
+async fn check(
+    state: &AppState,
+    session: &Session,
+    request: Request,
+) -> Result<Request, (AppError, Option<RefusedForm>)> {
     let headers = request.headers();
     let cross_site = headers
         .get("sec-fetch-site")
@@ -69,22 +85,28 @@ async fn check(state: &AppState, session: &Session, request: Request) -> Result<
         .get(header::ORIGIN)
         .is_some_and(|origin| origin.as_bytes() != state.config.origin().as_bytes());
     if cross_site || foreign_origin {
-        return Err(AppError::Forbidden("the request came from another site"));
+        return Err((
+            AppError::Forbidden("the request came from another site"),
+            None,
+        ));
     }
-    let expected = existing_token(session).await?.ok_or(AppError::Forbidden(
-        "the form has expired; please go back, reload the page and try again",
-    ))?;
+    let expected = existing_token(session).await.map_err(|e| (e, None))?;
     let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, state.config.limits.body_bytes)
         .await
-        .map_err(|_| AppError::BadRequest("The form is too large.".into()))?;
+        .map_err(|_| (AppError::BadRequest("The form is too large.".into()), None))?;
     let sent = url::form_urlencoded::parse(&bytes)
         .find(|(name, _)| name == FIELD)
         .map(|(_, value)| value.into_owned())
         .unwrap_or_default();
-    if !bool::from(sent.as_bytes().ct_eq(expected.as_bytes())) {
-        return Err(AppError::Forbidden(
-            "the form has expired; please go back, reload the page and try again",
+    let valid =
+        expected.is_some_and(|expected| bool::from(sent.as_bytes().ct_eq(expected.as_bytes())));
+    if !valid {
+        return Err((
+            AppError::Forbidden(
+                "the form has expired; please go back, reload the page and try again",
+            ),
+            RefusedForm::text_only(&bytes),
         ));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))

@@ -1,6 +1,76 @@
 //! Form validation that keeps what the person typed: handlers collect messages per field
 //! in [`FormErrors`] and render the same form again with the input and the messages.
 //! [`Field`] and [`Choice`] carry one input to `templates/fields.html`'s macros.
+//! [`Form`] reads a submitted form, refusing what no browser sends.
+
+use axum::extract::{FromRequest, RawForm, Request};
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+use crate::web::extract::percent_decode;
+
+/// A form as a browser sends it (`application/x-www-form-urlencoded`, UTF-8, each name
+/// once), deserialized into `T`. Anything else is one 400 page saying what was wrong,
+/// since no form of ours produces it: duplicate names (`a=1&a=2`, `a[]=1&a[]=2`), text
+/// that is not UTF-8, malformed escapes, or a value the type cannot hold. Forms whose
+/// names repeat on purpose (checkboxes) read [`RawForm`] and [`pairs`] instead.
+pub struct Form<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Form<T> {
+    type Rejection = axum::response::Response;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::response::IntoResponse;
+        let RawForm(body) = RawForm::from_request(request, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let refuse = |why: String| {
+            AppError::BadRequest(format!(
+                "This form did not arrive the way a browser sends it: {why}. Please go back, reload the page and send it again."
+            ))
+            .into_response()
+        };
+        let pairs = pairs(&body).map_err(refuse)?;
+        let mut names = std::collections::BTreeSet::new();
+        if let Some((name, _)) = pairs.iter().find(|(name, _)| !names.insert(name.as_str())) {
+            return Err(refuse(format!(
+                "the field “{}” appears more than once",
+                shown(name)
+            )));
+        }
+        serde_urlencoded::from_bytes(&body)
+            .map(Form)
+            .map_err(|e| refuse(format!("{e}")))
+    }
+}
+
+/// A field name for a message: printable and short.
+fn shown(name: &str) -> String {
+    name.chars().filter(|c| !c.is_control()).take(40).collect()
+}
+
+/// The name-value pairs of a urlencoded body, in order; an error when a name or value
+/// is not UTF-8 once decoded or an escape is malformed.
+pub fn pairs(body: &[u8]) -> Result<Vec<(String, String)>, String> {
+    let decode = |part: &[u8]| {
+        let spaced: Vec<u8> = part
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        let bytes = percent_decode(&spaced).ok_or("it has a malformed %-escape")?;
+        String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text")
+    };
+    body.split(|&b| b == b'&')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut halves = part.splitn(2, |&b| b == b'=');
+            let name = decode(halves.next().unwrap_or_default())?;
+            let value = decode(halves.next().unwrap_or_default())?;
+            Ok((name, value))
+        })
+        .collect::<Result<_, &str>>()
+        .map_err(str::to_string)
+}
 
 /// Messages per form field, in the order they were found.
 #[derive(Clone, Debug, Default)]
@@ -153,6 +223,20 @@ pub fn render_errors(errors: &FormErrors) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pairs_are_decoded_strictly() {
+        assert_eq!(
+            pairs(b"a=1+2&b=%C3%A9&&c").unwrap(),
+            vec![
+                ("a".to_string(), "1 2".to_string()),
+                ("b".to_string(), "é".to_string()),
+                ("c".to_string(), String::new()),
+            ]
+        );
+        assert!(pairs(b"a=%FF%FE").is_err());
+        assert!(pairs(b"a=%G1").is_err());
+    }
 
     #[test]
     fn required_field_is_trimmed_and_bounded() {

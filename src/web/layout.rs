@@ -80,4 +80,5 @@ pub struct ErrorPage {
     pub reason: &'static str,
     pub message: String,
     pub request_id: String,
+    pub refused_form: Option<crate::error::RefusedForm>,
 }

@@ -7,6 +7,7 @@ pub mod dates;
 pub mod extract;
 pub mod flash;
 pub mod form;
+pub mod idempotency;
 pub mod layout;
 pub mod markdown;
 pub mod page_cache;

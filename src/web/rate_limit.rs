@@ -24,7 +24,7 @@ use ipnet::IpNet;
 
 use crate::app::AppState;
 use crate::config::Limits;
-use crate::error::ErrorInfo;
+use crate::error::{ErrorInfo, RefusedForm};
 use crate::web::extract::SignedIn;
 
 /// One keyed limiter, or none when its limit is 0.
@@ -166,7 +166,21 @@ pub async fn limit(State(state): State<AppState>, request: Request, next: Next) 
     };
     match verdict {
         Ok(()) => next.run(request).await,
-        Err((wait, what)) => too_many(wait, what, address),
+        Err((wait, what)) => {
+            let mut response = too_many(wait, what, address);
+            // A form's text is given back on the page: typing it again is what a person
+            // made to wait should not have to do. (The body is already size-limited.)
+            if method == Method::POST {
+                let action = request.uri().path().to_string();
+                let body = axum::body::to_bytes(request.into_body(), usize::MAX).await;
+                if let (Ok(body), Some(info)) =
+                    (body, response.extensions_mut().get_mut::<ErrorInfo>())
+                {
+                    info.refused_form = RefusedForm::from_body(&action, &body);
+                }
+            }
+            response
+        }
     }
 }
 
@@ -182,6 +196,7 @@ fn too_many(wait: Duration, what: &str, address: Option<IpAddr>) -> Response {
             "{what} Please wait {seconds} second{} and try again; nothing was lost by waiting.",
             if seconds == 1 { "" } else { "s" }
         ),
+        ..ErrorInfo::default()
     });
     response
 }

@@ -57,7 +57,7 @@ impl Role {
     fn may_read(self, marker: Marker) -> bool {
         match marker {
             Marker::Statement => matches!(self, Role::Nominee | Role::Nominator | Role::Member),
-            Marker::Feedback => matches!(self, Role::Nominee | Role::Member),
+            Marker::Feedback | Marker::Second => matches!(self, Role::Nominee | Role::Member),
             Marker::Endorsement
             | Marker::Interview
             | Marker::Decision

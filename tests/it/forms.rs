@@ -23,7 +23,7 @@ const CASES: usize = 24;
 
 /// The fields of every form, by route pattern. A POST route missing here fails
 /// `every_form_survives_generated_input`.
-const FORMS: &[(&str, &[&str])] = &[
+pub const FORMS: &[(&str, &[&str])] = &[
     ("/admin/people", &["login", "action"]),
     ("/calendar/personal", &[]),
     ("/calendar/personal/revoke", &[]),
@@ -49,7 +49,10 @@ const FORMS: &[(&str, &[&str])] = &[
         "/settings/notifications",
         &["nominated", "decision_opened", "digest_hour"],
     ),
-    ("/teams/{slug}/webhooks", &["url", "secret"]),
+    (
+        "/teams/{slug}/webhooks",
+        &["url", "secret", "idempotency_key"],
+    ),
     ("/teams/{slug}/webhooks/{id}/remove", &[]),
     ("/unsubscribe", &["List-Unsubscribe"]),
     ("/nominations/{id}/accept", &["note"]),
@@ -69,24 +72,27 @@ const FORMS: &[(&str, &[&str])] = &[
             "timeline",
             "members",
             "decisions",
-            "nonce",
+            "idempotency_key",
             "action",
         ],
     ),
     (
         "/posts/{team}/{slug}/actions",
-        &["text", "owner", "due_on", "status", "nonce"],
+        &["text", "owner", "due_on", "status", "idempotency_key"],
     ),
     (
         "/posts/{team}/{slug}/actions/{id}",
-        &["text", "owner", "due_on", "status", "nonce"],
+        &["text", "owner", "due_on", "status", "idempotency_key"],
     ),
     ("/posts/{team}/{slug}/approve", &["version", "comment"]),
-    ("/posts/{team}/{slug}/comments", &["body", "nonce"]),
+    (
+        "/posts/{team}/{slug}/comments",
+        &["body", "idempotency_key"],
+    ),
     ("/posts/{team}/{slug}/comments/{id}/delete", &[]),
     (
         "/posts/{team}/{slug}/comments/{id}/edit",
-        &["body", "nonce"],
+        &["body", "idempotency_key"],
     ),
     (
         "/posts/{team}/{slug}/edit",
@@ -96,7 +102,7 @@ const FORMS: &[(&str, &[&str])] = &[
             "timeline",
             "members",
             "decisions",
-            "nonce",
+            "idempotency_key",
             "action",
         ],
     ),
@@ -151,6 +157,7 @@ const FORMS: &[(&str, &[&str])] = &[
             "rule_n",
             "review_on",
             "note",
+            "idempotency_key",
         ],
     ),
     (
@@ -165,6 +172,7 @@ const FORMS: &[(&str, &[&str])] = &[
             "opens_at",
             "closes_at",
             "stale_after_days",
+            "idempotency_key",
         ],
     ),
     (
@@ -189,6 +197,7 @@ const FORMS: &[(&str, &[&str])] = &[
             "effect_text",
             "member_login",
             "member_change",
+            "idempotency_key",
             "slug",
             "name",
             "purpose",
@@ -208,6 +217,7 @@ const FORMS: &[(&str, &[&str])] = &[
             "rule_n",
             "review_on",
             "note",
+            "idempotency_key",
         ],
     ),
     ("/teams/{slug}/members", &["login", "role", "reason"]),
@@ -220,7 +230,7 @@ const FORMS: &[(&str, &[&str])] = &[
 ];
 
 /// Routes the team member cannot reach; an administrator submits these.
-const ADMIN_FORMS: &[&str] = &[
+pub const ADMIN_FORMS: &[&str] = &[
     "/admin/people",
     "/eligibility",
     "/eligibility/{id}/remove",

@@ -284,12 +284,9 @@ async fn refusals() {
         .assert_status(422)
         .assert_contains("zed is not eligible: this call is for current members of Committers")
         .assert_contains("Zed is great.");
-    // Duplicate.
+    // A second nominator joins the nomination (`a_second_nomination_answers_like_a_first`).
     let n = nominated(&olga, call, "carl", "First.").await;
-    nominate(&bob, call, "Carl", "Second.")
-        .await
-        .assert_status(422)
-        .assert_contains("already has an open nomination in this call");
+    assert_eq!(nominated(&bob, call, "Carl", "Second.").await, n);
     // Not consented: neither shortlisted nor admitted.
     alice
         .post(
@@ -603,4 +600,158 @@ async fn the_demo_has_an_open_call() {
         .get("/me/nominations")
         .await
         .assert_contains("Nominated (waiting for the nominee");
+}
+
+/// The statements on a nomination's page that `client` reads, and who it says nominated.
+async fn statements_seen(client: &Client, n: i64) -> (Vec<String>, String) {
+    let page = client.get(&format!("/nominations/{n}")).await;
+    page.assert_status(200);
+    let html = scraper::Html::parse_document(&page.body);
+    let select = |css: &str| scraper::Selector::parse(css).expect("selector");
+    let statements = html
+        .select(&select(
+            "section[aria-labelledby=statement-heading] .markdown",
+        ))
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect();
+    let intro = html
+        .select(&select("h1 + p"))
+        .map(|e| e.text().collect::<String>())
+        .next()
+        .unwrap_or_default();
+    (statements, intro)
+}
+
+#[tokio::test]
+async fn a_second_nomination_answers_like_a_first_and_adds_a_statement() {
+    let w = World::new().await;
+    let (alice, olga, petra, carl) = (
+        w.person("alice").await,
+        w.person("olga").await,
+        w.person("petra").await,
+        w.person("carl").await,
+    );
+    let call = open_call(&alice, &call_fields("open", "")).await;
+    // Olga nominates carl; petra nominates carl (nominated already) and dora (not yet):
+    // petra's two answers differ only in the nomination's id.
+    let first = nominate(&olga, call, "carl", "Olga thinks so.").await;
+    let again = petra
+        .post_follow(
+            &format!("/calls/{call}/nominate"),
+            &[("nominee", "carl"), ("statement", "Petra thinks so too.")],
+        )
+        .await;
+    let fresh = petra
+        .post_follow(
+            &format!("/calls/{call}/nominate"),
+            &[("nominee", "dora"), ("statement", "Dora, says Petra.")],
+        )
+        .await;
+    let n = id_after(&first, "/nominations/");
+    let flash = |page: &Page| {
+        let html = scraper::Html::parse_document(&page.body);
+        let selector = scraper::Selector::parse("[role=status]").expect("selector");
+        html.select(&selector)
+            .map(|e| e.text().collect::<String>().trim().to_string())
+            .collect::<Vec<_>>()
+    };
+    again.assert_status(200);
+    fresh.assert_status(200);
+    assert_eq!(flash(&again), flash(&fresh));
+    assert!(!flash(&again).is_empty());
+    again.assert_contains("<h1>Nomination of carl</h1>");
+    fresh.assert_contains("<h1>Nomination of dora</h1>");
+
+    // Each nominator reads their own statement and name; the nominee and the team both.
+    let (seen, intro) = statements_seen(&petra, n).await;
+    assert_eq!(seen, ["Petra thinks so too."]);
+    assert!(
+        intro.contains("nominated by petra.") && !intro.contains("olga"),
+        "{intro}"
+    );
+    let (seen, intro) = statements_seen(&olga, n).await;
+    assert_eq!(seen, ["Olga thinks so."]);
+    assert!(!intro.contains("petra"), "{intro}");
+    for reader in [&carl, &alice] {
+        let (seen, intro) = statements_seen(reader, n).await;
+        assert_eq!(seen, ["Olga thinks so.", "Petra thinks so too."]);
+        assert!(intro.contains("nominated by olga, petra."), "{intro}");
+    }
+    // Repeats add nothing; petra finds it among the nominations she made.
+    assert_eq!(nominated(&olga, call, "carl", "Again.").await, n);
+    assert_eq!(nominated(&petra, call, "carl", "Again.").await, n);
+    let seconds: i64 = sqlx::query_scalar("select count(*) from nomination_seconds")
+        .fetch_one(&w.app.pool)
+        .await
+        .expect("count");
+    assert_eq!(seconds, 1);
+    petra
+        .get("/me/nominations")
+        .await
+        .assert_status(200)
+        .assert_contains(&format!("/nominations/{n}"));
+}
+
+/// The feedback form on a nomination's page, as sent back: its text and its message.
+fn feedback_form(page: &Page, n: i64) -> (String, String) {
+    let html = scraper::Html::parse_document(&page.body);
+    let select = |css: &str| scraper::Selector::parse(css).expect("selector");
+    let form = select(&format!("form[action=\"/nominations/{n}/feedback\"]"));
+    let form = html
+        .select(&form)
+        .next()
+        .expect("the feedback form is shown again");
+    let text = form
+        .select(&select("textarea[name=note]"))
+        .map(|e| e.text().collect::<String>())
+        .collect();
+    let error = form
+        .select(&select(".field-error"))
+        .map(|e| e.text().collect::<String>())
+        .collect();
+    (text, error)
+}
+
+#[tokio::test]
+async fn refused_feedback_comes_back_with_its_text_and_the_reason() {
+    let w = World::new().await;
+    let (alice, carl) = (w.person("alice").await, w.person("carl").await);
+    let call = open_call(&alice, &call_fields("open", "")).await;
+    let n = nominated(&alice, call, "carl", "Carl reviews well.").await;
+    let path = format!("/nominations/{n}/feedback");
+    // Still "Nominated": feedback does not fit the stage, and the text is kept.
+    let page = alice.post(&path, &[("note", "Thanks for \u{1} all")]).await;
+    page.assert_status(409);
+    let (text, error) = feedback_form(&page, n);
+    assert_eq!(text, "Thanks for \u{1} all");
+    assert!(
+        error.contains("does not fit the nomination's stage"),
+        "{error}"
+    );
+    // At a stage that takes feedback, a text that is not valid: the same form, its message.
+    carl.post(&format!("/nominations/{n}/accept"), &[])
+        .await
+        .assert_redirect(&format!("/nominations/{n}"));
+    let long = "x".repeat(4001);
+    let page = alice.post(&path, &[("note", &long)]).await;
+    page.assert_status(422);
+    let (text, error) = feedback_form(&page, n);
+    assert_eq!(text, long);
+    assert!(error.contains("too long"), "{error}");
+}
+
+#[tokio::test]
+async fn a_form_refused_by_its_handler_gives_its_text_back() {
+    let w = World::new().await;
+    let alice = w.person("alice").await;
+    let call = open_call(&alice, &call_fields("open", "")).await;
+    // The call's window has closed.
+    w.app.clock.advance(Duration::days(15));
+    let olga = w.person("olga").await;
+    let page = nominate(&olga, call, "carl", "Carl, whom I **admire**.").await;
+    page.assert_status(409);
+    let html = scraper::Html::parse_document(&page.body);
+    let selector = scraper::Selector::parse("textarea[readonly]").expect("selector");
+    let shown: Vec<String> = html.select(&selector).map(|t| t.text().collect()).collect();
+    assert_eq!(shown, ["carl", "Carl, whom I **admire**."]);
 }

@@ -169,7 +169,7 @@ fn may_read(s: &Scenario, login: &str, marker: Marker) -> bool {
     let member = login == s.lead || login == s.member;
     match marker {
         Marker::Statement => member || login == s.nominee || login == s.nominator,
-        Marker::Feedback => member || login == s.nominee,
+        Marker::Feedback | Marker::Second => member || login == s.nominee,
         _ => member,
     }
 }
@@ -185,6 +185,7 @@ async fn each_notice_reaches_exactly_the_right_people_and_nothing_private_leaks(
         "member-0",
         "nominee-0",
         "nominator-0",
+        "seconder-0",
         "other-0",
         "someone-0",
         "critic-0",
@@ -204,11 +205,13 @@ async fn each_notice_reaches_exactly_the_right_people_and_nothing_private_leaks(
         .iter()
         .filter(|m| m.subject.starts_with("You were nominated"))
         .collect();
-    assert_eq!(nominated.len(), 1, "{:?}", subjects(&s.nominee));
+    // One mail per nominator (the scenario has a second one), each with its statement.
+    assert_eq!(nominated.len(), 2, "{:?}", subjects(&s.nominee));
     assert!(
         nominated[0].text.contains(&Marker::Statement.text(0)),
         "the statement, for the nominee"
     );
+    assert!(nominated[1].text.contains(&Marker::Second.text(0)));
     assert!(
         nominated[0]
             .link("/nominations/")

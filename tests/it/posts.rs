@@ -57,7 +57,7 @@ async fn draft_with(
         ("team", team),
         ("title", title),
         ("body", body),
-        ("nonce", nonce.as_str()),
+        ("idempotency_key", nonce.as_str()),
         ("action", "save"),
     ];
     fields.extend_from_slice(extra);
@@ -445,7 +445,7 @@ async fn only_members_draft_and_forms_keep_what_was_typed() {
         ("team", "core"),
         ("title", "Hello"),
         ("body", "Text"),
-        ("nonce", "0123456789abcdef0123456789abcdef"),
+        ("idempotency_key", "0123456789abcdef0123456789abcdef"),
         ("action", "save"),
     ];
     let first = p.carol.post("/posts", &fields).await;
@@ -672,7 +672,7 @@ async fn comments_edit_within_a_time_limit_and_deletion_keeps_the_record() {
         .assert_contains("Comment is required.");
     let form = [
         ("body", "First *thoughts*"),
-        ("nonce", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+        ("idempotency_key", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
     ];
     let created = p.olga.post(&format!("{path}/comments"), &form).await;
     p.olga.post(&format!("{path}/comments"), &form).await;
@@ -852,7 +852,7 @@ async fn incident_reports_keep_their_action_items_trackable() {
                 ("text", "Alert on sync lag"),
                 ("owner", "dave"),
                 ("due_on", "2026-03-20"),
-                ("nonce", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"),
+                ("idempotency_key", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"),
             ],
         )
         .await
@@ -864,7 +864,7 @@ async fn incident_reports_keep_their_action_items_trackable() {
                 ("text", "Alert on sync lag"),
                 ("owner", "dave"),
                 ("due_on", "2026-03-20"),
-                ("nonce", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"),
+                ("idempotency_key", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"),
             ],
         )
         .await;
@@ -1415,7 +1415,7 @@ async fn no_markdown_or_text_field_lets_anything_executable_through() {
         p.olga
             .post(
                 &format!("{path}/comments"),
-                &[("body", attack), ("nonce", &nonce)],
+                &[("body", attack), ("idempotency_key", &nonce)],
             )
             .await
             .assert_status(303);

@@ -410,3 +410,85 @@ async fn tabs_opened_at_once_after_sign_in_share_one_token() {
         .await
         .assert_status(303);
 }
+
+#[tokio::test]
+async fn a_rate_limited_form_comes_back_with_what_was_typed() {
+    let app = TestApp::spawn_with(with_limits(Limits {
+        rate_writes_per_person: 1,
+        ..Limits::without_rate_limits()
+    }))
+    .await;
+    let person = app.signed_in("amber-finch").await;
+    person.post("/teams", &[("name", "")]).await;
+    let typed = "A long thought <b>worth</b> keeping\nover two lines.";
+    let page = person
+        .post("/teams", &[("name", "Readers"), ("purpose", typed)])
+        .await;
+    assert_too_many(&page, "You have made too many changes in a short time.");
+    let html = scraper::Html::parse_document(&page.body);
+    let select = |css: &str| scraper::Selector::parse(css).expect("selector");
+    let form = html
+        .select(&select("form[method=post][action=\"/teams\"]"))
+        .next()
+        .expect("the refused form, to send again");
+    let fields: Vec<(String, String)> = form
+        .select(&select("textarea"))
+        .map(|t| {
+            (
+                t.value().attr("name").unwrap_or("").to_string(),
+                t.text().collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            ("name".to_string(), "Readers".to_string()),
+            ("purpose".to_string(), typed.to_string())
+        ]
+    );
+    let token = form
+        .select(&select("input[type=hidden][name=csrf_token]"))
+        .next()
+        .and_then(|i| i.value().attr("value"));
+    assert_eq!(token, Some(person.csrf_token().await.as_str()));
+}
+
+#[tokio::test]
+async fn an_expired_form_gives_its_text_back_but_a_forged_one_does_not() {
+    let app = TestApp::spawn().await;
+    let person = app.signed_in("amber-finch").await;
+    person.csrf_token().await;
+    let typed = "Everything I wrote\nbefore lunch.";
+    let origin = app.address.as_str();
+    let expired = person
+        .post_raw(
+            "/teams",
+            &[("csrf_token", "0000"), ("purpose", typed)],
+            Some(origin),
+        )
+        .await;
+    expired
+        .assert_status(403)
+        .assert_contains("the form has expired");
+    let html = scraper::Html::parse_document(&expired.body);
+    let select = |css: &str| scraper::Selector::parse(css).expect("selector");
+    let shown: Vec<String> = html
+        .select(&select("textarea[readonly]"))
+        .map(|t| t.text().collect())
+        .collect();
+    assert_eq!(shown, [typed]);
+    assert!(
+        html.select(&select("form[method=post]")).next().is_none(),
+        "no way to send it again"
+    );
+    let forged = person
+        .post_raw(
+            "/teams",
+            &[("purpose", typed)],
+            Some("https://evil.example"),
+        )
+        .await;
+    forged.assert_status(403);
+    assert!(!forged.body.contains("before lunch"), "{}", forged.body);
+}

@@ -72,7 +72,7 @@ async fn a_dump_of_a_populated_database_restores_to_the_same_contents() {
                         "body",
                         format!("Kept in the backup, {i} — ünïcode ✓").as_str(),
                     ),
-                    ("nonce", nonce(5, i, 0).as_str()),
+                    ("idempotency_key", nonce(5, i, 0).as_str()),
                 ],
             )
             .await
@@ -142,7 +142,7 @@ async fn a_dump_of_a_populated_database_restores_to_the_same_contents() {
             &format!("{post}/comments"),
             &[
                 ("body", "Written after the restore"),
-                ("nonce", nonce(5, 9, 0).as_str()),
+                ("idempotency_key", nonce(5, 9, 0).as_str()),
             ],
         )
         .await

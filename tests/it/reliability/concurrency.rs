@@ -59,7 +59,7 @@ async fn fifty_people_comment_like_and_take_positions_at_once() {
                 format!("{post}/comments"),
                 vec![
                     ("body", format!("Comment {j} by {login}")),
-                    ("nonce", nonce.clone()),
+                    ("idempotency_key", nonce.clone()),
                 ],
                 Write::Comment {
                     login: login.clone(),
@@ -73,7 +73,7 @@ async fn fifty_people_comment_like_and_take_positions_at_once() {
             format!("{post}/comments"),
             vec![
                 ("body", format!("Comment 0 by {login}")),
-                ("nonce", again.clone()),
+                ("idempotency_key", again.clone()),
             ],
             Write::Comment {
                 login: login.clone(),
@@ -249,7 +249,7 @@ async fn publish(app: &TestApp, author: &Client, reviewer: &Client) -> String {
                 ("team", "core"),
                 ("title", "Everyone at once"),
                 ("body", "Say something."),
-                ("nonce", &nonce(2, 0, 0)),
+                ("idempotency_key", &nonce(2, 0, 0)),
                 ("action", "save"),
             ],
         )

@@ -122,7 +122,7 @@ impl Stream {
                     HANG,
                     writer.post(
                         &format!("{path}/comments"),
-                        &[("body", body.as_str()), ("nonce", nonce.as_str())],
+                        &[("body", body.as_str()), ("idempotency_key", nonce.as_str())],
                     ),
                 )
                 .await

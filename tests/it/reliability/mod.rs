@@ -5,6 +5,7 @@
 
 mod backups;
 mod concurrency;
+mod crashes;
 mod faults;
 mod migrations;
 mod shutdown;

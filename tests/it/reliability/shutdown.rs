@@ -31,6 +31,15 @@ pub struct Server {
 
 impl Server {
     pub async fn start(database_url: &str, dir: &Path) -> Server {
+        Self::start_with(Some(database_url), None, dir).await
+    }
+
+    /// `concord serve` on its embedded PostgreSQL in `data_dir`.
+    pub async fn start_embedded(data_dir: &Path, dir: &Path) -> Server {
+        Self::start_with(None, Some(data_dir), dir).await
+    }
+
+    async fn start_with(database_url: Option<&str>, data_dir: Option<&Path>, dir: &Path) -> Server {
         let bind = std::net::TcpListener::bind("127.0.0.1:0")
             .and_then(|l| l.local_addr())
             .expect("a free port");
@@ -38,6 +47,8 @@ impl Server {
         let file = std::fs::File::create(&log).expect("log file");
         let mut command = Command::new(env!("CARGO_BIN_EXE_concord"));
         for var in [
+            "DATABASE_URL",
+            "CONCORD_DATA_DIR",
             "GITHUB_CLIENT_ID",
             "GITHUB_CLIENT_SECRET",
             "CONCORD_PUBLIC_URL",
@@ -46,9 +57,14 @@ impl Server {
         ] {
             command.env_remove(var);
         }
+        if let Some(url) = database_url {
+            command.env("DATABASE_URL", url);
+        }
+        if let Some(data_dir) = data_dir {
+            command.env("CONCORD_DATA_DIR", data_dir);
+        }
         let child = command
             .arg("serve")
-            .env("DATABASE_URL", database_url)
             .env("CONCORD_BIND", bind.to_string())
             // Every client here is 127.0.0.1: no rate limits (12 sign-ins in a second).
             .env("CONCORD_RATE_SIGN_INS_PER_ADDRESS", "0")
@@ -93,6 +109,12 @@ impl Server {
 
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// `kill -9`: no cleanup of any kind.
+    pub fn kill9(&self) {
+        let pid = self.child.id().expect("running") as i32;
+        kill(Pid::from_raw(pid), Signal::SIGKILL).expect("SIGKILL");
     }
 
     pub fn terminate(&self) {
@@ -149,7 +171,10 @@ async fn sigterm_finishes_requests_in_flight_and_exits_cleanly() {
             let body = format!("Said just before the restart, {i}");
             let page = tokio::time::timeout(
                 HANG,
-                person.post(&path, &[("body", body.as_str()), ("nonce", nonce.as_str())]),
+                person.post(
+                    &path,
+                    &[("body", body.as_str()), ("idempotency_key", nonce.as_str())],
+                ),
             )
             .await
             .expect("no request hangs");

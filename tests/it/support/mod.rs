@@ -8,6 +8,7 @@ pub mod database;
 pub mod documents;
 pub mod github;
 pub mod html;
+pub mod logs;
 pub mod receiver;
 pub mod scenario;
 pub mod smtp;
@@ -71,6 +72,7 @@ impl TestApp {
     }
 
     pub async fn spawn_with(options: Options) -> Self {
+        logs::install();
         let (pool, db_options) = match options.database.clone() {
             Some(database) => database,
             None => database::fresh_database().await,

@@ -19,6 +19,9 @@ use super::{Page, TestApp};
 pub enum Marker {
     /// A nomination statement: the nominee, the nominator, the team.
     Statement,
+    /// A second nominator's statement on the same nomination: the nominee, the team (and
+    /// its author, not a role), never the first nominator.
+    Second,
     /// An endorsement sent to the team: the team only.
     Endorsement,
     /// An interview note: the team only.
@@ -36,8 +39,9 @@ pub enum Marker {
 }
 
 impl Marker {
-    pub const ALL: [Marker; 8] = [
+    pub const ALL: [Marker; 9] = [
         Marker::Statement,
+        Marker::Second,
         Marker::Endorsement,
         Marker::Interview,
         Marker::Feedback,
@@ -50,6 +54,7 @@ impl Marker {
     pub fn name(self) -> &'static str {
         match self {
             Marker::Statement => "STATEMENT",
+            Marker::Second => "SECOND",
             Marker::Endorsement => "ENDORSEMENT",
             Marker::Interview => "INTERVIEW",
             Marker::Feedback => "FEEDBACK",
@@ -243,6 +248,19 @@ impl Scenario {
             )
             .await;
         let nomination = id_in(&redirected(&page, "nominate"), "/nominations/");
+        // A second nominator of the same person: their statement joins the nomination.
+        let seconder = app.signed_in(&login("seconder")).await;
+        let second = Marker::Second.text(n);
+        let page = seconder
+            .post(
+                &format!("/calls/{call}/nominate"),
+                &[("nominee", &nominee), ("statement", &second)],
+            )
+            .await;
+        assert_eq!(
+            id_in(&redirected(&page, "second nomination"), "/nominations/"),
+            nomination
+        );
         let endorsement = Marker::Endorsement.text(n);
         lead_c
             .post(
@@ -388,7 +406,7 @@ impl Scenario {
                             ("team", team.as_str()),
                             ("title", title.as_str()),
                             ("body", body.as_str()),
-                            ("nonce", nonce.as_str()),
+                            ("idempotency_key", nonce.as_str()),
                             ("action", "save"),
                         ],
                     )
@@ -428,7 +446,10 @@ impl Scenario {
         let page = critic_c
             .post(
                 &format!("{post}/comments"),
-                &[("body", "Nice."), ("nonce", &format!("{:032x}", n + 100))],
+                &[
+                    ("body", "Nice."),
+                    ("idempotency_key", &format!("{:032x}", n + 100)),
+                ],
             )
             .await;
         redirected(&page, "comment");
@@ -439,7 +460,7 @@ impl Scenario {
                     ("text", "Follow up"),
                     ("owner", &member),
                     ("due_on", "2026-03-20"),
-                    ("nonce", &format!("{:032x}", n + 200)),
+                    ("idempotency_key", &format!("{:032x}", n + 200)),
                 ],
             )
             .await;

@@ -1,0 +1,82 @@
+//! The ERROR lines Concord logs, with the path of the request they were logged under
+//! (the `path` field of the request span `concord::router` opens), so a test can say
+//! "none of my requests logged an ERROR" while other tests run in the same process.
+
+use std::fmt::Debug;
+use std::sync::{Mutex, Once};
+
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id};
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::Layer;
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::util::SubscriberInitExt;
+
+static ERRORS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
+struct RequestPath(String);
+
+#[derive(Default)]
+struct Fields {
+    path: Option<String>,
+    message: String,
+}
+
+impl Visit for Fields {
+    fn record_debug(&mut self, field: &Field, value: &dyn Debug) {
+        let value = format!("{value:?}");
+        match field.name() {
+            "path" => self.path = Some(value),
+            name => self.message.push_str(&format!("{name}={value} ")),
+        }
+    }
+}
+
+struct Capture;
+
+impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        let mut fields = Fields::default();
+        attrs.record(&mut fields);
+        if let (Some(path), Some(span)) = (fields.path, ctx.span(id)) {
+            span.extensions_mut().insert(RequestPath(path));
+        }
+    }
+
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+        if *event.metadata().level() != Level::ERROR {
+            return;
+        }
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        let path = ctx
+            .event_scope(event)
+            .and_then(|scope| {
+                scope
+                    .from_root()
+                    .find_map(|span| span.extensions().get::<RequestPath>().map(|p| p.0.clone()))
+            })
+            .unwrap_or_default();
+        ERRORS.lock().expect("errors").push((path, fields.message));
+    }
+}
+
+/// Starts recording (once per test process; `TestApp::spawn` calls it).
+pub fn install() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let _ = tracing_subscriber::registry().with(Capture).try_init();
+    });
+}
+
+/// Every ERROR line logged under a request whose path contains `needle`.
+pub fn errors_under(needle: &str) -> Vec<(String, String)> {
+    ERRORS
+        .lock()
+        .expect("errors")
+        .iter()
+        .filter(|(path, _)| path.contains(needle))
+        .cloned()
+        .collect()
+}
