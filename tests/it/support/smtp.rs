@@ -43,11 +43,14 @@ impl Received {
     }
 }
 
+/// Each mail as received: its envelope recipients and its raw bytes.
+type Kept = Arc<Mutex<Vec<(Vec<String>, Vec<u8>)>>>;
+
 #[derive(Clone)]
 struct Keeper {
     to: Vec<String>,
     data: Vec<u8>,
-    kept: Arc<Mutex<Vec<(Vec<String>, Vec<u8>)>>>,
+    kept: Kept,
 }
 
 impl Handler for Keeper {
@@ -77,7 +80,7 @@ impl Handler for Keeper {
 
 pub struct SmtpSink {
     pub port: u16,
-    kept: Arc<Mutex<Vec<(Vec<String>, Vec<u8>)>>>,
+    kept: Kept,
 }
 
 impl SmtpSink {
