@@ -1027,7 +1027,7 @@ pub async fn team_stale_count(
          join nominations n on n.call_id = c.id
          where c.team_id = $1
            and n.ended_at is null and n.announced_at is null
-           and n.active_at < $2::timestamptz - make_interval(hours => 24 * c.stale_after_days)",
+           and nomination_is_stale(n.active_at, n.ended_at, n.announced_at, c.stale_after_days, $2)",
         team_id,
         now
     )

@@ -34,6 +34,7 @@ pub async fn scan(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<u64> {
         (Kind::WindowClosing, windows(pool, now).await?),
         (Kind::PostAwaitsReview, posts_waiting(pool, now).await?),
         (Kind::ActionItemDue, action_items(pool, now).await?),
+        (Kind::NominationStale, stale_nominations(pool, now).await?),
         (Kind::CharterReview, charter_reviews(pool, now).await?),
     ] {
         if found.is_empty() {
@@ -363,6 +364,46 @@ async fn action_items(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<Vec<Fo
                     path: format!("/posts/{}/{}", r.team_slug, r.slug),
                 },
             }
+        })
+        .collect())
+}
+
+/// Nominations that went stale lately (idle past their call's stale age): the team's
+/// members, who may read the team's nominations. Once per nomination and idle spell.
+async fn stale_nominations(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<Vec<Found>> {
+    let rows = sqlx::query!(
+        r#"select n.id, n.active_at as "active_at!", u.login as nominee, c.id as call_id, c.title, t.name as team_name,
+                  array_agg(m.user_id) as "recipients!"
+           from nominations n
+           join calls c on c.id = n.call_id
+           join teams t on t.id = c.team_id
+           join users u on u.id = n.nominee_id
+           join memberships m on m.team_id = c.team_id and m.left_at is null and m.role <> 'on_leave'
+           where n.ended_at is null and n.announced_at is null
+             and nomination_is_stale(n.active_at, n.ended_at, n.announced_at, c.stale_after_days, $1)
+             and not nomination_is_stale(n.active_at, n.ended_at, n.announced_at, c.stale_after_days, $2)
+           group by n.id, u.login, c.id, t.name"#,
+        now,
+        now - LOOK_BACK
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Found {
+            key: format!("nomination:{}:stale:{}", r.id, r.active_at.unix_timestamp()),
+            recipients: r.recipients,
+            notice: Notice {
+                subject: format!("A nomination went stale: {}", r.title),
+                text: format!(
+                    "The nomination of {} in the call \u{201c}{}\u{201d} of {} has had no activity since {}.",
+                    r.nominee,
+                    r.title,
+                    r.team_name,
+                    format_utc(r.active_at)
+                ),
+                path: format!("/nominations/{}", r.id),
+            },
         })
         .collect())
 }

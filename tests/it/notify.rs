@@ -288,6 +288,24 @@ async fn each_notice_reaches_exactly_the_right_people_and_nothing_private_leaks(
     );
     assert!(digests[0].list_unsubscribe.is_some());
 
+    // A week without activity: the nomination went stale; the team is told (in its
+    // digest, the default for team activity: tomorrow's, as today's went out).
+    app.clock.advance(Duration::days(1));
+    deliver(&app).await;
+    let digests: Vec<Received> = sink
+        .to(&address(&s.lead))
+        .into_iter()
+        .filter(|m| m.subject.starts_with("Your Concord digest"))
+        .collect();
+    assert!(
+        digests
+            .iter()
+            .any(|d| d.text.contains("A nomination went stale")),
+        "{:?}",
+        digests.iter().map(|d| &d.text).collect::<Vec<_>>()
+    );
+    assert!(!subjects(&s.nominee).iter().any(|t| t.contains("stale")));
+
     // Every mail anyone got holds only what its recipient may read on the site.
     let received = sink.received();
     assert!(received.len() >= 8, "{}", received.len());
