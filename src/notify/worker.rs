@@ -220,8 +220,17 @@ async fn send_digests(state: &AppState, now: OffsetDateTime) -> sqlx::Result<usi
         }
         let mut tx = state.pool.begin().await?;
         let rows = db::claim_digest(&mut tx, user_id, now).await?;
-        let Some(to) = rows.first().and_then(|r| r.email.clone()) else {
-            continue; // another instance has it, or the address is gone: rolled back
+        if rows.is_empty() {
+            continue; // another instance has it: rolled back
+        }
+        let Some(to) = rows[0].email.clone() else {
+            // The address was removed since: these notices go nowhere.
+            for row in &rows {
+                db::mark_failed_attempt(&mut tx, row.id, "no verified address", None, None, now)
+                    .await?;
+            }
+            tx.commit().await?;
+            continue;
         };
         let items: Vec<DigestItem> = rows
             .iter()
