@@ -23,7 +23,7 @@ use crate::web::routes::{Route, Routes};
 use crate::web::{csrf, flash, page_cache, rate_limit, security};
 use crate::{
     api, audit, auth, calendar, decisions, export, home, inbox, nominations, notify, posts, rfcs,
-    search, settings, sitemap, teams,
+    search, settings, sitemap, teams, tokens,
 };
 
 /// The pages: behind sessions, the signed-in person and CSRF protection.
@@ -39,6 +39,7 @@ fn page_routes() -> Routes {
         .merge(posts::routes())
         .merge(rfcs::routes())
         .merge(settings::routes())
+        .merge(tokens::routes())
         .merge(notify::routes())
         .merge(search::routes())
         .merge(calendar::routes())

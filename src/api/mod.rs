@@ -15,6 +15,7 @@ use crate::web::routes::{Routes, get};
 
 pub fn routes() -> Routes {
     Routes::new()
+        .route("/api/v1/me", get(handlers::me))
         .route("/api/v1/teams", get(handlers::list_teams))
         .route("/api/v1/teams/{slug}", get(handlers::show_team))
 }

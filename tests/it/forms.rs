@@ -54,6 +54,12 @@ pub const FORMS: &[(&str, &[&str])] = &[
         &["url", "secret", "idempotency_key"],
     ),
     ("/teams/{slug}/webhooks/{id}/remove", &[]),
+    (
+        "/settings/tokens",
+        &["name", "expires_in_days", "scopes", "idempotency_key"],
+    ),
+    ("/settings/tokens/{id}/regenerate", &[]),
+    ("/settings/tokens/{id}/revoke", &[]),
     ("/unsubscribe", &["List-Unsubscribe"]),
     ("/nominations/{id}/accept", &["note"]),
     ("/nominations/{id}/admit", &["closes_at"]),
