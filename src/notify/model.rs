@@ -54,10 +54,11 @@ pub enum Kind {
     ActionItemDue,
     CharterReview,
     TokenExpiring,
+    TokenLeaked,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 13] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Nominated,
         Kind::NominationMoved,
         Kind::DecisionOpened,
@@ -71,6 +72,7 @@ impl Kind {
         Kind::ActionItemDue,
         Kind::CharterReview,
         Kind::TokenExpiring,
+        Kind::TokenLeaked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -88,6 +90,7 @@ impl Kind {
             Kind::ActionItemDue => "action_item_due",
             Kind::CharterReview => "charter_review",
             Kind::TokenExpiring => "token_expiring",
+            Kind::TokenLeaked => "token_leaked",
         }
     }
 
@@ -115,6 +118,7 @@ impl Kind {
             Kind::TokenExpiring => {
                 "An API token of yours expires, or is revoked for disuse, within 7 days"
             }
+            Kind::TokenLeaked => "An API token of yours was reported leaked and revoked",
         }
     }
 
@@ -133,7 +137,9 @@ impl Kind {
             | Kind::CharterReview => "You get this because you are a member of this team.",
             Kind::PostReviewed => "You get this because you wrote this post.",
             Kind::ActionItemDue => "You get this because you own this action item.",
-            Kind::TokenExpiring => "You get this because you made this API token.",
+            Kind::TokenExpiring | Kind::TokenLeaked => {
+                "You get this because you made this API token."
+            }
         }
     }
 

@@ -18,10 +18,13 @@
 //! - [`bearer::ApiCaller`] reads `Authorization: Bearer ...` on `/api/v1/` only; pages
 //!   never look at that header (cookies only there). A removed person's tokens are
 //!   refused.
+//! - Anyone may report leaked tokens at `POST /api/v1/token-leaks` ([`leaks`]): each live
+//!   one is revoked and its owner told; the answer is the same either way.
 
 pub mod bearer;
 pub mod db;
 mod handlers;
+pub mod leaks;
 pub mod model;
 mod pages;
 

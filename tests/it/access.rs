@@ -210,6 +210,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/rfcs/{id}/feedback/{feedback_id}/edit", "......."),
     ("POST", "/rfcs/{id}/feedback/{feedback_id}/withdraw", "......."),
     ("POST", "/rfcs/{id}/window", "....M.."),
+    // Anyone may report leaked tokens (a form is not JSON: 400 for everyone).
+    ("POST", "/api/v1/token-leaks", "VSNOMXA"),
     ("POST", "/settings/email", ".SNOMXA"),
     ("POST", "/settings/email/remove", ".SNOMXA"),
     ("POST", "/settings/email/verify", ".SNOMXA"),

@@ -60,6 +60,7 @@ pub const FORMS: &[(&str, &[&str])] = &[
     ),
     ("/settings/tokens/{id}/regenerate", &[]),
     ("/settings/tokens/{id}/revoke", &[]),
+    ("/api/v1/token-leaks", &["tokens", "url"]),
     ("/unsubscribe", &["List-Unsubscribe"]),
     ("/nominations/{id}/accept", &["note"]),
     ("/nominations/{id}/admit", &["closes_at"]),

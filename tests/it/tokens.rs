@@ -12,7 +12,7 @@ use crate::support::html::{attrs, texts};
 use crate::support::logs::token_lines_with;
 use crate::support::scenario::Scenario;
 use crate::support::smtp::SmtpSink;
-use crate::support::{Client, Page, TestApp};
+use crate::support::{Client, Options, Page, TestApp};
 
 /// Makes a token on the settings page; returns the page that shows it.
 async fn make(client: &Client, name: &str, days: &str, scopes: &[&str]) -> Page {
@@ -510,4 +510,118 @@ async fn owners_are_told_before_a_token_ends_and_unused_tokens_die_by_themselves
         "token_revoked",
         "not used for 90 days",
     );
+}
+
+async fn report(app: &TestApp, body: &str) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/token-leaks", app.address))
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("report");
+    let status = response.status().as_u16();
+    (status, response.json().await.expect("json"))
+}
+
+#[tokio::test]
+async fn a_reported_leak_revokes_the_token_tells_its_owner_and_answers_the_same_either_way() {
+    let sink = SmtpSink::start();
+    let app = app_with_smtp(&sink).await;
+    give_addresses(&app, &["amber-finch"]).await;
+    let person = app.signed_in("amber-finch").await;
+    let leaked = make_secret(&person, "ci bot", "30", &["read"]).await;
+    let kept = make_secret(&person, "kept", "30", &["read"]).await;
+    let place = "https://example.org/some/repo/blob/main/.env";
+
+    // Strings that are no live token get the same answer as a real one.
+    let stranger = concord::tokens::model::new_secret();
+    let nothing = report(
+        &app,
+        &serde_json::json!({ "tokens": ["concord_pat_nonsense", stranger], "url": place })
+            .to_string(),
+    )
+    .await;
+    let real = report(
+        &app,
+        &serde_json::json!({ "tokens": [leaked, "concord_pat_nonsense"], "url": place })
+            .to_string(),
+    )
+    .await;
+    assert_eq!(nothing.0, 202);
+    assert_eq!(real, nothing);
+
+    assert_refused(
+        &me(&app, &leaked).await,
+        401,
+        "token_revoked",
+        "reported leaked",
+    );
+    assert_eq!(me(&app, &kept).await.0, 200);
+    // Reported again (as GitHub's scanner lists them): nothing more happens.
+    let again = report(
+        &app,
+        &serde_json::json!([{ "token": leaked, "type": "concord_pat", "url": place }]).to_string(),
+    )
+    .await;
+    assert_eq!(again.0, 202);
+
+    deliver(&app).await;
+    let told: Vec<_> = sink
+        .to("amber-finch@example.org")
+        .into_iter()
+        .filter(|m| m.subject.contains("reported leaked"))
+        .collect();
+    assert_eq!(told.len(), 1);
+    assert!(
+        told[0].text.contains(place) && told[0].text.contains("127.0.0.1"),
+        "{}",
+        told[0].text
+    );
+    assert!(!told[0].text.contains(&leaked[12..]));
+
+    // The audit log says a token of hers was reported, never the token.
+    let entries: Vec<String> = sqlx::query_scalar(
+        "select row_to_json(a)::text from audit_entries a where action = 'token.reported_leaked'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .expect("audit");
+    assert_eq!(entries.len(), 1);
+    assert!(
+        entries[0].contains("ci bot") && !entries[0].contains(&leaked[12..]),
+        "{}",
+        entries[0]
+    );
+    assert_eq!(token_lines_with(&leaked[12..]), Vec::<String>::new());
+
+    // What is not a report is refused with a message.
+    for body in ["not json", "{}", "[1, 2]", r#"{"tokens": []}"#] {
+        let (status, answer) = report(&app, body).await;
+        assert_eq!(status, 400, "{body}: {answer}");
+        assert_eq!(answer["code"], "invalid_report");
+    }
+}
+
+#[tokio::test]
+async fn leak_reports_are_rate_limited_per_address() {
+    let app = TestApp::spawn_with(Options {
+        limits: Some(concord::config::Limits {
+            rate_writes_per_address: 2,
+            ..concord::config::Limits::without_rate_limits()
+        }),
+        ..Options::default()
+    })
+    .await;
+    let body = serde_json::json!({ "tokens": ["concord_pat_x"] }).to_string();
+    assert_eq!(report(&app, &body).await.0, 202);
+    assert_eq!(report(&app, &body).await.0, 202);
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/token-leaks", app.address))
+        .body(body)
+        .send()
+        .await
+        .expect("report");
+    assert_eq!(response.status(), 429);
+    assert!(response.headers().contains_key("retry-after"));
 }
