@@ -65,17 +65,8 @@ impl IntoResponse for ApiRefusal {
     }
 }
 
-fn request_id(parts: &Parts) -> String {
-    parts
-        .headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string()
-}
-
 /// A 403 for a token that lacks `scope`.
-pub fn lacks(parts_request_id: String, scope: Scope) -> ApiRefusal {
+pub fn lacks(request_id: String, scope: Scope) -> ApiRefusal {
     ApiRefusal {
         status: StatusCode::FORBIDDEN,
         code: "insufficient_scope",
@@ -83,7 +74,7 @@ pub fn lacks(parts_request_id: String, scope: Scope) -> ApiRefusal {
             "This token lacks the \u{201c}{}\u{201d} scope this answer needs. Make a token with it at /settings/tokens.",
             scope.as_str()
         ),
-        request_id: parts_request_id,
+        request_id,
     }
 }
 
@@ -102,7 +93,7 @@ impl FromRequestParts<AppState> for ApiCaller {
                 status: StatusCode::UNAUTHORIZED,
                 code,
                 message,
-                request_id: request_id(parts),
+                request_id: request_id_of(&parts.headers),
             }
             .into_response()
         };

@@ -152,6 +152,17 @@ pub async fn create_token(
     Ok(showing_secret(page))
 }
 
+/// One of the person's tokens, locked; another's or none is not found.
+async fn own_token(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    user_id: i64,
+    id: i64,
+) -> Result<db::Token, AppError> {
+    db::own_token(tx, user_id, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
 /// Revokes one of the person's tokens: it stops working at the next request.
 pub async fn revoke_token(
     State(state): State<AppState>,
@@ -160,9 +171,7 @@ pub async fn revoke_token(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
-    let token = db::own_token(&mut tx, user.id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let token = own_token(&mut tx, user.id, id).await?;
     let message = if db::revoke(&mut *tx, token.id, "owner", now).await? {
         tracing::info!(
             user_id = user.id,
@@ -192,9 +201,7 @@ pub async fn regenerate_token(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let mut tx = state.pool.begin().await?;
-    let token = db::own_token(&mut tx, user.id, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let token = own_token(&mut tx, user.id, id).await?;
     if token.revoked_at.is_some() {
         return Err(AppError::Conflict(
             "This token is revoked, so it cannot be regenerated: make a new one.".into(),

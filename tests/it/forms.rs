@@ -374,7 +374,16 @@ async fn submit(client: &Client, path: &str, fields: &[(&str, Value)]) -> (u16, 
     if status >= 500 {
         problems.push(format!("POST {path} answered {status} for {shown}"));
     }
-    if (400..500).contains(&status) && !page.contains("<h1>") {
+    // The API answers with JSON that says what was wrong; a page everywhere else.
+    let explained = if path.starts_with("/api/") {
+        serde_json::from_str::<serde_json::Value>(&page)
+            .ok()
+            .and_then(|v| v["message"].as_str().map(|m| !m.is_empty()))
+            .unwrap_or(false)
+    } else {
+        page.contains("<h1>")
+    };
+    if (400..500).contains(&status) && !explained {
         problems.push(format!(
             "POST {path} answered {status} without a page for {shown}"
         ));
