@@ -250,8 +250,13 @@ pub async fn render_error_pages(request: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
-    if is_html {
-        // A page that rendered itself with an error status (a form with messages).
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_html || (is_json && path.starts_with("/api/")) {
+        // A page that rendered itself with an error status (a form with messages), or an
+        // API refusal that says its own code (`tokens::bearer::ApiRefusal`).
         return response;
     }
     let info = response.extensions().get::<ErrorInfo>().cloned();

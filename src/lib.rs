@@ -49,5 +49,7 @@ pub mod settings;
 pub mod sitemap;
 /// Teams, charters, delegation and the membership ledger.
 pub mod teams;
+/// Personal API tokens (`/settings/tokens`) and the API's bearer authentication.
+pub mod tokens;
 /// Shared HTTP pieces: extractors, CSRF, flash, layout, forms, Markdown.
 pub mod web;

@@ -23,7 +23,7 @@ use crate::web::routes::{Route, Routes};
 use crate::web::{csrf, flash, page_cache, rate_limit, security};
 use crate::{
     api, audit, auth, calendar, decisions, export, home, inbox, nominations, notify, posts, rfcs,
-    search, settings, sitemap, teams,
+    search, settings, sitemap, teams, tokens,
 };
 
 /// The pages: behind sessions, the signed-in person and CSRF protection.
@@ -39,17 +39,18 @@ fn page_routes() -> Routes {
         .merge(posts::routes())
         .merge(rfcs::routes())
         .merge(settings::routes())
+        .merge(tokens::routes())
         .merge(notify::routes())
         .merge(search::routes())
         .merge(calendar::routes())
         .merge(export::routes())
 }
 
-/// Health checks, static files, feeds and the API: no session, no cookies.
+/// Health checks, static files and feeds: no session, no cookies. (The API is the same,
+/// with the rate limits on its writes: `build`.)
 fn open_routes() -> Routes {
     Routes::new()
         .merge(home::open_routes())
-        .merge(api::routes())
         .merge(posts::open_routes())
         .merge(notify::open_routes())
         .merge(calendar::open_routes())
@@ -61,6 +62,7 @@ fn open_routes() -> Routes {
 pub fn route_table() -> Vec<Route> {
     let mut table = page_routes().table().to_vec();
     table.extend_from_slice(open_routes().table());
+    table.extend_from_slice(api::routes().table());
     table
 }
 
@@ -114,6 +116,11 @@ pub fn build(state: AppState) -> Router {
     let mut router = Router::new()
         .merge(pages)
         .merge(open_routes().into_router())
+        .merge(
+            api::routes()
+                .into_router()
+                .layer(from_fn_with_state(state.clone(), rate_limit::limit)),
+        )
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -9,6 +9,8 @@ use super::model::{self, TeamList};
 use crate::app::AppState;
 use crate::error::AppError;
 use crate::teams;
+use crate::tokens::bearer::{self, ApiCaller};
+use crate::tokens::model::Scope;
 use crate::web::cache::Body;
 
 /// A rendered document: its body (plain and gzipped) and its ETag.
@@ -20,6 +22,7 @@ pub struct Document {
 
 pub async fn list_teams(
     State(state): State<AppState>,
+    _caller: ApiCaller,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let key = "/api/v1/teams";
@@ -39,6 +42,7 @@ pub async fn list_teams(
 
 pub async fn show_team(
     State(state): State<AppState>,
+    _caller: ApiCaller,
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
@@ -57,6 +61,58 @@ pub async fn show_team(
         })
         .await?;
     cached_json(&headers, document)
+}
+
+/// `/api/v1/me`: the token's owner, their current teams and the token itself. Needs a
+/// token with `read`; never kept by a shared cache.
+pub async fn me(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiCaller(caller): ApiCaller,
+) -> Result<Response, Response> {
+    let request_id = bearer::request_id_of(&headers);
+    let Some(caller) = caller else {
+        return Err(bearer::ApiRefusal {
+            status: StatusCode::UNAUTHORIZED,
+            code: "token_required",
+            message: "This answer is about the person behind a token: send one as \u{201c}Authorization: Bearer concord_pat_...\u{201d}.".into(),
+            request_id,
+        }
+        .into_response());
+    };
+    if !caller.may(Scope::Read) {
+        return Err(bearer::lacks(request_id, Scope::Read).into_response());
+    }
+    let teams = crate::tokens::db::current_teams(&state.pool, caller.user.id)
+        .await
+        .map_err(|e| AppError::from(e).into_response())?;
+    let body = model::Me {
+        login: caller.user.login.clone(),
+        name: caller.user.name.clone(),
+        is_admin: caller.user.is_admin,
+        teams: teams
+            .into_iter()
+            .map(|t| model::MyTeam {
+                url: state.config.absolute(&format!("/teams/{}", t.slug)),
+                slug: t.slug,
+                name: t.name,
+                role: t.role,
+            })
+            .collect(),
+        token: model::TokenJson {
+            name: caller.token_name.clone(),
+            scopes: caller.scopes.iter().map(|s| s.as_str()).collect(),
+            expires_at: crate::web::dates::rfc3339(caller.expires_at),
+        },
+    };
+    let mut response = axum::Json(body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    headers.insert(header::VARY, HeaderValue::from_static("authorization"));
+    Ok(response)
 }
 
 fn render(value: &impl Serialize) -> Result<Document, AppError> {

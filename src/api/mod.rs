@@ -11,10 +11,12 @@ pub mod model;
 
 pub use handlers::Document;
 
-use crate::web::routes::{Routes, get};
+use crate::web::routes::{Routes, get, post};
 
 pub fn routes() -> Routes {
     Routes::new()
+        .route("/api/v1/me", get(handlers::me))
         .route("/api/v1/teams", get(handlers::list_teams))
         .route("/api/v1/teams/{slug}", get(handlers::show_team))
+        .route("/api/v1/token-leaks", post(crate::tokens::leaks::report))
 }

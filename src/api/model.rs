@@ -13,6 +13,31 @@ use crate::web::dates::{format_date, rfc3339};
 /// Clients and caches may reuse an answer for a minute, then revalidate with the ETag.
 pub const CACHE_CONTROL: &str = "public, max-age=60";
 
+/// `/api/v1/me`.
+#[derive(Debug, Serialize)]
+pub struct Me {
+    pub login: String,
+    pub name: Option<String>,
+    pub is_admin: bool,
+    pub teams: Vec<MyTeam>,
+    pub token: TokenJson,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MyTeam {
+    pub slug: String,
+    pub name: String,
+    pub url: String,
+    pub role: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TokenJson {
+    pub name: String,
+    pub scopes: Vec<&'static str>,
+    pub expires_at: String,
+}
+
 #[derive(Debug, Serialize)]
 pub struct TeamList {
     pub teams: Vec<TeamJson>,

@@ -53,10 +53,12 @@ pub enum Kind {
     NominationStale,
     ActionItemDue,
     CharterReview,
+    TokenExpiring,
+    TokenLeaked,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 14] = [
         Kind::Nominated,
         Kind::NominationMoved,
         Kind::DecisionOpened,
@@ -69,6 +71,8 @@ impl Kind {
         Kind::NominationStale,
         Kind::ActionItemDue,
         Kind::CharterReview,
+        Kind::TokenExpiring,
+        Kind::TokenLeaked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -85,6 +89,8 @@ impl Kind {
             Kind::NominationStale => "nomination_stale",
             Kind::ActionItemDue => "action_item_due",
             Kind::CharterReview => "charter_review",
+            Kind::TokenExpiring => "token_expiring",
+            Kind::TokenLeaked => "token_leaked",
         }
     }
 
@@ -109,6 +115,10 @@ impl Kind {
             Kind::NominationStale => "A nomination in your team's call went stale",
             Kind::ActionItemDue => "An action item you own is due tomorrow or overdue",
             Kind::CharterReview => "Your team's charter review is within 14 days",
+            Kind::TokenExpiring => {
+                "An API token of yours expires, or is revoked for disuse, within 7 days"
+            }
+            Kind::TokenLeaked => "An API token of yours was reported leaked and revoked",
         }
     }
 
@@ -127,6 +137,9 @@ impl Kind {
             | Kind::CharterReview => "You get this because you are a member of this team.",
             Kind::PostReviewed => "You get this because you wrote this post.",
             Kind::ActionItemDue => "You get this because you own this action item.",
+            Kind::TokenExpiring | Kind::TokenLeaked => {
+                "You get this because you made this API token."
+            }
         }
     }
 

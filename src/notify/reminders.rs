@@ -24,6 +24,7 @@ struct Found {
 /// Queues every reminder due at `now`; returns how many notices were queued.
 pub async fn scan(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<u64> {
     let mut queued = 0;
+    crate::tokens::db::revoke_unused(pool, now).await?;
     for (kind, found) in [
         (
             Kind::DecisionClosingSoon,
@@ -36,6 +37,7 @@ pub async fn scan(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<u64> {
         (Kind::ActionItemDue, action_items(pool, now).await?),
         (Kind::NominationStale, stale_nominations(pool, now).await?),
         (Kind::CharterReview, charter_reviews(pool, now).await?),
+        (Kind::TokenExpiring, tokens_ending(pool, now).await?),
     ] {
         if found.is_empty() {
             continue;
@@ -436,6 +438,34 @@ async fn charter_reviews(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<Vec
                 ),
                 path: format!("/teams/{}", r.slug),
             },
+        })
+        .collect())
+}
+
+/// API tokens that expire, or would be revoked for disuse, within 7 days: their owners.
+async fn tokens_ending(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<Vec<Found>> {
+    let rows = crate::tokens::db::ending_soon(pool, now).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let (why, what) = if r.unused {
+                ("unused", "will be revoked because it has not been used for 90 days; using it keeps it alive")
+            } else {
+                ("expires", "expires; make a new one before then if a bot or script still needs it")
+            };
+            Found {
+                key: format!("token:{}:{why}:{}", r.id, r.ends_at.unix_timestamp()),
+                recipients: vec![r.user_id],
+                notice: Notice {
+                    subject: format!("Your API token \u{201c}{}\u{201d} ends on {}", r.name, format_utc(r.ends_at)),
+                    text: format!(
+                        "Your API token \u{201c}{}\u{201d} {what}. It ends at {}.",
+                        r.name,
+                        format_utc(r.ends_at)
+                    ),
+                    path: "/settings/tokens".into(),
+                },
+            }
         })
         .collect())
 }

@@ -86,6 +86,8 @@ impl Role {
 const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/", "VSNOMXA"),
     ("GET", "/admin/people", "......A"),
+    // Only a token opens it; cookies never do (tests/it/tokens.rs has real ones).
+    ("GET", "/api/v1/me", "......."),
     ("GET", "/api/v1/teams", "VSNOMXA"),
     ("GET", "/api/v1/teams/{slug}", "VSNOMXA"),
     ("GET", "/audit", "VSNOMXA"),
@@ -138,6 +140,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/settings", ".SNOMXA"),
     ("GET", "/settings/email/verify", ".SNOMXA"),
     ("GET", "/settings/notifications", ".SNOMXA"),
+    ("GET", "/settings/tokens", ".SNOMXA"),
     ("GET", "/search", "VSNOMXA"),
     ("GET", "/sitemap.xml", "VSNOMXA"),
     ("GET", "/static/style.css", "VSNOMXA"),
@@ -207,10 +210,16 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/rfcs/{id}/feedback/{feedback_id}/edit", "......."),
     ("POST", "/rfcs/{id}/feedback/{feedback_id}/withdraw", "......."),
     ("POST", "/rfcs/{id}/window", "....M.."),
+    // Anyone may report leaked tokens (a form is not JSON: 400 for everyone).
+    ("POST", "/api/v1/token-leaks", "VSNOMXA"),
     ("POST", "/settings/email", ".SNOMXA"),
     ("POST", "/settings/email/remove", ".SNOMXA"),
     ("POST", "/settings/email/verify", ".SNOMXA"),
     ("POST", "/settings/notifications", ".SNOMXA"),
+    ("POST", "/settings/tokens", ".SNOMXA"),
+    // The scenario has no token to revoke or regenerate.
+    ("POST", "/settings/tokens/{id}/regenerate", "......."),
+    ("POST", "/settings/tokens/{id}/revoke", "......."),
     ("POST", "/teams", "......A"),
     ("POST", "/teams/{slug}/calls", "....M.."),
     ("POST", "/teams/{slug}/charter", "....M.A"),

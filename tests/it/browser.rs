@@ -655,3 +655,49 @@ async fn notifications_main_path() {
         .await;
     browser.finish().await;
 }
+
+#[tokio::test]
+async fn a_person_makes_a_token_sees_it_once_uses_it_and_revokes_it() {
+    let app = TestApp::spawn().await;
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+    browser.sign_in_dev("wren-calloway").await;
+    browser.goto("/settings").await;
+    browser
+        .click_link("Make and revoke personal tokens for bots and scripts that use Concord's API.")
+        .await;
+    assert_eq!(browser.path(), "/settings/tokens");
+    browser.assert_text("You have no tokens.").await;
+    browser.fill("Name", "dashboard").await;
+    browser.click_button("Make the token").await;
+    assert_eq!(browser.status(), 200);
+    browser.assert_text("Copy it now").await;
+    let secret = browser.value_of("#token-secret").await;
+    assert!(concord::tokens::model::is_well_formed(&secret), "{secret}");
+    let me = |secret: String| {
+        let url = format!("{}/api/v1/me", app.address);
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .bearer_auth(secret)
+                .send()
+                .await
+                .expect("the API")
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(me(secret.clone()).await, 200);
+    // Shown once: the list again has the token but not its secret.
+    browser.goto("/settings/tokens").await;
+    assert!(!browser.text().await.contains(&secret));
+    browser.assert_text("dashboard").await;
+    browser.click_button("Revoke").await;
+    browser
+        .assert_text("The token “dashboard” is revoked: it no longer works.")
+        .await;
+    browser.assert_text("You have no tokens.").await;
+    assert_eq!(me(secret).await, 401);
+    browser.finish().await;
+}

@@ -54,6 +54,13 @@ pub const FORMS: &[(&str, &[&str])] = &[
         &["url", "secret", "idempotency_key"],
     ),
     ("/teams/{slug}/webhooks/{id}/remove", &[]),
+    (
+        "/settings/tokens",
+        &["name", "expires_in_days", "scopes", "idempotency_key"],
+    ),
+    ("/settings/tokens/{id}/regenerate", &[]),
+    ("/settings/tokens/{id}/revoke", &[]),
+    ("/api/v1/token-leaks", &["tokens", "url"]),
     ("/unsubscribe", &["List-Unsubscribe"]),
     ("/nominations/{id}/accept", &["note"]),
     ("/nominations/{id}/admit", &["closes_at"]),
@@ -367,7 +374,16 @@ async fn submit(client: &Client, path: &str, fields: &[(&str, Value)]) -> (u16, 
     if status >= 500 {
         problems.push(format!("POST {path} answered {status} for {shown}"));
     }
-    if (400..500).contains(&status) && !page.contains("<h1>") {
+    // The API answers with JSON that says what was wrong; a page everywhere else.
+    let explained = if path.starts_with("/api/") {
+        serde_json::from_str::<serde_json::Value>(&page)
+            .ok()
+            .and_then(|v| v["message"].as_str().map(|m| !m.is_empty()))
+            .unwrap_or(false)
+    } else {
+        page.contains("<h1>")
+    };
+    if (400..500).contains(&status) && !explained {
         problems.push(format!(
             "POST {path} answered {status} without a page for {shown}"
         ));

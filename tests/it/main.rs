@@ -26,3 +26,4 @@ mod scale;
 mod search;
 mod security;
 mod teams;
+mod tokens;

@@ -14,7 +14,7 @@ use crate::support::scenario::{Marker, Scenario, markers_in};
 use crate::support::smtp::{Received, SmtpSink};
 use crate::support::{Options, TestApp};
 
-async fn app_with_smtp(sink: &SmtpSink) -> TestApp {
+pub(crate) async fn app_with_smtp(sink: &SmtpSink) -> TestApp {
     TestApp::spawn_with(Options {
         smtp: Some(sink.url()),
         ..Options::default()
@@ -23,14 +23,14 @@ async fn app_with_smtp(sink: &SmtpSink) -> TestApp {
 }
 
 /// One pass of the worker at the app's clock, reminders included.
-async fn deliver(app: &TestApp) -> worker::Pass {
+pub(crate) async fn deliver(app: &TestApp) -> worker::Pass {
     worker::pass(&app.state, app.clock.now(), true)
         .await
         .expect("a worker pass")
 }
 
 /// Gives people verified addresses `<login>@example.org` (as if they had opened the link).
-async fn give_addresses(app: &TestApp, logins: &[&str]) {
+pub(crate) async fn give_addresses(app: &TestApp, logins: &[&str]) {
     for login in logins {
         concord::auth::db::ensure_by_login(&app.pool, login, None, app.clock.now())
             .await

@@ -38,6 +38,11 @@ impl Documents {
         self.inner.lock().expect("documents").len()
     }
 
+    /// Every document recorded so far.
+    pub fn all(&self) -> Vec<Document> {
+        self.inner.lock().expect("documents").clone()
+    }
+
     /// The latest document for `target` recorded after the first `since` ones.
     pub fn latest_since(&self, since: usize, target: &str) -> Option<Document> {
         let documents = self.inner.lock().expect("documents");

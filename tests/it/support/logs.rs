@@ -14,6 +14,11 @@ use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::util::SubscriberInitExt;
 
 static ERRORS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+/// Every log line or span, at any level, that mentions a personal token's prefix.
+static TOKEN_LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+const TOKEN_PREFIX: &str = "concord_pat_";
+/// The tests' own HTML parsing logs what it parses; that is not the application's log.
+const TEST_SIDE: [&str; 2] = ["log.target=\"html5ever", "log.target=\"selectors"];
 
 struct RequestPath(String);
 
@@ -39,17 +44,29 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
     fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
         let mut fields = Fields::default();
         attrs.record(&mut fields);
+        let all = format!("{:?} {}", fields.path, fields.message);
+        if all.contains(TOKEN_PREFIX) {
+            TOKEN_LINES.lock().expect("lines").push(all);
+        }
         if let (Some(path), Some(span)) = (fields.path, ctx.span(id)) {
             span.extensions_mut().insert(RequestPath(path));
         }
     }
 
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+        let mut fields = Fields::default();
+        event.record(&mut fields);
+        if fields.message.contains(TOKEN_PREFIX)
+            && !TEST_SIDE.iter().any(|t| fields.message.contains(t))
+        {
+            TOKEN_LINES
+                .lock()
+                .expect("lines")
+                .push(fields.message.clone());
+        }
         if *event.metadata().level() != Level::ERROR {
             return;
         }
-        let mut fields = Fields::default();
-        event.record(&mut fields);
         let path = ctx
             .event_scope(event)
             .and_then(|scope| {
@@ -77,6 +94,18 @@ pub fn errors_under(needle: &str) -> Vec<(String, String)> {
         .expect("errors")
         .iter()
         .filter(|(path, _)| path.contains(needle))
+        .cloned()
+        .collect()
+}
+
+/// Every log line (any level) or span that contained `needle`, among those that mention
+/// a personal token's prefix.
+pub fn token_lines_with(needle: &str) -> Vec<String> {
+    TOKEN_LINES
+        .lock()
+        .expect("lines")
+        .iter()
+        .filter(|line| line.contains(needle))
         .cloned()
         .collect()
 }

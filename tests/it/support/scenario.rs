@@ -584,6 +584,8 @@ impl Scenario {
                 // Nobody in a scenario has mail kept: any id is somebody else's.
                 "mail" => 1,
                 "webhooks" => 1,
+                // Nobody in a scenario has a token: any id is somebody else's or none.
+                "tokens" => 1,
                 other => panic!("no id for /{other}/{{id}} in {pattern}"),
             }
         };

@@ -253,6 +253,18 @@ impl Browser {
         }
     }
 
+    /// The current value of the (first) field the CSS selector `css` names.
+    pub async fn value_of(&self, css: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no field {css:?} on {}: {e}", self.path()))
+            .prop("value")
+            .await
+            .expect("the field's value")
+            .unwrap_or_default()
+    }
+
     /// The text the page shows (the body's rendered text).
     pub async fn text(&self) -> String {
         self.client
