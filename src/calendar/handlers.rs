@@ -127,7 +127,7 @@ pub async fn create_personal(
     let mut tx = state.pool.begin().await?;
     db::lock_person(&mut tx, user.id).await?;
     db::revoke_feed(&mut tx, user.id, now).await?;
-    db::create_feed(&mut tx, user.id, &model::secret_hash(&secret), now).await?;
+    db::create_feed(&mut tx, user.id, &crate::web::secret_hash(&secret), now).await?;
     audit::record(&mut tx, &audited(&user, "calendar_feed.created", now)).await?;
     tx.commit().await?;
     let address = state.config.absolute(&model::personal_path(&secret));
@@ -158,7 +158,7 @@ pub async fn personal_calendar(
     Path(file): Path<String>,
 ) -> Result<Response, AppError> {
     let secret = model::secret_in(&file).ok_or(AppError::NotFound)?;
-    let (user_id, login) = db::feed_owner(&state.pool, &model::secret_hash(secret))
+    let (user_id, login) = db::feed_owner(&state.pool, &crate::web::secret_hash(secret))
         .await?
         .ok_or(AppError::NotFound)?;
     let teams = teams::db::current_team_ids(&state.pool, user_id).await?;

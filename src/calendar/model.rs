@@ -153,12 +153,6 @@ pub fn new_secret() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// What is stored of a secret: its SHA-256, so the table never holds a usable address.
-pub fn secret_hash(secret: &str) -> Vec<u8> {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(secret.as_bytes()).to_vec()
-}
-
 /// The path of a personal feed.
 pub fn personal_path(secret: &str) -> String {
     format!("/calendar/personal/{secret}.ics")
@@ -184,7 +178,7 @@ mod secret_tests {
         assert_eq!(secret_in(file), Some(a.as_str()));
         assert_eq!(secret_in("nothing.ics"), None);
         assert_eq!(secret_in(&a), None, "the .ics is part of the address");
-        assert_eq!(secret_hash(&a).len(), 32);
-        assert_ne!(secret_hash(&a), secret_hash(&b));
+        assert_eq!(crate::web::secret_hash(&a).len(), 32);
+        assert_ne!(crate::web::secret_hash(&a), crate::web::secret_hash(&b));
     }
 }

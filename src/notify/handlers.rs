@@ -30,7 +30,7 @@ async fn unsubscribe_link(
     token: &str,
 ) -> Result<(db::Unsubscribe, Vec<Kind>, String), AppError> {
     let now = state.clock.now();
-    let found = db::find_unsubscribe(&state.pool, &model::token_hash(token), now)
+    let found = db::find_unsubscribe(&state.pool, &crate::web::secret_hash(token), now)
         .await?
         .ok_or_else(|| {
             AppError::BadRequest(

@@ -116,7 +116,7 @@ async fn verification_for(
             "This link is not valid: it was used already, has expired (links work for 24 hours), or was mistyped. Ask for a new one on your settings.".into(),
         )
     };
-    let verification = db::find_verification(&state.pool, &model::token_hash(token), now)
+    let verification = db::find_verification(&state.pool, &crate::web::secret_hash(token), now)
         .await?
         .ok_or_else(invalid)?;
     if verification.user_id != user_id {

@@ -63,7 +63,7 @@ pub async fn create(
         user_id,
         name,
         &scopes,
-        model::secret_hash(secret),
+        crate::web::secret_hash(secret),
         now,
         expires_at
     )
@@ -118,7 +118,7 @@ pub async fn find_by_secret(
                   u.removed_at is not null as "removed!"
            from personal_tokens t join users u on u.id = t.user_id
            where t.token_hash = $1"#,
-        model::secret_hash(secret)
+        crate::web::secret_hash(secret)
     )
     .fetch_optional(db)
     .await

@@ -2,7 +2,6 @@
 //! Plain types and rules; the clock is a parameter.
 
 use rand::Rng;
-use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
 /// Every secret starts with this, so secret scanners can find a leaked one.
@@ -105,11 +104,6 @@ pub fn is_well_formed(text: &str) -> bool {
     checksum(random) == sum
 }
 
-/// What is stored instead of the secret.
-pub fn secret_hash(secret: &str) -> Vec<u8> {
-    Sha256::digest(secret.as_bytes()).to_vec()
-}
-
 /// The lifetime typed in the form, in days, or why it cannot be one.
 pub fn lifetime_days(typed: &str) -> Result<i64, String> {
     let typed = typed.trim();
@@ -177,7 +171,7 @@ mod tests {
         ] {
             assert!(!is_well_formed(bad), "{bad}");
         }
-        assert_eq!(secret_hash(&a).len(), 32);
+        assert_eq!(crate::web::secret_hash(&a).len(), 32);
     }
 
     #[test]
