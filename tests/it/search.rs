@@ -307,3 +307,33 @@ async fn the_header_box_searches_from_any_page() {
     assert_eq!(browser.path(), format!("/rfcs/{}", s.rfc));
     browser.finish().await;
 }
+
+#[tokio::test]
+async fn a_team_filter_narrows_the_matches_before_the_newest_are_taken() {
+    // A common word: more people say it than a branch ranks (search::model::CANDIDATES),
+    // all of them newer than the one team member who does.
+    let (app, s) = Scenario::in_new_app().await;
+    sqlx::query("update users set name = 'Walrus Keeper' where login = $1")
+        .bind(&s.member)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "insert into users (login, name, created_at, updated_at)
+         select 'keeper-' || n, 'Walrus ' || n, now() + n * interval '1 minute', now()
+           from generate_series(1, 250) n",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let visitor = app.visitor();
+    let page = search(&visitor, &format!("q=walrus&kind=person&team={}", s.team)).await;
+    assert_eq!(hrefs(&page), vec![format!("/search?q={}", s.member)]);
+    // Without the filter the newest come first, a page at a time.
+    let page = search(&visitor, "q=walrus&kind=person&order=newest").await;
+    assert_eq!(
+        hrefs(&page).first(),
+        Some(&"/search?q=keeper-250".to_string())
+    );
+    assert_eq!(hrefs(&page).len(), 20);
+}
