@@ -72,7 +72,7 @@ fn ics(
         .into_response()
 }
 
-/// `/calendar/personal`: the person's feed, if they have one.
+/// `/settings/calendar`: the person's feed, if they have one.
 pub async fn show_personal(
     State(state): State<AppState>,
     layout: Layout,
@@ -148,7 +148,7 @@ pub async fn revoke_personal(
     } else {
         "You had no calendar address."
     };
-    done(tx, message, "/calendar/personal").await
+    done(tx, message, "/settings/calendar").await
 }
 
 /// `/calendar/personal/{secret}.ics`: the deadlines of the owner's current teams,

@@ -13,8 +13,8 @@
 //! - Served outside the session layer (no cookies), like the Atom feeds.
 //! - A personal feed at a secret address (`/calendar/personal/<secret>.ics`) holds the
 //!   deadlines of the person's current teams, private ones included. The person makes,
-//!   replaces and turns off the address at `/calendar/personal` (kept in this room while
-//!   `/settings` is built elsewhere); only a SHA-256 hash of the secret is stored
+//!   replaces and turns off the address at `/settings/calendar` (among the person's
+//!   settings, handled in this room); only a SHA-256 hash of the secret is stored
 //!   (`calendar_feeds`), so the address is shown once, when it is made. A new address
 //!   revokes the old one; a removed person's address answers 404, and leaving a team
 //!   takes its deadlines out of the feed at the next read.
@@ -30,10 +30,10 @@ use crate::web::routes::{Routes, get, post};
 pub fn routes() -> Routes {
     Routes::new()
         .route(
-            "/calendar/personal",
+            "/settings/calendar",
             get(handlers::show_personal).post(handlers::create_personal),
         )
-        .route("/calendar/personal/revoke", post(handlers::revoke_personal))
+        .route("/settings/calendar/revoke", post(handlers::revoke_personal))
 }
 
 /// Routes outside the session and CSRF layers.

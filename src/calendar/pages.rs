@@ -3,7 +3,7 @@ use askama_web::WebTemplate;
 
 use crate::web::layout::Layout;
 
-/// `/calendar/personal`: whether the person has a feed, and its address right after it
+/// `/settings/calendar`: whether the person has a feed, and its address right after it
 /// is made (the only time it can be shown: only its hash is kept).
 #[derive(Template, WebTemplate)]
 #[template(path = "calendar/personal.html")]

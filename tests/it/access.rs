@@ -95,7 +95,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/auth/github", "......."),
     ("GET", "/auth/github/callback", "......."),
     ("GET", "/calendar.ics", "VSNOMXA"),
-    ("GET", "/calendar/personal", ".SNOMXA"),
+    ("GET", "/settings/calendar", ".SNOMXA"),
     // The scenario fills the secret with one that is not (tests/it/calendar.rs has real ones).
     ("GET", "/calendar/personal/{file}", "......."),
     ("GET", "/calls/{id}", "VSNOMXA"),
@@ -166,8 +166,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     // Without a token: a clear 400 for everyone, signed in or not.
     ("GET", "/unsubscribe", "VSNOMXA"),
     ("POST", "/admin/people", "......A"),
-    ("POST", "/calendar/personal", ".SNOMXA"),
-    ("POST", "/calendar/personal/revoke", ".SNOMXA"),
+    ("POST", "/settings/calendar", ".SNOMXA"),
+    ("POST", "/settings/calendar/revoke", ".SNOMXA"),
     ("POST", "/calls/{id}/endorse", ".SNOMXA"),
     ("POST", "/calls/{id}/nominate", ".SNOMXA"),
     ("POST", "/calls/{id}/shortlist", "....M.."),
@@ -349,6 +349,15 @@ async fn walk(
         } else {
             '!'
         };
+        // A page's title is text: markup there means a template lost a block's end.
+        if method == Method::GET && status == 200 {
+            for title in crate::support::html::texts(&page.body, "title") {
+                assert!(
+                    !title.contains('<'),
+                    "{path}: markup in the title {title:?}"
+                );
+            }
+        }
         for (marker, n) in markers_in(&page.body) {
             if n == s.n && role.may_read(marker) {
                 seen.insert(marker.name());

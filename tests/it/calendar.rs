@@ -203,7 +203,7 @@ async fn past_deadlines_fade_out_after_ninety_days() {
 
 /// Makes `client`'s personal feed and returns its path, as the page shows it once.
 async fn make_personal_feed(app: &TestApp, client: &Client) -> String {
-    let page = client.post("/calendar/personal", &[]).await;
+    let page = client.post("/settings/calendar", &[]).await;
     page.assert_status(200);
     let address = crate::support::html::attrs(&page.body, "#feed-address", "value");
     assert_eq!(address.len(), 1, "the address is shown: {}", page.body);
@@ -217,7 +217,7 @@ async fn make_personal_feed(app: &TestApp, client: &Client) -> String {
 async fn a_personal_feed_holds_the_persons_private_deadlines_at_a_secret_address() {
     let (app, s, public) = setup().await;
     let member = app.signed_in(&s.member).await;
-    let page = member.get("/calendar/personal").await;
+    let page = member.get("/settings/calendar").await;
     page.assert_status(200)
         .assert_contains("You have no calendar address.");
     let path = make_personal_feed(&app, &member).await;
@@ -269,7 +269,7 @@ async fn a_personal_feed_holds_the_persons_private_deadlines_at_a_secret_address
     .expect("count");
     assert_eq!(plain, 0);
     // The page says there is one, without showing it again.
-    let page = member.get("/calendar/personal").await;
+    let page = member.get("/settings/calendar").await;
     page.assert_status(200).assert_lacks(secret);
     assert!(page.body.contains("You have a calendar address, made"));
 
@@ -305,11 +305,11 @@ async fn a_new_address_revokes_the_old_one_and_an_address_can_be_turned_off() {
     let visitor = app.visitor();
     visitor.get(&first).await.assert_status(404);
     visitor.get(&second).await.assert_status(200);
-    let page = member.post("/calendar/personal/revoke", &[]).await;
-    assert_eq!(page.location(), Some("/calendar/personal"));
+    let page = member.post("/settings/calendar/revoke", &[]).await;
+    assert_eq!(page.location(), Some("/settings/calendar"));
     visitor.get(&second).await.assert_status(404);
     member
-        .get("/calendar/personal")
+        .get("/settings/calendar")
         .await
         .assert_status(200)
         .assert_contains("Your calendar address no longer works.")
@@ -323,7 +323,7 @@ async fn a_new_address_revokes_the_old_one_and_an_address_can_be_turned_off() {
         visitor.get(path).await.assert_status(404);
     }
     // Visitors have no personal calendar to manage.
-    let page = visitor.get("/calendar/personal").await;
+    let page = visitor.get("/settings/calendar").await;
     assert!(page.location().is_some_and(|l| l.starts_with("/login")));
 }
 
@@ -335,7 +335,7 @@ async fn a_person_makes_their_calendar_address_in_a_browser() {
     };
     browser.sign_in_dev("wren-calloway").await;
     browser.click_link("your calendar").await;
-    assert_eq!(browser.path(), "/calendar/personal");
+    assert_eq!(browser.path(), "/settings/calendar");
     browser.assert_text("You have no calendar address.").await;
     browser.click_button("Make an address").await;
     assert_eq!(browser.status(), 200);

@@ -25,8 +25,8 @@ const CASES: usize = 24;
 /// `every_form_survives_generated_input`.
 pub const FORMS: &[(&str, &[&str])] = &[
     ("/admin/people", &["login", "action"]),
-    ("/calendar/personal", &[]),
-    ("/calendar/personal/revoke", &[]),
+    ("/settings/calendar", &[]),
+    ("/settings/calendar/revoke", &[]),
     ("/calls/{id}/endorse", &["login", "endorsement"]),
     ("/calls/{id}/nominate", &["nominee", "statement"]),
     ("/calls/{id}/shortlist", &["nomination", "closes_at"]),
