@@ -179,11 +179,13 @@ pub async fn upsert_github_user(
     .await?;
     let name = identity.name.as_deref().map(|n| truncate(n, 255));
     let avatar = identity.avatar_url.as_deref().filter(|a| a.len() <= 500);
+    let github_email = identity.email.as_deref().filter(|e| e.len() <= 254);
     let user = match keep {
         Some(id) => {
             sqlx::query_as!(
                 User,
-                "update users set github_id = $2, login = $3, name = $4, avatar_url = $5, updated_at = $6
+                "update users set github_id = $2, login = $3, name = $4, avatar_url = $5, updated_at = $6,
+                        github_email = $7
                  where id = $1
                  returning id, login, name, is_admin",
                 id,
@@ -191,7 +193,8 @@ pub async fn upsert_github_user(
                 identity.login,
                 name,
                 avatar,
-                now
+                now,
+                github_email
             )
             .fetch_one(&mut *tx)
             .await?
@@ -199,14 +202,15 @@ pub async fn upsert_github_user(
         None => {
             sqlx::query_as!(
                 User,
-                "insert into users (github_id, login, name, avatar_url, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $5)
+                "insert into users (github_id, login, name, avatar_url, created_at, updated_at, github_email)
+                 values ($1, $2, $3, $4, $5, $5, $6)
                  returning id, login, name, is_admin",
                 identity.id,
                 identity.login,
                 name,
                 avatar,
-                now
+                now,
+                github_email
             )
             .fetch_one(&mut *tx)
             .await?

@@ -26,6 +26,9 @@ pub struct GithubIdentity {
     pub login: String,
     pub name: Option<String>,
     pub avatar_url: Option<String>,
+    /// The public address, when the person shows one: a suggestion for /settings only.
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 /// GitHub's rule for logins: 1 to 39 ASCII letters, digits or single hyphens, not

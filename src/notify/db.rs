@@ -188,12 +188,14 @@ pub async fn remove_address(
 pub struct Address {
     pub email: Option<String>,
     pub digest_hour: i16,
+    /// The public address GitHub showed at sign-in: a suggestion, never used unverified.
+    pub github_email: Option<String>,
 }
 
 pub async fn address(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Result<Address> {
     sqlx::query_as!(
         Address,
-        "select email, digest_hour from users where id = $1",
+        "select email, digest_hour, github_email from users where id = $1",
         user_id
     )
     .fetch_one(db)

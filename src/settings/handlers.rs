@@ -29,10 +29,17 @@ async fn settings_page(
     let pending = db::pending_verification(&state.pool, user_id, now)
         .await?
         .map(|(email, until)| (email, format_utc(until)));
+    // GitHub's public address is offered while it is neither the address nor waiting.
+    let suggestion = address.github_email.filter(|g| {
+        model::address_problem(g).is_none()
+            && address.email.as_ref() != Some(g)
+            && pending.as_ref().map(|(p, _)| p) != Some(g)
+    });
     Ok(SettingsPage::new(
         layout,
         address.email,
         pending,
+        suggestion,
         typed,
         errors,
         state.mailer.sends(),

@@ -15,6 +15,8 @@ pub struct SettingsPage {
     pub email: Option<String>,
     /// An address waiting for its link to be opened, and until when.
     pub pending: Option<(String, String)>,
+    /// The public address GitHub showed at sign-in, offered with its own button.
+    pub suggestion: Option<String>,
     pub address: Field,
     pub problems: Vec<String>,
     pub sends_mail: bool,
@@ -25,6 +27,7 @@ impl SettingsPage {
         layout: Layout,
         email: Option<String>,
         pending: Option<(String, String)>,
+        suggestion: Option<String>,
         typed: &str,
         errors: &FormErrors,
         sends_mail: bool,
@@ -33,6 +36,7 @@ impl SettingsPage {
             layout,
             email,
             pending,
+            suggestion,
             address: Field::new("email", "Address", typed, 254, errors)
                 .hint("We mail a link to it; it is used once you open the link."),
             problems: render_errors(errors),

@@ -633,3 +633,53 @@ async fn an_administrator_removes_and_restores_a_person_on_the_people_page() {
     amber.dev_sign_in("amber-finch").await;
     amber.get("/").await.assert_contains("Signed in as");
 }
+
+#[tokio::test]
+async fn githubs_public_address_is_offered_on_settings_and_never_used_unverified() {
+    let app = TestApp::spawn_with(Options {
+        github: true,
+        ..Options::default()
+    })
+    .await;
+    app.github()
+        .will_sign_in(5151, "Ivy-Lantern", Some("Ivy Lantern"));
+    let person = app.visitor();
+    through_github(&app, &person, "/auth/github?next=/settings")
+        .await
+        .assert_redirect("/settings");
+    let page = person.get("/settings").await;
+    page.assert_status(200);
+    let offered = crate::support::html::attrs(
+        &page.body,
+        "form.email-suggestion input[name=email]",
+        "value",
+    );
+    assert_eq!(offered, vec!["ivy-lantern@mail.example.org"]);
+    // Known, but not an address: nothing is sent there, nothing is queued.
+    let (email, queued): (Option<String>, i64) = sqlx::query_as(
+        "select email, (select count(*) from outbox) from users where login = 'Ivy-Lantern'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((email, queued), (None, 0));
+
+    // Taking the suggestion starts the same verification as typing it.
+    let answer = person
+        .post(
+            "/settings/email",
+            &[("email", "ivy-lantern@mail.example.org")],
+        )
+        .await;
+    answer.assert_redirect("/settings");
+    let page = person.get("/settings").await;
+    page.assert_status(200);
+    assert_eq!(
+        crate::support::html::texts(&page.body, ".pending-email strong"),
+        vec!["ivy-lantern@mail.example.org"]
+    );
+    assert!(
+        crate::support::html::attrs(&page.body, "form.email-suggestion", "action").is_empty(),
+        "no longer offered while its link waits"
+    );
+}

@@ -295,6 +295,8 @@ async fn user(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap) -> Res
         "login": identity.login,
         "name": identity.name,
         "avatar_url": format!("https://avatars.githubusercontent.com/u/{}", identity.id),
+        // Every stand-in account shows a public address.
+        "email": format!("{}@mail.example.org", identity.login.to_lowercase()),
     }))
     .into_response()
 }
