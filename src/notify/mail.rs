@@ -3,6 +3,7 @@
 
 use askama::Template;
 use lettre::message::{Mailbox, MultiPart, header};
+use lettre::transport::smtp::PoolConfig;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::PgPool;
@@ -33,6 +34,10 @@ pub enum Mailer {
     Off,
 }
 
+/// Connections to the mail server an instance keeps at most: a worker's batch is sent over
+/// them at once (`super::worker`).
+pub const POOL: u32 = 8;
+
 impl Mailer {
     pub fn from_config(config: &MailConfig) -> Result<Self, String> {
         match &config.transport {
@@ -53,6 +58,7 @@ impl Mailer {
                 Ok(Mailer::Smtp {
                     transport: builder
                         .timeout(Some(std::time::Duration::from_secs(10)))
+                        .pool_config(PoolConfig::new().max_size(POOL))
                         .build(),
                     from,
                 })

@@ -78,15 +78,34 @@ async fn deliver_batch(
 ) -> sqlx::Result<(usize, usize, usize)> {
     let mut tx = state.pool.begin().await?;
     let due = db::claim_due(&mut tx, now, BATCH, state.mailer.sends()).await?;
-    let (mut sent, mut failed) = (0, 0);
+    // Every mail is built first (its one-click link is written in this transaction), then
+    // the whole batch goes out at once, over the mail server's pooled connections
+    // (`mail::POOL`) and to the webhooks: each answer takes a while (lettre's SMTP client
+    // waits about 40 ms for a delayed ACK on every message), so one at a time would hold a
+    // worker to some 20 mails a second (docs/BENCHMARKS.md, the notifications row).
+    let mut mails = Vec::with_capacity(due.len());
     for row in &due {
-        let answer = match row.webhook_id {
-            Some(_) => deliver_webhook(state, row).await,
-            None => deliver_mail(state, &mut tx, row, now)
-                .await?
-                .map(|()| None)
-                .map_err(|e| (None, e)),
-        };
+        mails.push(match row.webhook_id {
+            Some(_) => None,
+            None => Some(build_mail(state, &mut tx, row, now).await?),
+        });
+    }
+    let answers =
+        futures_util::future::join_all(due.iter().zip(&mails).map(|(row, mail)| async move {
+            match mail {
+                None => deliver_webhook(state, row).await,
+                Some(Ok(mail)) => state
+                    .mailer
+                    .send(&state.pool, mail, now)
+                    .await
+                    .map(|()| None)
+                    .map_err(|e| (None, e)),
+                Some(Err(why)) => Err((None, why.clone())),
+            }
+        }))
+        .await;
+    let (mut sent, mut failed) = (0, 0);
+    for (row, answer) in due.iter().zip(answers) {
         match answer {
             Ok(status) => {
                 db::mark_sent(&mut tx, &[row.id], now).await?;
@@ -133,14 +152,14 @@ async fn deliver_webhook(
     .map(Some)
 }
 
-/// Builds and sends one row's mail. The outer error is the database's; the inner one is
-/// why this mail did not go.
-async fn deliver_mail(
+/// Builds one row's mail. The outer error is the database's; the inner one is why this
+/// mail cannot go.
+async fn build_mail(
     state: &AppState,
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     row: &Due,
     now: OffsetDateTime,
-) -> sqlx::Result<Result<(), String>> {
+) -> sqlx::Result<Result<Mail, String>> {
     let config = &state.config;
     let mail = if row.kind == db::VERIFY_KIND {
         let Some(id) = row.payload.get("verification_id").and_then(|v| v.as_i64()) else {
@@ -193,7 +212,7 @@ async fn deliver_mail(
             unsubscribe: Some(unsubscribe),
         }
     };
-    Ok(state.mailer.send(&state.pool, &mail, now).await)
+    Ok(Ok(mail))
 }
 
 /// A fresh one-click unsubscribe link for a mail (the token's hash is stored).

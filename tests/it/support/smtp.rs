@@ -113,7 +113,7 @@ impl SmtpSink {
         });
         server
             .with_name("sink.test")
-            .with_num_threads(8)
+            .with_num_threads(32)
             .with_tcp_listener(listener);
         std::thread::spawn(move || {
             let _ = server.serve();
