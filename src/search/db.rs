@@ -1,7 +1,7 @@
 //! The search: one statement over every searchable table, each branch with its own
 //! visibility rule in the SQL, so that nothing a visitor may not read is ever returned.
 
-use sqlx::{PgExecutor, PgPool};
+use sqlx::PgExecutor;
 use time::OffsetDateTime;
 
 /// One hit as the statement returns it.
@@ -44,19 +44,10 @@ pub struct Query<'a> {
 /// not deleted; people not removed. Private feedback, team-only decisions, nominations
 /// and drafts have no branch here at all.
 ///
-/// Best first ranks, in each of the large tables (RFC revisions, feedback, posts,
-/// comments, people), its newest matches only ([`super::model::candidates`]): every match
-/// while a word is rarer than that, the latest ones of a word in every other row. Snippets
-/// are made for the page's rows only.
-pub async fn search(pool: &PgPool, q: &Query<'_>) -> sqlx::Result<Vec<Hit>> {
-    // Planned afresh with the words at hand, never from a plan prepared once: how many rows
-    // a word matches decides whether the GIN index or the time index is the way to a
-    // branch's newest matches, and a generic plan cannot know it.
-    let mut tx = pool.begin().await?;
-    sqlx::query!("set local plan_cache_mode = force_custom_plan")
-        .execute(&mut *tx)
-        .await?;
-    let hits = sqlx::query_as!(
+/// Every branch is read through its GIN index; ranks are computed for the matches,
+/// snippets only for the page's rows.
+pub async fn search(db: impl PgExecutor<'_>, q: &Query<'_>) -> sqlx::Result<Vec<Hit>> {
+    sqlx::query_as!(
         Hit,
         r#"with hits as (
             (select * from (select 'team' as kind, t.id, null::bigint as parent_id, t.slug, t.id as team_id,
@@ -70,16 +61,12 @@ pub async fn search(pool: &PgPool, q: &Query<'_>) -> sqlx::Result<Vec<Hit>> {
             union all
             (select * from (select 'rfc', v.rfc_id, null::bigint, null::text, r.team_id, v.title, v.summary || E'\n' || v.body,
                        v.created_at, case when $5 then 0 else ts_rank(v.search, websearch_to_tsquery('english', $1)) end
-                  -- A large table's branch takes its newest $10 matches (through its GIN
-                  -- index for a rare word, backwards through its time index for a common
-                  -- one: the plan is made for the words at hand), then looks
-                  -- each row's parent up by its key (a lateral `offset 0`).
-                  -- The team filter is applied before the limit, so that it narrows the
-                  -- matches rather than the newest of everyone's.
+                  -- The plan is generic (prepared once), so it cannot know how many rows a
+                  -- word matches: each GIN scan is fenced (`offset 0`) to run once, and each
+                  -- row's parent is looked up by its key (a lateral `offset 0`), which costs
+                  -- the same for ten matches or ten thousand.
                   from (select * from rfc_revisions
-                         where search @@ websearch_to_tsquery('english', $1)
-                           and ($3::bigint is null or rfc_id in (select id from rfcs where team_id = $3))
-                         order by created_at desc, id desc limit $10) v
+                         where search @@ websearch_to_tsquery('english', $1) offset 0) v
                   cross join lateral (
                       select r.team_id from rfcs r left join rfc_resolutions rs on rs.rfc_id = r.id
                        where r.id = v.rfc_id and rfc_is_public(r.opens_at, rs.resolved_at, $4) offset 0) r
@@ -92,9 +79,7 @@ pub async fn search(pool: &PgPool, q: &Query<'_>) -> sqlx::Result<Vec<Hit>> {
                        f.created_at, case when $5 then 0 else ts_rank(f.search, websearch_to_tsquery('english', $1)) end
                   from (select * from rfc_feedback
                          where search @@ websearch_to_tsquery('english', $1)
-                           and visibility = 'public' and withdrawn_at is null
-                           and ($3::bigint is null or rfc_id in (select id from rfcs where team_id = $3))
-                         order by created_at desc, id desc limit $10) f
+                           and visibility = 'public' and withdrawn_at is null offset 0) f
                   cross join lateral (
                       select r.team_id from rfcs r left join rfc_resolutions rs on rs.rfc_id = r.id
                        where r.id = f.rfc_id and rfc_is_public(r.opens_at, rs.resolved_at, $4) offset 0) r
@@ -131,20 +116,17 @@ pub async fn search(pool: &PgPool, q: &Query<'_>) -> sqlx::Result<Vec<Hit>> {
             union all
             (select * from (select 'post', p.id, null::bigint, p.slug, p.team_id, p.title, p.body,
                        p.published_at, case when $5 then 0 else ts_rank(p.search, websearch_to_tsquery('english', $1)) end
-                  from (select * from posts
-                         where published_at is not null and search @@ websearch_to_tsquery('english', $1)
-                           and ($3::bigint is null or team_id = $3)
-                         order by published_at desc, id desc limit $10) p
+                  from posts p
                  where ($2 is null or $2 = 'post') and ($3 is null or p.team_id = $3)
+                   and p.published_at is not null and p.search @@ websearch_to_tsquery('english', $1)
                 ) b5 (kind, id, parent_id, slug, team_id, title, doc, at, rank)
              order by case when $5 then b5.at end desc, b5.rank desc, b5.at desc, b5.id limit $9)
             union all
             (select * from (select 'comment', c.id, p.id, p.slug, p.team_id, 'Comment on ' || p.title, c.body,
                        c.created_at, case when $5 then 0 else ts_rank(c.search, websearch_to_tsquery('english', $1)) end
                   from (select * from post_comments
-                         where search @@ websearch_to_tsquery('english', $1) and deleted_at is null
-                           and ($3::bigint is null or post_id in (select id from posts where team_id = $3))
-                         order by created_at desc, id desc limit $10) c
+                         where search @@ websearch_to_tsquery('english', $1)
+                           and deleted_at is null offset 0) c
                   cross join lateral (
                       select p.id, p.slug, p.team_id, p.title from posts p
                        where p.id = c.post_id and p.published_at is not null offset 0) p
@@ -155,12 +137,11 @@ pub async fn search(pool: &PgPool, q: &Query<'_>) -> sqlx::Result<Vec<Hit>> {
             (select * from (select 'person', u.id, null::bigint, u.login, null::bigint, u.login,
                        coalesce(u.name, '') || ' ' || u.login,
                        u.created_at, case when $5 then 0 else ts_rank(u.search, websearch_to_tsquery('simple', $1)) end
-                  from (select * from users
-                         where removed_at is null and search @@ websearch_to_tsquery('simple', $1)
-                           and ($3::bigint is null or exists (select from memberships m
-                                where m.user_id = users.id and m.team_id = $3 and m.left_at is null))
-                         order by created_at desc, id desc limit $10) u
+                  from users u
                  where ($2 is null or $2 = 'person')
+                   and ($3 is null or exists (select from memberships m
+                                              where m.user_id = u.id and m.team_id = $3 and m.left_at is null))
+                   and u.removed_at is null and u.search @@ websearch_to_tsquery('simple', $1)
                 ) b7 (kind, id, parent_id, slug, team_id, title, doc, at, rank)
              order by case when $5 then b7.at end desc, b7.rank desc, b7.at desc, b7.id limit $9)
         ), page as (
@@ -190,12 +171,9 @@ pub async fn search(pool: &PgPool, q: &Query<'_>) -> sqlx::Result<Vec<Hit>> {
         q.offset,
         q.headline_options,
         q.offset + q.limit,
-        super::model::candidates(q.offset + q.limit),
     )
-    .fetch_all(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(hits)
+    .fetch_all(db)
+    .await
 }
 
 /// The teams each of these people belongs to now, as (person, slug, name).

@@ -6,14 +6,6 @@ pub const PAGE_SIZE: i64 = 20;
 pub const MAX_PAGE: i64 = 50;
 /// The longest query read.
 pub const MAX_QUERY_CHARS: usize = 200;
-/// How many of its newest matches each large table's branch ranks, at least.
-pub const CANDIDATES: i64 = 200;
-
-/// The newest matches a branch ranks to fill the first `shown` hits: enough for every
-/// page (one branch alone may fill it), and a bound on the work a common word costs.
-pub fn candidates(shown: i64) -> i64 {
-    shown.max(CANDIDATES)
-}
 
 /// Marks the start and end of a matched word in the snippet PostgreSQL's `ts_headline`
 /// returns (control characters, so that no text is taken for markup; the snippet is
