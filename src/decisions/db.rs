@@ -93,7 +93,7 @@ pub async fn find_decision(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Opt
 
 /// Locks a decision's row for the rest of the transaction: every write on one decision
 /// takes this lock first, so each sees the others' outcome.
-async fn lock_decision(
+pub(super) async fn lock_decision(
     tx: &mut Transaction<'_, Postgres>,
     id: i64,
 ) -> Result<(Decision, Tally), WriteError> {
@@ -201,8 +201,10 @@ pub async fn deciders(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Result
 /// Every position taken, in the order taken.
 pub async fn positions(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Result<Vec<Position>> {
     let rows = sqlx::query!(
-        "select p.id, p.user_id, u.login, p.stance, p.comment, p.at
+        "select p.id, p.user_id, u.login, p.stance, p.comment, p.at, pu.login as \"by_proxy?\"
          from decision_positions p join users u on u.id = p.user_id
+         left join decision_proxies dp on dp.id = p.by_proxy_id
+         left join users pu on pu.id = dp.proxy_id
          where p.decision_id = $1
          order by p.id",
         decision_id
@@ -219,6 +221,7 @@ pub async fn positions(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Resul
                 login: r.login,
                 comment: r.comment,
                 at: r.at,
+                by_proxy: r.by_proxy,
             })
         })
         .collect()
@@ -293,7 +296,7 @@ fn visibility(is_public: bool) -> Visibility {
     }
 }
 
-async fn record(
+pub(super) async fn record(
     tx: &mut Transaction<'_, Postgres>,
     decision: &Decision,
     action: &'static str,
@@ -377,6 +380,8 @@ pub async fn open_decision(
             team.name
         )));
     }
+    let seated = super::proxies::db::seat_leave_proxies(tx, id, team.id, &frozen, now).await?;
+    let frozen: Vec<i64> = frozen.into_iter().chain(seated).collect();
     let decision = find_decision(&mut **tx, id)
         .await?
         .ok_or_else(|| WriteError::Refused("The decision vanished.".into()))?;
@@ -419,38 +424,68 @@ pub async fn take_position(
 ) -> Result<bool, WriteError> {
     let (decision, tally) = lock_decision(tx, decision_id).await?;
     require_open(decision.outcome(&tally, now)).map_err(WriteError::Refused)?;
+    let seat = Seat {
+        decider_id: decider.id,
+        by_proxy: None,
+    };
+    insert_position(tx, &decision, seat, decider, stance, comment, now).await
+}
+
+/// Whose seat a position is for: the decider's, taken by them or by their proxy
+/// (`decisions::model::proxies`).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Seat<'a> {
+    pub decider_id: i64,
+    /// The proxy row and the principal's login, when a proxy takes it.
+    pub by_proxy: Option<(i64, &'a str)>,
+}
+
+/// Adds a position to `seat` under the decision's lock (taken, and the decision found
+/// open, by the caller), unless it repeats the seat's current one. `actor` took it.
+pub(super) async fn insert_position(
+    tx: &mut Transaction<'_, Postgres>,
+    decision: &Decision,
+    seat: Seat<'_>,
+    actor: &User,
+    stance: Stance,
+    comment: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<bool, WriteError> {
+    let by_proxy_id = seat.by_proxy.map(|(id, _)| id);
     let latest = sqlx::query!(
-        "select stance, comment from decision_positions
+        "select stance, comment, by_proxy_id from decision_positions
          where decision_id = $1 and user_id = $2 order by id desc limit 1",
-        decision_id,
-        decider.id
+        decision.id,
+        seat.decider_id
     )
     .fetch_optional(&mut **tx)
     .await?;
-    if latest.is_some_and(|l| l.stance == stance.as_str() && l.comment.as_deref() == comment) {
+    if latest.is_some_and(|l| {
+        l.stance == stance.as_str()
+            && l.comment.as_deref() == comment
+            && l.by_proxy_id == by_proxy_id
+    }) {
         return Ok(false);
     }
     sqlx::query!(
-        "insert into decision_positions (decision_id, user_id, stance, comment, at)
-         values ($1, $2, $3, $4, $5)",
-        decision_id,
-        decider.id,
+        "insert into decision_positions (decision_id, user_id, stance, comment, at, by_proxy_id)
+         values ($1, $2, $3, $4, $5, $6)",
+        decision.id,
+        seat.decider_id,
         stance.as_str(),
         comment,
-        now
+        now,
+        by_proxy_id
     )
     .execute(&mut **tx)
     .await?;
-    let details = json!({ "stance": stance.as_str(), "comment": comment });
-    record(
-        tx,
-        &decision,
-        "decision.position_taken",
-        decider,
-        details,
-        now,
-    )
-    .await?;
+    let details = match seat.by_proxy {
+        None => json!({ "stance": stance.as_str(), "comment": comment }),
+        Some((_, principal)) => {
+            json!({ "stance": stance.as_str(), "comment": comment, "for": principal })
+        }
+    };
+    record(tx, decision, "decision.position_taken", actor, details, now).await?;
     Ok(true)
 }
 

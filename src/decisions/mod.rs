@@ -11,6 +11,9 @@
 //!   block), with an optional comment, and may change it while the decision is open. Every
 //!   position is kept and shown in order; the latest counts. A decider who has left the team
 //!   can no longer take positions; their last one stays.
+//! - A decider may name another member as proxy, for one decision or for the decisions
+//!   opened while they are on leave; the proxy's positions count as theirs
+//!   (`model::proxies`, `proxies`).
 //! - Any decider raises a named concern; only whoever raised it resolves it. An unresolved
 //!   concern holds the decision (the rule is not met while it stands).
 //! - The outcome (open, passed, blocked, lapsed, withdrawn) is computed from the stored
@@ -38,6 +41,7 @@ pub mod db;
 mod handlers;
 pub mod model;
 mod pages;
+pub mod proxies;
 
 use crate::web::routes::{Routes, get, post};
 
@@ -48,6 +52,23 @@ pub fn routes() -> Routes {
             get(handlers::list_decisions).post(handlers::create_decision),
         )
         .route("/teams/{slug}/decisions/new", get(handlers::new_decision))
+        .route(
+            "/teams/{slug}/decisions/proxy",
+            get(proxies::handlers::show_leave_proxy).post(proxies::handlers::name_leave_proxy),
+        )
+        .route(
+            "/teams/{slug}/decisions/proxy/take-back",
+            post(proxies::handlers::take_back_leave_proxy),
+        )
+        .route("/decisions/{id}/proxy", post(proxies::handlers::name_proxy))
+        .route(
+            "/decisions/{id}/proxy/take-back",
+            post(proxies::handlers::take_back_proxy),
+        )
+        .route(
+            "/decisions/{id}/proxy/positions",
+            post(proxies::handlers::take_position_for),
+        )
         .route("/decisions/{id}", get(handlers::show_decision))
         .route("/decisions/{id}/positions", post(handlers::take_position))
         .route("/decisions/{id}/concerns", post(handlers::raise_concern))

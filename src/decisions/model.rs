@@ -14,6 +14,8 @@ use crate::teams::model::{DecisionRule, NewTeam, Role, RuleKind, TeamForm};
 use crate::web::dates::parse_datetime_local;
 use crate::web::form::FormErrors;
 
+pub mod proxies;
+
 pub const QUESTION_MAX: usize = 200;
 pub const BODY_MAX: usize = 20_000;
 pub const COMMENT_MAX: usize = 2000;
@@ -345,6 +347,8 @@ pub struct Position {
     pub stance: Stance,
     pub comment: Option<String>,
     pub at: OffsetDateTime,
+    /// The login of the proxy who took it on the decider's behalf (`proxies`).
+    pub by_proxy: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,6 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use time::OffsetDateTime;
 
+use super::model::proxies::{self, Proxy};
 use super::model::{
     self, Concern, Decider, Decision, DecisionForm, EffectKind, MEMBER_CHANGES, Outcome, Position,
     PositionForm, RecordedOutcome, Stance, Standing, Tally,
@@ -222,6 +223,8 @@ pub struct Record {
     pub history: Vec<Position>,
     pub concerns: Vec<Concern>,
     pub recorded: Option<RecordedOutcome>,
+    /// Every proxy named in the decision, live or taken back.
+    pub proxies: Vec<Proxy>,
     pub now: OffsetDateTime,
 }
 
@@ -235,6 +238,9 @@ pub struct Inputs {
     pub resolving: Option<i64>,
     pub statement: String,
     pub reason: String,
+    pub proxy_login: String,
+    /// A position typed by a proxy for their principal.
+    pub proxy_position: PositionForm,
 }
 
 #[derive(Clone, Debug)]
@@ -245,6 +251,8 @@ pub struct DeciderView {
     pub stance: &'static str,
     pub comment: Option<String>,
     pub since: String,
+    /// The proxy who took the current position for them.
+    pub by_proxy: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -255,6 +263,25 @@ pub struct HistoryView {
     pub comment: Option<String>,
     /// "changed from Object" when it replaced an earlier position.
     pub change: Option<String>,
+    /// The proxy who took it on the decider's behalf.
+    pub by_proxy: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProxyView {
+    pub principal: String,
+    pub proxy: String,
+    pub named: String,
+    pub taken_back: Option<String>,
+    pub from_leave: bool,
+}
+
+/// One radio button of a hand-written group (the proxy's form has ids of its own).
+#[derive(Clone, Debug)]
+pub struct RadioView {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -323,6 +350,17 @@ pub struct DecisionPage {
     pub concern: Field,
     pub statement: Field,
     pub reason: Field,
+    pub proxies: Vec<ProxyView>,
+    /// The login of the signed-in decider's live proxy.
+    pub my_proxy: Option<String>,
+    pub may_name_proxy: bool,
+    pub proxy_login: Field,
+    /// The principal whose proxy the signed-in person holds, while they may act.
+    pub acting_for: Option<String>,
+    pub proxy_stances: Vec<RadioView>,
+    pub proxy_stance_error: Option<String>,
+    pub proxy_comment: String,
+    pub proxy_comment_error: Option<String>,
 }
 
 fn explanation(
@@ -368,6 +406,7 @@ impl DecisionPage {
                     stance: position.map(|p| p.stance.label()).unwrap_or(""),
                     comment: position.and_then(|p| p.comment.clone()),
                     since: position.map(|p| format_utc(p.at)).unwrap_or_default(),
+                    by_proxy: position.and_then(|p| p.by_proxy.clone()),
                 }
             })
             .collect();
@@ -390,6 +429,7 @@ impl DecisionPage {
                     stance: p.stance.label(),
                     comment: p.comment.clone(),
                     change,
+                    by_proxy: p.by_proxy.clone(),
                 }
             })
             .collect();
@@ -460,7 +500,47 @@ impl DecisionPage {
         } else {
             inputs.position.stance.as_str()
         };
+        let me = record.user_id.unwrap_or(0);
+        let my_proxy = proxies::proxy_of(&record.proxies, me, now).map(|p| p.proxy_login.clone());
+        let acting_for = proxies::held_by(&record.proxies, me, now)
+            .filter(|_| is_open && record.standing.is_member)
+            .map(|p| p.principal_login.clone());
+        let proxy_stances = Stance::ALL
+            .iter()
+            .map(|s| RadioView {
+                value: s.as_str(),
+                label: s.label(),
+                checked: inputs.proxy_position.stance == s.as_str(),
+            })
+            .collect();
+        let proxies = record
+            .proxies
+            .iter()
+            .map(|p| ProxyView {
+                principal: p.principal_login.clone(),
+                proxy: p.proxy_login.clone(),
+                named: format_utc(p.named_at),
+                taken_back: p.revoked_at.map(format_utc),
+                from_leave: p.from_leave,
+            })
+            .collect();
         DecisionPage {
+            may_name_proxy: is_open && may_act && my_proxy.is_none(),
+            my_proxy: my_proxy.filter(|_| is_open),
+            proxies,
+            proxy_login: Field::new(
+                "proxy_login",
+                "GitHub login of your proxy",
+                &inputs.proxy_login,
+                39,
+                errors,
+            )
+            .hint("Another member of the team, not on leave, who holds no other proxy here. They take positions for you until you take it back; your own later position replaces theirs."),
+            acting_for,
+            proxy_stances,
+            proxy_stance_error: errors.get("proxy_stance").map(str::to_string),
+            proxy_comment: inputs.proxy_position.comment.clone(),
+            proxy_comment_error: errors.get("proxy_comment").map(str::to_string),
             id: d.id,
             question: d.question.clone(),
             team_slug: d.team_slug.clone(),

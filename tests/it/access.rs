@@ -154,6 +154,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/teams/{slug}/charter", "....M.A"),
     ("GET", "/teams/{slug}/decisions", "VSNOMXA"),
     ("GET", "/teams/{slug}/decisions/new", "....M.."),
+    ("GET", "/teams/{slug}/decisions/proxy", "....M.."),
     ("GET", "/teams/{slug}/delegate", "....M.A"),
     ("GET", "/teams/{slug}/ledger.csv", "VSNOMXA"),
     ("GET", "/teams/{slug}/ledger.json", "VSNOMXA"),
@@ -175,6 +176,11 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/decisions/{id}/concerns/{concern_id}/resolve", "....M.."),
     ("POST", "/decisions/{id}/outcome", "....M.."),
     ("POST", "/decisions/{id}/positions", "....M.."),
+    ("POST", "/decisions/{id}/proxy", "....M.."),
+    // Nobody in the scenario holds a proxy (tests/it/proxies.rs has proxies that do).
+    ("POST", "/decisions/{id}/proxy/positions", "......."),
+    // The member has no proxy to take back: a 409 about the state.
+    ("POST", "/decisions/{id}/proxy/take-back", "....M.."),
     ("POST", "/decisions/{id}/withdraw", "......."),
     ("POST", "/eligibility", "......A"),
     ("POST", "/eligibility/{id}/remove", "......A"),
@@ -224,6 +230,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/teams/{slug}/calls", "....M.."),
     ("POST", "/teams/{slug}/charter", "....M.A"),
     ("POST", "/teams/{slug}/decisions", "....M.."),
+    ("POST", "/teams/{slug}/decisions/proxy", "....M.."),
+    ("POST", "/teams/{slug}/decisions/proxy/take-back", "....M.."),
     ("POST", "/teams/{slug}/delegate", "....M.A"),
     ("POST", "/teams/{slug}/members", "....M.A"),
     ("POST", "/teams/{slug}/members/{login}/leave", "....M.A"),

@@ -37,6 +37,12 @@ pub const FORMS: &[(&str, &[&str])] = &[
     ),
     ("/decisions/{id}/outcome", &["statement"]),
     ("/decisions/{id}/positions", &["stance", "comment"]),
+    ("/decisions/{id}/proxy", &["proxy_login"]),
+    (
+        "/decisions/{id}/proxy/positions",
+        &["principal", "stance", "comment"],
+    ),
+    ("/decisions/{id}/proxy/take-back", &[]),
     ("/decisions/{id}/withdraw", &["reason"]),
     ("/eligibility", &["list_name", "login"]),
     ("/eligibility/{id}/remove", &[]),
@@ -213,6 +219,8 @@ pub const FORMS: &[(&str, &[&str])] = &[
             "rule_n",
         ],
     ),
+    ("/teams/{slug}/decisions/proxy", &["proxy_login"]),
+    ("/teams/{slug}/decisions/proxy/take-back", &[]),
     (
         "/teams/{slug}/delegate",
         &[

@@ -20,6 +20,7 @@ mod odd_input;
 mod page_cache;
 mod posts;
 mod previews;
+mod proxies;
 mod reliability;
 mod rfcs;
 mod scale;
