@@ -566,6 +566,7 @@ async fn create(
                 n: team.rule.1,
             },
             review_on: Some((now + Duration::days(team.review_in_days)).date()),
+            hold_days: crate::teams::model::HOLD_DAYS_DEFAULT,
         },
         note: None,
     };

@@ -39,6 +39,7 @@ struct DecisionRecord {
     rule_kind: String,
     rule_n: i32,
     effect: serde_json::Value,
+    hold_days: i32,
     withdrawn_at: Option<OffsetDateTime>,
     withdrawn_by: Option<String>,
     withdrawal_reason: Option<String>,
@@ -66,6 +67,7 @@ impl TryFrom<DecisionRecord> for Decision {
             closes_at: r.closes_at,
             rule: DecisionRule { kind, n: r.rule_n },
             effect,
+            hold_days: r.hold_days,
             withdrawn_at: r.withdrawn_at,
             withdrawn_by: r.withdrawn_by,
             withdrawal_reason: r.withdrawal_reason,
@@ -77,7 +79,7 @@ pub async fn find_decision(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Opt
     let record = sqlx::query_as!(
         DecisionRecord,
         "select d.id, d.team_id, t.slug as team_slug, t.name as team_name, d.question, d.body, d.is_public,
-                d.opened_by, o.login as opener_login, d.opened_at, d.closes_at, d.rule_kind, d.rule_n, d.effect,
+                d.opened_by, o.login as opener_login, d.opened_at, d.closes_at, d.rule_kind, d.rule_n, d.effect, d.hold_days,
                 d.withdrawn_at, w.login as \"withdrawn_by?\", d.withdrawal_reason
          from decisions d
          join teams t on t.id = d.team_id
@@ -121,7 +123,7 @@ pub async fn team_decisions(
     sqlx::query_as!(
         DecisionRecord,
         "select d.id, d.team_id, t.slug as team_slug, t.name as team_name, d.question, d.body, d.is_public,
-                d.opened_by, o.login as opener_login, d.opened_at, d.closes_at, d.rule_kind, d.rule_n, d.effect,
+                d.opened_by, o.login as opener_login, d.opened_at, d.closes_at, d.rule_kind, d.rule_n, d.effect, d.hold_days,
                 d.withdrawn_at, w.login as \"withdrawn_by?\", d.withdrawal_reason
          from decisions d
          join teams t on t.id = d.team_id
@@ -148,7 +150,9 @@ pub async fn tallies(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<HashM
                 cur.agree as \"agree!\", cur.stand_aside as \"stand_aside!\", cur.object as \"object!\",
                 cur.present as \"present!\",
                 (select count(*) from decision_concerns c where c.decision_id = d.id and c.resolved_at is null)
-                    as \"unresolved!\"
+                    as \"unresolved!\",
+                (select max(h.lapses_at) from decision_holds h where h.decision_id = d.id and h.released_at is null)
+                    as held_until
          from decisions d
          cross join lateral (
              select count(*) filter (where l.stance in ('agree', 'agree_with_concerns')) as agree,
@@ -179,6 +183,7 @@ pub async fn tallies(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<HashM
                     object: size(r.object),
                     absent: deciders.saturating_sub(size(r.present)),
                     unresolved_concerns: size(r.unresolved),
+                    held_until: r.held_until,
                 },
             )
         })
@@ -342,14 +347,17 @@ pub async fn open_decision(
             "The team's delegation was revoked; it no longer decides anything.".into(),
         ));
     }
-    let rule = sqlx::query!("select rule_kind, rule_n from teams where id = $1", team.id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let rule = sqlx::query!(
+        "select rule_kind, rule_n, hold_days from teams where id = $1",
+        team.id
+    )
+    .fetch_one(&mut **tx)
+    .await?;
     let effect = serde_json::to_value(&new.effect)
         .map_err(|e| WriteError::Refused(format!("The effect could not be stored: {e}")))?;
     let id = sqlx::query_scalar!(
-        "insert into decisions (team_id, question, body, is_public, opened_by, opened_at, closes_at, rule_kind, rule_n, effect)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        "insert into decisions (team_id, question, body, is_public, opened_by, opened_at, closes_at, rule_kind, rule_n, effect, hold_days)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          returning id",
         team.id,
         new.question,
@@ -360,7 +368,8 @@ pub async fn open_decision(
         new.closes_at,
         rule.rule_kind,
         rule.rule_n,
-        effect
+        effect,
+        rule.hold_days
     )
     .fetch_one(&mut **tx)
     .await?;

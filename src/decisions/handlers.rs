@@ -83,7 +83,9 @@ async fn record_of(
     let concerns = db::concerns(&state.pool, decision.id).await?;
     let recorded = db::recorded_outcome(&state.pool, decision.id).await?;
     let proxies = super::proxies::db::decision_proxies(&state.pool, decision.id).await?;
+    let holds = super::holds::holds(&state.pool, decision.id).await?;
     Ok(Record {
+        holds,
         proxies,
         decision,
         standing,

@@ -14,6 +14,9 @@
 //! - A decider may name another member as proxy, for one decision or for the decisions
 //!   opened while they are on leave; the proxy's positions count as theirs
 //!   (`model::proxies`, `proxies`).
+//! - A decider may place a hold ("I need time to read"): it keeps the decision from
+//!   passing early until released or until it lapses after the charter's days
+//!   (`model::holds`, `holds`).
 //! - Any decider raises a named concern; only whoever raised it resolves it. An unresolved
 //!   concern holds the decision (the rule is not met while it stands).
 //! - The outcome (open, passed, blocked, lapsed, withdrawn) is computed from the stored
@@ -39,6 +42,7 @@
 
 pub mod db;
 mod handlers;
+pub mod holds;
 pub mod model;
 mod pages;
 pub mod proxies;
@@ -60,6 +64,8 @@ pub fn routes() -> Routes {
             "/teams/{slug}/decisions/proxy/take-back",
             post(proxies::handlers::take_back_leave_proxy),
         )
+        .route("/decisions/{id}/holds", post(holds::place))
+        .route("/decisions/{id}/holds/release", post(holds::release))
         .route("/decisions/{id}/proxy", post(proxies::handlers::name_proxy))
         .route(
             "/decisions/{id}/proxy/take-back",

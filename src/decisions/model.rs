@@ -14,6 +14,7 @@ use crate::teams::model::{DecisionRule, NewTeam, Role, RuleKind, TeamForm};
 use crate::web::dates::parse_datetime_local;
 use crate::web::form::FormErrors;
 
+pub mod holds;
 pub mod proxies;
 
 pub const QUESTION_MAX: usize = 200;
@@ -125,6 +126,9 @@ pub struct Tally {
     /// Deciders with no position yet.
     pub absent: usize,
     pub unresolved_concerns: usize,
+    /// When the last standing hold lapses, if any hold was placed and not released
+    /// (`holds`); it stands while `now` is before this.
+    pub held_until: Option<OffsetDateTime>,
 }
 
 impl Tally {
@@ -210,6 +214,19 @@ impl Tally {
 }
 
 impl Tally {
+    /// Whether a hold keeps the decision from passing early at `now`.
+    pub fn held_at(&self, now: OffsetDateTime) -> bool {
+        self.held_until.is_some_and(|until| now < until)
+    }
+
+    /// The same counts with the holds of the decision.
+    pub fn with_holds(self, holds: &[holds::Hold]) -> Tally {
+        Tally {
+            held_until: holds::held_until(holds),
+            ..self
+        }
+    }
+
     /// The counts in a sentence.
     pub fn describe(&self) -> String {
         format!(
@@ -237,8 +254,8 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 }
 
 /// The outcome at `now`. Before the closing time a decision passes early only when every
-/// decider has taken a position and the rule is met (so nobody who has not spoken yet is
-/// overruled); otherwise it stays open. At the closing time it passes if the rule is met;
+/// decider has taken a position, the rule is met and no hold stands (so nobody who has not
+/// spoken yet, or asked for time, is overruled); otherwise it stays open. At the closing time it passes if the rule is met;
 /// an objection or an unresolved concern blocks it; anything else lapses.
 ///
 /// Writes are refused once this is not `Open`, so an outcome, once reached, never moves.
@@ -251,7 +268,7 @@ pub fn outcome(
 ) -> Outcome {
     if withdrawn {
         Outcome::Withdrawn
-    } else if tally.absent == 0 && tally.meets(rule) {
+    } else if tally.absent == 0 && tally.meets(rule) && !tally.held_at(now) {
         Outcome::Passed
     } else if now < closes_at {
         Outcome::Open
@@ -313,6 +330,8 @@ pub struct Decision {
     /// The team's rule when the decision opened.
     pub rule: DecisionRule,
     pub effect: Effect,
+    /// The charter's days a hold lasts, frozen when the decision opened.
+    pub hold_days: i32,
     pub withdrawn_at: Option<OffsetDateTime>,
     pub withdrawn_by: Option<String>,
     pub withdrawal_reason: Option<String>,
@@ -459,6 +478,7 @@ impl Delegation {
                 mandate: self.mandate.clone(),
                 rule: self.rule,
                 review_on: self.review_on,
+                hold_days: crate::teams::model::HOLD_DAYS_DEFAULT,
             },
             note: Some(format!("Delegated by decision #{decision_id}.")),
         }
@@ -971,7 +991,8 @@ mod tests {
                 stand_aside: 1,
                 object: 1,
                 absent: 1,
-                unresolved_concerns: 2
+                unresolved_concerns: 2,
+                held_until: None,
             }
         );
         assert_eq!(tally(2, &[], 0).absent, 2);

@@ -7,6 +7,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use time::OffsetDateTime;
 
+use super::model::holds::{self, Hold, HoldState};
 use super::model::proxies::{self, Proxy};
 use super::model::{
     self, Concern, Decider, Decision, DecisionForm, EffectKind, MEMBER_CHANGES, Outcome, Position,
@@ -225,6 +226,7 @@ pub struct Record {
     pub recorded: Option<RecordedOutcome>,
     /// Every proxy named in the decision, live or taken back.
     pub proxies: Vec<Proxy>,
+    pub holds: Vec<Hold>,
     pub now: OffsetDateTime,
 }
 
@@ -265,6 +267,14 @@ pub struct HistoryView {
     pub change: Option<String>,
     /// The proxy who took it on the decider's behalf.
     pub by_proxy: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct HoldView {
+    pub by: String,
+    pub placed: String,
+    /// "stands until …", "released on …", "lapsed on … after 7 days".
+    pub state: String,
 }
 
 #[derive(Clone, Debug)]
@@ -350,6 +360,10 @@ pub struct DecisionPage {
     pub concern: Field,
     pub statement: Field,
     pub reason: Field,
+    pub holds: Vec<HoldView>,
+    pub may_place_hold: bool,
+    pub may_release_hold: bool,
+    pub hold_days: i32,
     pub proxies: Vec<ProxyView>,
     /// The login of the signed-in decider's live proxy.
     pub my_proxy: Option<String>,
@@ -375,6 +389,7 @@ fn explanation(
             "Open until its closing time. It passes earlier once every decider has taken a position and the rule is met; {} not yet spoken.",
             if tally.absent == 1 { "1 decider has".to_string() } else { format!("{} deciders have", tally.absent) }
         ),
+        Outcome::Open if tally.held_at(now) => "Open: every decider has spoken, and a hold keeps it from passing early until the hold is released or lapses by itself.".into(),
         Outcome::Open => "Open: every decider has spoken, but the rule is not met yet. Positions can still change until the closing time.".into(),
         Outcome::Passed if closed && tally.absent > 0 => "Passed at its closing time: the rule was met.".into(),
         Outcome::Passed => "Passed: every decider took a position and the rule was met.".into(),
@@ -389,7 +404,8 @@ impl DecisionPage {
     pub fn new(layout: Layout, record: &Record, inputs: &Inputs, errors: &FormErrors) -> Self {
         let d = &record.decision;
         let now = record.now;
-        let tally = model::tally_of(&record.deciders, &record.history, &record.concerns);
+        let tally = model::tally_of(&record.deciders, &record.history, &record.concerns)
+            .with_holds(&record.holds);
         let outcome = d.outcome(&tally, now);
         let current = model::current_positions(&record.history, |p| p.user_id);
         let deciders: Vec<DeciderView> = record
@@ -501,6 +517,39 @@ impl DecisionPage {
             inputs.position.stance.as_str()
         };
         let me = record.user_id.unwrap_or(0);
+        let holds = record
+            .holds
+            .iter()
+            .map(|h| HoldView {
+                by: h.placed_by_login.clone(),
+                placed: format_utc(h.placed_at),
+                state: match h.state(now) {
+                    HoldState::Stands { until } => {
+                        format!("stands until {}", format_utc(until))
+                    }
+                    HoldState::Released { at } => format!("released on {}", format_utc(at)),
+                    HoldState::Lapsed { at } => format!(
+                        "lapsed by itself on {} after {} days",
+                        format_utc(at),
+                        d.hold_days
+                    ),
+                },
+            })
+            .collect();
+        let mut needs = if is_open {
+            tally.needs(d.rule)
+        } else {
+            Vec::new()
+        };
+        if is_open {
+            for h in record.holds.iter().filter(|h| h.stands_at(now)) {
+                needs.push(format!(
+                    "the hold of {} to be released or to lapse on {} before it can pass early",
+                    h.placed_by_login,
+                    format_utc(h.lapses_at)
+                ));
+            }
+        }
         let my_proxy = proxies::proxy_of(&record.proxies, me, now).map(|p| p.proxy_login.clone());
         let acting_for = proxies::held_by(&record.proxies, me, now)
             .filter(|_| is_open && record.standing.is_member)
@@ -525,6 +574,10 @@ impl DecisionPage {
             })
             .collect();
         DecisionPage {
+            may_place_hold: is_open && may_act && holds::placing_problem(&record.holds, me).is_none(),
+            may_release_hold: is_open && may_act && holds::releasable(&record.holds, me, now).is_some(),
+            hold_days: d.hold_days,
+            holds,
             may_name_proxy: is_open && may_act && my_proxy.is_none(),
             my_proxy: my_proxy.filter(|_| is_open),
             proxies,
@@ -557,11 +610,7 @@ impl DecisionPage {
             outcome: outcome.label(),
             outcome_class: outcome_class(outcome),
             explanation: explanation(outcome, &tally, d.closes_at, now),
-            needs: if is_open {
-                tally.needs(d.rule)
-            } else {
-                Vec::new()
-            },
+            needs,
             tally: tally.describe(),
             deciders,
             silent,

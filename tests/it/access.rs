@@ -174,6 +174,9 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/calls/{id}/shortlist", "....M.."),
     ("POST", "/decisions/{id}/concerns", "....M.."),
     ("POST", "/decisions/{id}/concerns/{concern_id}/resolve", "....M.."),
+    // The member places a hold (or, the decision closed, is told so); has none to release.
+    ("POST", "/decisions/{id}/holds", "....M.."),
+    ("POST", "/decisions/{id}/holds/release", "....M.."),
     ("POST", "/decisions/{id}/outcome", "....M.."),
     ("POST", "/decisions/{id}/positions", "....M.."),
     ("POST", "/decisions/{id}/proxy", "....M.."),
