@@ -241,7 +241,7 @@ async fn a_proxy_for_a_leave_seats_the_member_on_leave() {
     let entry = last_audit(&world.app).await;
     assert_eq!(
         (entry.action.as_str(), entry.visibility.as_str()),
-        ("team.leave_proxy_named", "team")
+        ("decision.leave_proxy_named", "team")
     );
     dave.get("/teams/core/decisions/proxy")
         .await
@@ -272,7 +272,7 @@ async fn a_proxy_for_a_leave_seats_the_member_on_leave() {
         .assert_redirect("/teams/core/decisions/proxy");
     assert_eq!(
         last_audit(&world.app).await.action,
-        "team.leave_proxy_taken_back"
+        "decision.leave_proxy_taken_back"
     );
     let next = open(&bob, "core", &decision_fields("And the next?")).await;
     alice
@@ -303,4 +303,37 @@ async fn a_public_decisions_proxies_are_public_in_the_log() {
         .assert_status(200)
         .assert_contains("carol for bob, since")
         .assert_lacks("Take a position for bob");
+}
+
+#[tokio::test]
+async fn the_demo_has_a_team_of_two_deciding_through_a_proxy_and_a_hold() {
+    let app = crate::support::TestApp::spawn().await;
+    assert!(
+        concord::demo::seed_if_empty(&app.pool, app.clock.now())
+            .await
+            .expect("demo data")
+    );
+    let visitor = app.visitor();
+    let list = visitor.get("/teams/stewards/decisions").await;
+    list.assert_status(200);
+    let ids = crate::support::html::attrs(&list.body, "table a[href^='/decisions/']", "href");
+    assert_eq!(ids.len(), 2, "{ids:?}");
+    let mut seen = Vec::new();
+    for id in ids {
+        let page = visitor.get(&id).await;
+        page.assert_status(200);
+        seen.push(page.body);
+    }
+    let passed = seen
+        .iter()
+        .find(|b| b.contains("Move the community call to Thursdays?"))
+        .expect("the passed decision");
+    assert!(passed.contains("by juniper-holt for kestrel-vane"));
+    assert!(passed.contains("outcome outcome-passed"));
+    let held = seen
+        .iter()
+        .find(|b| b.contains("Adopt the revised code of conduct?"))
+        .expect("the held decision");
+    assert!(held.contains("outcome outcome-open"));
+    assert!(held.contains("kestrel-vane placed a hold; it stands until"));
 }

@@ -328,7 +328,7 @@ pub async fn name_leave_proxy(
     let entry = team_entry(
         team,
         principal,
-        "team.leave_proxy_named",
+        "decision.leave_proxy_named",
         json!({ "proxy": found.login }),
         now,
     );
@@ -363,7 +363,7 @@ pub async fn take_back_leave_proxy(
     let entry = team_entry(
         team,
         principal,
-        "team.leave_proxy_taken_back",
+        "decision.leave_proxy_taken_back",
         json!({ "proxy": row.login }),
         now,
     );
