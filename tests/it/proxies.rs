@@ -80,6 +80,18 @@ async fn a_proxys_position_is_the_principals_until_they_speak() {
         vec!["by carol for bob"]
     );
 
+    // The record says who took it.
+    let record: serde_json::Value = serde_json::from_str(
+        &alice
+            .get(&format!("/decisions/{id}/record.json"))
+            .await
+            .assert_status(200)
+            .body,
+    )
+    .expect("json");
+    assert_eq!(record["positions"][0]["login"], "bob");
+    assert_eq!(record["positions"][0]["by_proxy"], "carol");
+
     // Bob's own later position replaces it.
     position(&bob, id, "object", "").await;
     let page = alice.get(&format!("/decisions/{id}")).await;
