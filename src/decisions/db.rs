@@ -235,8 +235,10 @@ pub async fn positions(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Resul
 pub async fn concerns(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Result<Vec<Concern>> {
     sqlx::query_as!(
         Concern,
-        "select c.id, c.raised_by, u.login as raised_by_login, c.title, c.raised_at, c.resolved_at, c.resolution
+        "select c.id, c.raised_by, u.login as raised_by_login, c.title, c.raised_at, c.resolved_at, c.resolution,
+                c.handed_to, h.login as \"handed_to_login?\"
          from decision_concerns c join users u on u.id = c.raised_by
+         left join users h on h.id = c.handed_to
          where c.decision_id = $1
          order by c.id",
         decision_id
@@ -545,17 +547,14 @@ pub async fn resolve_concern(
 ) -> Result<(), WriteError> {
     let (decision, tally) = lock_decision(tx, decision_id).await?;
     require_open(decision.outcome(&tally, now)).map_err(WriteError::Refused)?;
-    let concern = sqlx::query!(
-        "select raised_by, title, resolved_at from decision_concerns where id = $1 and decision_id = $2",
-        concern_id,
-        decision_id
-    )
-    .fetch_optional(&mut **tx)
-    .await?
-    .ok_or_else(|| WriteError::Refused("There is no such concern on this decision.".into()))?;
-    if concern.raised_by != person.id {
+    let concern = concerns(&mut **tx, decision_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == concern_id)
+        .ok_or_else(|| WriteError::Refused("There is no such concern on this decision.".into()))?;
+    if !super::model::handover::may_resolve(&concern, person.id) {
         return Err(WriteError::Refused(
-            "Only whoever raised a concern resolves it.".into(),
+            "Only whoever raised a concern, or the decider they handed it to, resolves it.".into(),
         ));
     }
     if concern.resolved_at.is_some() {

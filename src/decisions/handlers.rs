@@ -344,9 +344,9 @@ pub async fn resolve_concern(
         .into_iter()
         .find(|c| c.id == concern_id)
         .ok_or(AppError::NotFound)?;
-    if concern.raised_by != user.id {
+    if !model::handover::may_resolve(&concern, user.id) {
         return Err(AppError::Forbidden(
-            "only whoever raised a concern resolves it",
+            "only whoever raised a concern, or the decider they handed it to, resolves it",
         ));
     }
     let errors = match form.validate() {

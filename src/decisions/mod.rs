@@ -17,7 +17,8 @@
 //! - A decider may place a hold ("I need time to read"): it keeps the decision from
 //!   passing early until released or until it lapses after the charter's days
 //!   (`model::holds`, `holds`).
-//! - Any decider raises a named concern; only whoever raised it resolves it. An unresolved
+//! - Any decider raises a named concern; only whoever raised it resolves it, or the decider
+//!   they handed it over to (`model::handover`, `handover`). An unresolved
 //!   concern holds the decision (the rule is not met while it stands).
 //! - The outcome (open, passed, blocked, lapsed, withdrawn) is computed from the stored
 //!   positions, concerns, the frozen rule and `now` (`model::outcome`), never stored. It
@@ -42,6 +43,7 @@
 
 pub mod db;
 mod handlers;
+pub mod handover;
 pub mod holds;
 pub mod model;
 mod pages;
@@ -81,6 +83,10 @@ pub fn routes() -> Routes {
         .route(
             "/decisions/{id}/concerns/{concern_id}/resolve",
             post(handlers::resolve_concern),
+        )
+        .route(
+            "/decisions/{id}/concerns/{concern_id}/hand-over",
+            post(handover::hand_over_concern),
         )
         .route("/decisions/{id}/outcome", post(handlers::record_outcome))
         .route(

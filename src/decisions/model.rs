@@ -14,6 +14,7 @@ use crate::teams::model::{DecisionRule, NewTeam, Role, RuleKind, TeamForm};
 use crate::web::dates::parse_datetime_local;
 use crate::web::form::FormErrors;
 
+pub mod handover;
 pub mod holds;
 pub mod proxies;
 
@@ -379,6 +380,9 @@ pub struct Concern {
     pub raised_at: OffsetDateTime,
     pub resolved_at: Option<OffsetDateTime>,
     pub resolution: Option<String>,
+    /// The decider the raiser handed it over to (`handover`).
+    pub handed_to: Option<i64>,
+    pub handed_to_login: Option<String>,
 }
 
 /// The outcome statement of a passed decision, and what its effect made.

@@ -302,7 +302,10 @@ pub struct ConcernView {
     pub raised_at: String,
     pub resolved_at: Option<String>,
     pub resolution: Option<String>,
+    pub handed_to: Option<String>,
     pub may_resolve: bool,
+    /// The raiser, while it is open, may hand it over.
+    pub may_hand_over: bool,
     pub resolution_input: String,
     pub resolution_error: Option<String>,
 }
@@ -463,7 +466,14 @@ impl DecisionPage {
                     raised_at: format_utc(c.raised_at),
                     resolved_at: c.resolved_at.map(format_utc),
                     resolution: c.resolution.clone(),
+                    handed_to: c.handed_to_login.clone(),
                     may_resolve: is_open
+                        && may_act
+                        && c.resolved_at.is_none()
+                        && record
+                            .user_id
+                            .is_some_and(|me| model::handover::may_resolve(c, me)),
+                    may_hand_over: is_open
                         && may_act
                         && c.resolved_at.is_none()
                         && Some(c.raised_by) == record.user_id,

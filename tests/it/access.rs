@@ -173,6 +173,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/calls/{id}/nominate", ".SNOMXA"),
     ("POST", "/calls/{id}/shortlist", "....M.."),
     ("POST", "/decisions/{id}/concerns", "....M.."),
+    ("POST", "/decisions/{id}/concerns/{concern_id}/hand-over", "....M.."),
     ("POST", "/decisions/{id}/concerns/{concern_id}/resolve", "....M.."),
     // The member places a hold (or, the decision closed, is told so); has none to release.
     ("POST", "/decisions/{id}/holds", "....M.."),

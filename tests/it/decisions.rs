@@ -771,7 +771,9 @@ async fn only_whoever_raised_a_concern_resolves_it() {
         .post(&resolve, &[("resolution", "It is fine.")])
         .await
         .assert_status(403)
-        .assert_contains("only whoever raised a concern resolves it");
+        .assert_contains(
+            "only whoever raised a concern, or the decider they handed it to, resolves it",
+        );
     alice
         .post(&resolve, &[("resolution", "It is fine.")])
         .await

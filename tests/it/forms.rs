@@ -32,6 +32,10 @@ pub const FORMS: &[(&str, &[&str])] = &[
     ("/calls/{id}/shortlist", &["nomination", "closes_at"]),
     ("/decisions/{id}/concerns", &["concern"]),
     (
+        "/decisions/{id}/concerns/{concern_id}/hand-over",
+        &["to_login"],
+    ),
+    (
         "/decisions/{id}/concerns/{concern_id}/resolve",
         &["resolution"],
     ),

@@ -13,6 +13,7 @@ mod decisions;
 mod embedded;
 mod export;
 mod forms;
+mod handover;
 mod holds;
 mod idempotency;
 mod nominations;
