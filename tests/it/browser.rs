@@ -214,19 +214,15 @@ async fn teams_main_path() {
     browser.finish().await;
 }
 
-#[tokio::test]
-async fn decisions_main_path() {
-    let app = TestApp::spawn().await;
-    app.make_admin("amber").await;
-    // A team of two, set up as an administrator would.
-    let admin = app.signed_in("amber").await;
+/// A unanimous team `slug` of amber and basil, made by the administrator `admin`.
+async fn team_of_two(admin: &crate::support::Client, slug: &str, name: &str, purpose: &str) {
     admin
         .post(
             "/teams",
             &[
-                ("slug", "core"),
-                ("name", "Core"),
-                ("purpose", "Steers the project."),
+                ("slug", slug),
+                ("name", name),
+                ("purpose", purpose),
                 ("mandate", "The direction of the project."),
                 ("rule_kind", "unanimous"),
                 ("rule_n", "0"),
@@ -235,11 +231,11 @@ async fn decisions_main_path() {
             ],
         )
         .await
-        .assert_redirect("/teams/core");
+        .assert_redirect(&format!("/teams/{slug}"));
     for login in ["amber", "basil"] {
         admin
             .post(
-                "/teams/core/members",
+                &format!("/teams/{slug}/members"),
                 &[
                     ("login", login),
                     ("role", "member"),
@@ -247,8 +243,17 @@ async fn decisions_main_path() {
                 ],
             )
             .await
-            .assert_redirect("/teams/core/members");
+            .assert_redirect(&format!("/teams/{slug}/members"));
     }
+}
+
+#[tokio::test]
+async fn decisions_main_path() {
+    let app = TestApp::spawn().await;
+    app.make_admin("amber").await;
+    // A team of two, set up as an administrator would.
+    let admin = app.signed_in("amber").await;
+    team_of_two(&admin, "core", "Core", "Steers the project.").await;
     let Some(mut browser) = Browser::open(&app).await else {
         return;
     };
@@ -709,35 +714,7 @@ async fn a_two_person_team_decides_while_one_is_on_leave() {
     let app = TestApp::spawn().await;
     app.make_admin("amber").await;
     let admin = app.signed_in("amber").await;
-    admin
-        .post(
-            "/teams",
-            &[
-                ("slug", "pair"),
-                ("name", "Pair"),
-                ("purpose", "Keeps the project going."),
-                ("mandate", "Everything."),
-                ("rule_kind", "unanimous"),
-                ("rule_n", "0"),
-                ("review_on", ""),
-                ("note", ""),
-            ],
-        )
-        .await
-        .assert_redirect("/teams/pair");
-    for login in ["amber", "basil"] {
-        admin
-            .post(
-                "/teams/pair/members",
-                &[
-                    ("login", login),
-                    ("role", "member"),
-                    ("reason", "Founding member"),
-                ],
-            )
-            .await
-            .assert_redirect("/teams/pair/members");
-    }
+    team_of_two(&admin, "pair", "Pair", "Keeps the project going.").await;
     admin
         .post(
             "/teams/pair/members/basil/role",
