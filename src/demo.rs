@@ -14,6 +14,8 @@ use crate::teams::db::{self as teams_db, WriteError};
 use crate::teams::model::{Cause, Charter, DecisionRule, NewTeam, Role, RuleKind, Team};
 
 /// Fictional people. `amber-finch` is a site administrator.
+mod governance;
+
 pub const PEOPLE: &[(&str, &str)] = &[
     ("amber-finch", "Amber Finch"),
     ("basil-moss", "Basil Moss"),
@@ -52,6 +54,8 @@ pub async fn seed_if_empty(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<b
         WriteError::Database(e) => e,
         WriteError::Refused(why) => sqlx::Error::Protocol(why),
     };
+    // First, so that the other rooms' history stays on the audit log's first page.
+    governance::seed(&mut tx, now).await.map_err(refused)?;
     seed_teams(&mut tx, now).await.map_err(refused)?;
     seed_decisions(&mut tx, now).await.map_err(refused)?;
     seed_nominations(&mut tx, now).await.map_err(refused)?;
@@ -566,6 +570,7 @@ async fn create(
                 n: team.rule.1,
             },
             review_on: Some((now + Duration::days(team.review_in_days)).date()),
+            hold_days: crate::teams::model::HOLD_DAYS_DEFAULT,
         },
         note: None,
     };

@@ -39,6 +39,7 @@ struct DecisionRecord {
     rule_kind: String,
     rule_n: i32,
     effect: serde_json::Value,
+    hold_days: i32,
     withdrawn_at: Option<OffsetDateTime>,
     withdrawn_by: Option<String>,
     withdrawal_reason: Option<String>,
@@ -66,6 +67,7 @@ impl TryFrom<DecisionRecord> for Decision {
             closes_at: r.closes_at,
             rule: DecisionRule { kind, n: r.rule_n },
             effect,
+            hold_days: r.hold_days,
             withdrawn_at: r.withdrawn_at,
             withdrawn_by: r.withdrawn_by,
             withdrawal_reason: r.withdrawal_reason,
@@ -77,7 +79,7 @@ pub async fn find_decision(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Opt
     let record = sqlx::query_as!(
         DecisionRecord,
         "select d.id, d.team_id, t.slug as team_slug, t.name as team_name, d.question, d.body, d.is_public,
-                d.opened_by, o.login as opener_login, d.opened_at, d.closes_at, d.rule_kind, d.rule_n, d.effect,
+                d.opened_by, o.login as opener_login, d.opened_at, d.closes_at, d.rule_kind, d.rule_n, d.effect, d.hold_days,
                 d.withdrawn_at, w.login as \"withdrawn_by?\", d.withdrawal_reason
          from decisions d
          join teams t on t.id = d.team_id
@@ -93,7 +95,7 @@ pub async fn find_decision(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Opt
 
 /// Locks a decision's row for the rest of the transaction: every write on one decision
 /// takes this lock first, so each sees the others' outcome.
-async fn lock_decision(
+pub(super) async fn lock_decision(
     tx: &mut Transaction<'_, Postgres>,
     id: i64,
 ) -> Result<(Decision, Tally), WriteError> {
@@ -121,7 +123,7 @@ pub async fn team_decisions(
     sqlx::query_as!(
         DecisionRecord,
         "select d.id, d.team_id, t.slug as team_slug, t.name as team_name, d.question, d.body, d.is_public,
-                d.opened_by, o.login as opener_login, d.opened_at, d.closes_at, d.rule_kind, d.rule_n, d.effect,
+                d.opened_by, o.login as opener_login, d.opened_at, d.closes_at, d.rule_kind, d.rule_n, d.effect, d.hold_days,
                 d.withdrawn_at, w.login as \"withdrawn_by?\", d.withdrawal_reason
          from decisions d
          join teams t on t.id = d.team_id
@@ -148,7 +150,9 @@ pub async fn tallies(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<HashM
                 cur.agree as \"agree!\", cur.stand_aside as \"stand_aside!\", cur.object as \"object!\",
                 cur.present as \"present!\",
                 (select count(*) from decision_concerns c where c.decision_id = d.id and c.resolved_at is null)
-                    as \"unresolved!\"
+                    as \"unresolved!\",
+                (select max(h.lapses_at) from decision_holds h where h.decision_id = d.id and h.released_at is null)
+                    as held_until
          from decisions d
          cross join lateral (
              select count(*) filter (where l.stance in ('agree', 'agree_with_concerns')) as agree,
@@ -179,6 +183,7 @@ pub async fn tallies(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<HashM
                     object: size(r.object),
                     absent: deciders.saturating_sub(size(r.present)),
                     unresolved_concerns: size(r.unresolved),
+                    held_until: r.held_until,
                 },
             )
         })
@@ -201,8 +206,10 @@ pub async fn deciders(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Result
 /// Every position taken, in the order taken.
 pub async fn positions(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Result<Vec<Position>> {
     let rows = sqlx::query!(
-        "select p.id, p.user_id, u.login, p.stance, p.comment, p.at
+        "select p.id, p.user_id, u.login, p.stance, p.comment, p.at, pu.login as \"by_proxy?\"
          from decision_positions p join users u on u.id = p.user_id
+         left join decision_proxies dp on dp.id = p.by_proxy_id
+         left join users pu on pu.id = dp.proxy_id
          where p.decision_id = $1
          order by p.id",
         decision_id
@@ -219,6 +226,7 @@ pub async fn positions(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Resul
                 login: r.login,
                 comment: r.comment,
                 at: r.at,
+                by_proxy: r.by_proxy,
             })
         })
         .collect()
@@ -227,8 +235,10 @@ pub async fn positions(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Resul
 pub async fn concerns(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Result<Vec<Concern>> {
     sqlx::query_as!(
         Concern,
-        "select c.id, c.raised_by, u.login as raised_by_login, c.title, c.raised_at, c.resolved_at, c.resolution
+        "select c.id, c.raised_by, u.login as raised_by_login, c.title, c.raised_at, c.resolved_at, c.resolution,
+                c.handed_to, h.login as \"handed_to_login?\"
          from decision_concerns c join users u on u.id = c.raised_by
+         left join users h on h.id = c.handed_to
          where c.decision_id = $1
          order by c.id",
         decision_id
@@ -293,7 +303,7 @@ fn visibility(is_public: bool) -> Visibility {
     }
 }
 
-async fn record(
+pub(super) async fn record(
     tx: &mut Transaction<'_, Postgres>,
     decision: &Decision,
     action: &'static str,
@@ -339,14 +349,17 @@ pub async fn open_decision(
             "The team's delegation was revoked; it no longer decides anything.".into(),
         ));
     }
-    let rule = sqlx::query!("select rule_kind, rule_n from teams where id = $1", team.id)
-        .fetch_one(&mut **tx)
-        .await?;
+    let rule = sqlx::query!(
+        "select rule_kind, rule_n, hold_days from teams where id = $1",
+        team.id
+    )
+    .fetch_one(&mut **tx)
+    .await?;
     let effect = serde_json::to_value(&new.effect)
         .map_err(|e| WriteError::Refused(format!("The effect could not be stored: {e}")))?;
     let id = sqlx::query_scalar!(
-        "insert into decisions (team_id, question, body, is_public, opened_by, opened_at, closes_at, rule_kind, rule_n, effect)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+        "insert into decisions (team_id, question, body, is_public, opened_by, opened_at, closes_at, rule_kind, rule_n, effect, hold_days)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
          returning id",
         team.id,
         new.question,
@@ -357,7 +370,8 @@ pub async fn open_decision(
         new.closes_at,
         rule.rule_kind,
         rule.rule_n,
-        effect
+        effect,
+        rule.hold_days
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -377,6 +391,8 @@ pub async fn open_decision(
             team.name
         )));
     }
+    let seated = super::proxies::db::seat_leave_proxies(tx, id, team.id, &frozen, now).await?;
+    let frozen: Vec<i64> = frozen.into_iter().chain(seated).collect();
     let decision = find_decision(&mut **tx, id)
         .await?
         .ok_or_else(|| WriteError::Refused("The decision vanished.".into()))?;
@@ -419,38 +435,68 @@ pub async fn take_position(
 ) -> Result<bool, WriteError> {
     let (decision, tally) = lock_decision(tx, decision_id).await?;
     require_open(decision.outcome(&tally, now)).map_err(WriteError::Refused)?;
+    let seat = Seat {
+        decider_id: decider.id,
+        by_proxy: None,
+    };
+    insert_position(tx, &decision, seat, decider, stance, comment, now).await
+}
+
+/// Whose seat a position is for: the decider's, taken by them or by their proxy
+/// (`decisions::model::proxies`).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Seat<'a> {
+    pub decider_id: i64,
+    /// The proxy row and the principal's login, when a proxy takes it.
+    pub by_proxy: Option<(i64, &'a str)>,
+}
+
+/// Adds a position to `seat` under the decision's lock (taken, and the decision found
+/// open, by the caller), unless it repeats the seat's current one. `actor` took it.
+pub(super) async fn insert_position(
+    tx: &mut Transaction<'_, Postgres>,
+    decision: &Decision,
+    seat: Seat<'_>,
+    actor: &User,
+    stance: Stance,
+    comment: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<bool, WriteError> {
+    let by_proxy_id = seat.by_proxy.map(|(id, _)| id);
     let latest = sqlx::query!(
-        "select stance, comment from decision_positions
+        "select stance, comment, by_proxy_id from decision_positions
          where decision_id = $1 and user_id = $2 order by id desc limit 1",
-        decision_id,
-        decider.id
+        decision.id,
+        seat.decider_id
     )
     .fetch_optional(&mut **tx)
     .await?;
-    if latest.is_some_and(|l| l.stance == stance.as_str() && l.comment.as_deref() == comment) {
+    if latest.is_some_and(|l| {
+        l.stance == stance.as_str()
+            && l.comment.as_deref() == comment
+            && l.by_proxy_id == by_proxy_id
+    }) {
         return Ok(false);
     }
     sqlx::query!(
-        "insert into decision_positions (decision_id, user_id, stance, comment, at)
-         values ($1, $2, $3, $4, $5)",
-        decision_id,
-        decider.id,
+        "insert into decision_positions (decision_id, user_id, stance, comment, at, by_proxy_id)
+         values ($1, $2, $3, $4, $5, $6)",
+        decision.id,
+        seat.decider_id,
         stance.as_str(),
         comment,
-        now
+        now,
+        by_proxy_id
     )
     .execute(&mut **tx)
     .await?;
-    let details = json!({ "stance": stance.as_str(), "comment": comment });
-    record(
-        tx,
-        &decision,
-        "decision.position_taken",
-        decider,
-        details,
-        now,
-    )
-    .await?;
+    let details = match seat.by_proxy {
+        None => json!({ "stance": stance.as_str(), "comment": comment }),
+        Some((_, principal)) => {
+            json!({ "stance": stance.as_str(), "comment": comment, "for": principal })
+        }
+    };
+    record(tx, decision, "decision.position_taken", actor, details, now).await?;
     Ok(true)
 }
 
@@ -501,17 +547,14 @@ pub async fn resolve_concern(
 ) -> Result<(), WriteError> {
     let (decision, tally) = lock_decision(tx, decision_id).await?;
     require_open(decision.outcome(&tally, now)).map_err(WriteError::Refused)?;
-    let concern = sqlx::query!(
-        "select raised_by, title, resolved_at from decision_concerns where id = $1 and decision_id = $2",
-        concern_id,
-        decision_id
-    )
-    .fetch_optional(&mut **tx)
-    .await?
-    .ok_or_else(|| WriteError::Refused("There is no such concern on this decision.".into()))?;
-    if concern.raised_by != person.id {
+    let concern = concerns(&mut **tx, decision_id)
+        .await?
+        .into_iter()
+        .find(|c| c.id == concern_id)
+        .ok_or_else(|| WriteError::Refused("There is no such concern on this decision.".into()))?;
+    if !super::model::handover::may_resolve(&concern, person.id) {
         return Err(WriteError::Refused(
-            "Only whoever raised a concern resolves it.".into(),
+            "Only whoever raised a concern, or the decider they handed it to, resolves it.".into(),
         ));
     }
     if concern.resolved_at.is_some() {

@@ -29,7 +29,7 @@ async fn current_teams(state: &AppState, user: Option<&User>) -> Result<Vec<i64>
 }
 
 /// The team, and whether `user` is one of its current members.
-async fn load_team(
+pub(super) async fn load_team(
     state: &AppState,
     slug: &str,
     user: Option<&User>,
@@ -46,7 +46,7 @@ async fn load_team(
 }
 
 /// A decision `user` may see, and where they stand towards it.
-async fn load_decision(
+pub(super) async fn load_decision(
     state: &AppState,
     id: i64,
     user: Option<&User>,
@@ -82,7 +82,11 @@ async fn record_of(
     let history = db::positions(&state.pool, decision.id).await?;
     let concerns = db::concerns(&state.pool, decision.id).await?;
     let recorded = db::recorded_outcome(&state.pool, decision.id).await?;
+    let proxies = super::proxies::db::decision_proxies(&state.pool, decision.id).await?;
+    let holds = super::holds::holds(&state.pool, decision.id).await?;
     Ok(Record {
+        holds,
+        proxies,
         decision,
         standing,
         user_id: user.map(|u| u.id),
@@ -94,12 +98,12 @@ async fn record_of(
     })
 }
 
-fn to_page(id: i64) -> String {
+pub(super) fn to_page(id: i64) -> String {
     format!("/decisions/{id}")
 }
 
 /// The decision page again with what was typed and what is wrong, status 422.
-async fn unprocessable(
+pub(super) async fn unprocessable(
     state: &AppState,
     layout: Layout,
     id: i64,
@@ -340,9 +344,9 @@ pub async fn resolve_concern(
         .into_iter()
         .find(|c| c.id == concern_id)
         .ok_or(AppError::NotFound)?;
-    if concern.raised_by != user.id {
+    if !model::handover::may_resolve(&concern, user.id) {
         return Err(AppError::Forbidden(
-            "only whoever raised a concern resolves it",
+            "only whoever raised a concern, or the decider they handed it to, resolves it",
         ));
     }
     let errors = match form.validate() {

@@ -11,7 +11,14 @@
 //!   block), with an optional comment, and may change it while the decision is open. Every
 //!   position is kept and shown in order; the latest counts. A decider who has left the team
 //!   can no longer take positions; their last one stays.
-//! - Any decider raises a named concern; only whoever raised it resolves it. An unresolved
+//! - A decider may name another member as proxy, for one decision or for the decisions
+//!   opened while they are on leave; the proxy's positions count as theirs
+//!   (`model::proxies`, `proxies`).
+//! - A decider may place a hold ("I need time to read"): it keeps the decision from
+//!   passing early until released or until it lapses after the charter's days
+//!   (`model::holds`, `holds`).
+//! - Any decider raises a named concern; only whoever raised it resolves it, or the decider
+//!   they handed it over to (`model::handover`, `handover`). An unresolved
 //!   concern holds the decision (the rule is not met while it stands).
 //! - The outcome (open, passed, blocked, lapsed, withdrawn) is computed from the stored
 //!   positions, concerns, the frozen rule and `now` (`model::outcome`), never stored. It
@@ -36,8 +43,11 @@
 
 pub mod db;
 mod handlers;
+pub mod handover;
+pub mod holds;
 pub mod model;
 mod pages;
+pub mod proxies;
 
 use crate::web::routes::{Routes, get, post};
 
@@ -48,12 +58,35 @@ pub fn routes() -> Routes {
             get(handlers::list_decisions).post(handlers::create_decision),
         )
         .route("/teams/{slug}/decisions/new", get(handlers::new_decision))
+        .route(
+            "/teams/{slug}/decisions/proxy",
+            get(proxies::handlers::show_leave_proxy).post(proxies::handlers::name_leave_proxy),
+        )
+        .route(
+            "/teams/{slug}/decisions/proxy/take-back",
+            post(proxies::handlers::take_back_leave_proxy),
+        )
+        .route("/decisions/{id}/holds", post(holds::place))
+        .route("/decisions/{id}/holds/release", post(holds::release))
+        .route("/decisions/{id}/proxy", post(proxies::handlers::name_proxy))
+        .route(
+            "/decisions/{id}/proxy/take-back",
+            post(proxies::handlers::take_back_proxy),
+        )
+        .route(
+            "/decisions/{id}/proxy/positions",
+            post(proxies::handlers::take_position_for),
+        )
         .route("/decisions/{id}", get(handlers::show_decision))
         .route("/decisions/{id}/positions", post(handlers::take_position))
         .route("/decisions/{id}/concerns", post(handlers::raise_concern))
         .route(
             "/decisions/{id}/concerns/{concern_id}/resolve",
             post(handlers::resolve_concern),
+        )
+        .route(
+            "/decisions/{id}/concerns/{concern_id}/hand-over",
+            post(handover::hand_over_concern),
         )
         .route("/decisions/{id}/outcome", post(handlers::record_outcome))
         .route(

@@ -14,6 +14,10 @@ use crate::teams::model::{DecisionRule, NewTeam, Role, RuleKind, TeamForm};
 use crate::web::dates::parse_datetime_local;
 use crate::web::form::FormErrors;
 
+pub mod handover;
+pub mod holds;
+pub mod proxies;
+
 pub const QUESTION_MAX: usize = 200;
 pub const BODY_MAX: usize = 20_000;
 pub const COMMENT_MAX: usize = 2000;
@@ -123,6 +127,9 @@ pub struct Tally {
     /// Deciders with no position yet.
     pub absent: usize,
     pub unresolved_concerns: usize,
+    /// When the last standing hold lapses, if any hold was placed and not released
+    /// (`holds`); it stands while `now` is before this.
+    pub held_until: Option<OffsetDateTime>,
 }
 
 impl Tally {
@@ -208,6 +215,19 @@ impl Tally {
 }
 
 impl Tally {
+    /// Whether a hold keeps the decision from passing early at `now`.
+    pub fn held_at(&self, now: OffsetDateTime) -> bool {
+        self.held_until.is_some_and(|until| now < until)
+    }
+
+    /// The same counts with the holds of the decision.
+    pub fn with_holds(self, holds: &[holds::Hold]) -> Tally {
+        Tally {
+            held_until: holds::held_until(holds),
+            ..self
+        }
+    }
+
     /// The counts in a sentence.
     pub fn describe(&self) -> String {
         format!(
@@ -235,8 +255,8 @@ fn plural(count: usize, one: &str, many: &str) -> String {
 }
 
 /// The outcome at `now`. Before the closing time a decision passes early only when every
-/// decider has taken a position and the rule is met (so nobody who has not spoken yet is
-/// overruled); otherwise it stays open. At the closing time it passes if the rule is met;
+/// decider has taken a position, the rule is met and no hold stands (so nobody who has not
+/// spoken yet, or asked for time, is overruled); otherwise it stays open. At the closing time it passes if the rule is met;
 /// an objection or an unresolved concern blocks it; anything else lapses.
 ///
 /// Writes are refused once this is not `Open`, so an outcome, once reached, never moves.
@@ -249,7 +269,7 @@ pub fn outcome(
 ) -> Outcome {
     if withdrawn {
         Outcome::Withdrawn
-    } else if tally.absent == 0 && tally.meets(rule) {
+    } else if tally.absent == 0 && tally.meets(rule) && !tally.held_at(now) {
         Outcome::Passed
     } else if now < closes_at {
         Outcome::Open
@@ -311,6 +331,8 @@ pub struct Decision {
     /// The team's rule when the decision opened.
     pub rule: DecisionRule,
     pub effect: Effect,
+    /// The charter's days a hold lasts, frozen when the decision opened.
+    pub hold_days: i32,
     pub withdrawn_at: Option<OffsetDateTime>,
     pub withdrawn_by: Option<String>,
     pub withdrawal_reason: Option<String>,
@@ -345,6 +367,8 @@ pub struct Position {
     pub stance: Stance,
     pub comment: Option<String>,
     pub at: OffsetDateTime,
+    /// The login of the proxy who took it on the decider's behalf (`proxies`).
+    pub by_proxy: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -356,6 +380,9 @@ pub struct Concern {
     pub raised_at: OffsetDateTime,
     pub resolved_at: Option<OffsetDateTime>,
     pub resolution: Option<String>,
+    /// The decider the raiser handed it over to (`handover`).
+    pub handed_to: Option<i64>,
+    pub handed_to_login: Option<String>,
 }
 
 /// The outcome statement of a passed decision, and what its effect made.
@@ -455,6 +482,7 @@ impl Delegation {
                 mandate: self.mandate.clone(),
                 rule: self.rule,
                 review_on: self.review_on,
+                hold_days: crate::teams::model::HOLD_DAYS_DEFAULT,
             },
             note: Some(format!("Delegated by decision #{decision_id}.")),
         }
@@ -967,7 +995,8 @@ mod tests {
                 stand_aside: 1,
                 object: 1,
                 absent: 1,
-                unresolved_concerns: 2
+                unresolved_concerns: 2,
+                held_until: None,
             }
         );
         assert_eq!(tally(2, &[], 0).absent, 2);

@@ -7,6 +7,8 @@ use askama::Template;
 use askama_web::WebTemplate;
 use time::OffsetDateTime;
 
+use super::model::holds::{self, Hold, HoldState};
+use super::model::proxies::{self, Proxy};
 use super::model::{
     self, Concern, Decider, Decision, DecisionForm, EffectKind, MEMBER_CHANGES, Outcome, Position,
     PositionForm, RecordedOutcome, Stance, Standing, Tally,
@@ -222,6 +224,9 @@ pub struct Record {
     pub history: Vec<Position>,
     pub concerns: Vec<Concern>,
     pub recorded: Option<RecordedOutcome>,
+    /// Every proxy named in the decision, live or taken back.
+    pub proxies: Vec<Proxy>,
+    pub holds: Vec<Hold>,
     pub now: OffsetDateTime,
 }
 
@@ -235,6 +240,9 @@ pub struct Inputs {
     pub resolving: Option<i64>,
     pub statement: String,
     pub reason: String,
+    pub proxy_login: String,
+    /// A position typed by a proxy for their principal.
+    pub proxy_position: PositionForm,
 }
 
 #[derive(Clone, Debug)]
@@ -245,6 +253,8 @@ pub struct DeciderView {
     pub stance: &'static str,
     pub comment: Option<String>,
     pub since: String,
+    /// The proxy who took the current position for them.
+    pub by_proxy: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -255,6 +265,33 @@ pub struct HistoryView {
     pub comment: Option<String>,
     /// "changed from Object" when it replaced an earlier position.
     pub change: Option<String>,
+    /// The proxy who took it on the decider's behalf.
+    pub by_proxy: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct HoldView {
+    pub by: String,
+    pub placed: String,
+    /// "stands until …", "released on …", "lapsed on … after 7 days".
+    pub state: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProxyView {
+    pub principal: String,
+    pub proxy: String,
+    pub named: String,
+    pub taken_back: Option<String>,
+    pub from_leave: bool,
+}
+
+/// One radio button of a hand-written group (the proxy's form has ids of its own).
+#[derive(Clone, Debug)]
+pub struct RadioView {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub checked: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -265,7 +302,10 @@ pub struct ConcernView {
     pub raised_at: String,
     pub resolved_at: Option<String>,
     pub resolution: Option<String>,
+    pub handed_to: Option<String>,
     pub may_resolve: bool,
+    /// The raiser, while it is open, may hand it over.
+    pub may_hand_over: bool,
     pub resolution_input: String,
     pub resolution_error: Option<String>,
 }
@@ -323,6 +363,21 @@ pub struct DecisionPage {
     pub concern: Field,
     pub statement: Field,
     pub reason: Field,
+    pub holds: Vec<HoldView>,
+    pub may_place_hold: bool,
+    pub may_release_hold: bool,
+    pub hold_days: i32,
+    pub proxies: Vec<ProxyView>,
+    /// The login of the signed-in decider's live proxy.
+    pub my_proxy: Option<String>,
+    pub may_name_proxy: bool,
+    pub proxy_login: Field,
+    /// The principal whose proxy the signed-in person holds, while they may act.
+    pub acting_for: Option<String>,
+    pub proxy_stances: Vec<RadioView>,
+    pub proxy_stance_error: Option<String>,
+    pub proxy_comment: String,
+    pub proxy_comment_error: Option<String>,
 }
 
 fn explanation(
@@ -337,6 +392,7 @@ fn explanation(
             "Open until its closing time. It passes earlier once every decider has taken a position and the rule is met; {} not yet spoken.",
             if tally.absent == 1 { "1 decider has".to_string() } else { format!("{} deciders have", tally.absent) }
         ),
+        Outcome::Open if tally.held_at(now) => "Open: every decider has spoken, and a hold keeps it from passing early until the hold is released or lapses by itself.".into(),
         Outcome::Open => "Open: every decider has spoken, but the rule is not met yet. Positions can still change until the closing time.".into(),
         Outcome::Passed if closed && tally.absent > 0 => "Passed at its closing time: the rule was met.".into(),
         Outcome::Passed => "Passed: every decider took a position and the rule was met.".into(),
@@ -351,7 +407,8 @@ impl DecisionPage {
     pub fn new(layout: Layout, record: &Record, inputs: &Inputs, errors: &FormErrors) -> Self {
         let d = &record.decision;
         let now = record.now;
-        let tally = model::tally_of(&record.deciders, &record.history, &record.concerns);
+        let tally = model::tally_of(&record.deciders, &record.history, &record.concerns)
+            .with_holds(&record.holds);
         let outcome = d.outcome(&tally, now);
         let current = model::current_positions(&record.history, |p| p.user_id);
         let deciders: Vec<DeciderView> = record
@@ -368,6 +425,7 @@ impl DecisionPage {
                     stance: position.map(|p| p.stance.label()).unwrap_or(""),
                     comment: position.and_then(|p| p.comment.clone()),
                     since: position.map(|p| format_utc(p.at)).unwrap_or_default(),
+                    by_proxy: position.and_then(|p| p.by_proxy.clone()),
                 }
             })
             .collect();
@@ -390,6 +448,7 @@ impl DecisionPage {
                     stance: p.stance.label(),
                     comment: p.comment.clone(),
                     change,
+                    by_proxy: p.by_proxy.clone(),
                 }
             })
             .collect();
@@ -407,7 +466,14 @@ impl DecisionPage {
                     raised_at: format_utc(c.raised_at),
                     resolved_at: c.resolved_at.map(format_utc),
                     resolution: c.resolution.clone(),
+                    handed_to: c.handed_to_login.clone(),
                     may_resolve: is_open
+                        && may_act
+                        && c.resolved_at.is_none()
+                        && record
+                            .user_id
+                            .is_some_and(|me| model::handover::may_resolve(c, me)),
+                    may_hand_over: is_open
                         && may_act
                         && c.resolved_at.is_none()
                         && Some(c.raised_by) == record.user_id,
@@ -460,7 +526,84 @@ impl DecisionPage {
         } else {
             inputs.position.stance.as_str()
         };
+        let me = record.user_id.unwrap_or(0);
+        let holds = record
+            .holds
+            .iter()
+            .map(|h| HoldView {
+                by: h.placed_by_login.clone(),
+                placed: format_utc(h.placed_at),
+                state: match h.state(now) {
+                    HoldState::Stands { until } => {
+                        format!("stands until {}", format_utc(until))
+                    }
+                    HoldState::Released { at } => format!("released on {}", format_utc(at)),
+                    HoldState::Lapsed { at } => format!(
+                        "lapsed by itself on {} after {} days",
+                        format_utc(at),
+                        d.hold_days
+                    ),
+                },
+            })
+            .collect();
+        let mut needs = if is_open {
+            tally.needs(d.rule)
+        } else {
+            Vec::new()
+        };
+        if is_open {
+            for h in record.holds.iter().filter(|h| h.stands_at(now)) {
+                needs.push(format!(
+                    "the hold of {} to be released or to lapse on {} before it can pass early",
+                    h.placed_by_login,
+                    format_utc(h.lapses_at)
+                ));
+            }
+        }
+        let my_proxy = proxies::proxy_of(&record.proxies, me, now).map(|p| p.proxy_login.clone());
+        let acting_for = proxies::held_by(&record.proxies, me, now)
+            .filter(|_| is_open && record.standing.is_member)
+            .map(|p| p.principal_login.clone());
+        let proxy_stances = Stance::ALL
+            .iter()
+            .map(|s| RadioView {
+                value: s.as_str(),
+                label: s.label(),
+                checked: inputs.proxy_position.stance == s.as_str(),
+            })
+            .collect();
+        let proxies = record
+            .proxies
+            .iter()
+            .map(|p| ProxyView {
+                principal: p.principal_login.clone(),
+                proxy: p.proxy_login.clone(),
+                named: format_utc(p.named_at),
+                taken_back: p.revoked_at.map(format_utc),
+                from_leave: p.from_leave,
+            })
+            .collect();
         DecisionPage {
+            may_place_hold: is_open && may_act && holds::placing_problem(&record.holds, me).is_none(),
+            may_release_hold: is_open && may_act && holds::releasable(&record.holds, me, now).is_some(),
+            hold_days: d.hold_days,
+            holds,
+            may_name_proxy: is_open && may_act && my_proxy.is_none(),
+            my_proxy: my_proxy.filter(|_| is_open),
+            proxies,
+            proxy_login: Field::new(
+                "proxy_login",
+                "GitHub login of your proxy",
+                &inputs.proxy_login,
+                39,
+                errors,
+            )
+            .hint("Another member of the team, not on leave, who holds no other proxy here. They take positions for you until you take it back; your own later position replaces theirs."),
+            acting_for,
+            proxy_stances,
+            proxy_stance_error: errors.get("proxy_stance").map(str::to_string),
+            proxy_comment: inputs.proxy_position.comment.clone(),
+            proxy_comment_error: errors.get("proxy_comment").map(str::to_string),
             id: d.id,
             question: d.question.clone(),
             team_slug: d.team_slug.clone(),
@@ -477,11 +620,7 @@ impl DecisionPage {
             outcome: outcome.label(),
             outcome_class: outcome_class(outcome),
             explanation: explanation(outcome, &tally, d.closes_at, now),
-            needs: if is_open {
-                tally.needs(d.rule)
-            } else {
-                Vec::new()
-            },
+            needs,
             tally: tally.describe(),
             deciders,
             silent,

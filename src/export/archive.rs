@@ -134,7 +134,9 @@ async fn batch(
                                    from decision_deciders dd join users du on du.id = dd.user_id
                                   where dd.decision_id = d.id),
                     'positions', (select coalesce(json_agg(json_build_object(
-                                      'login', pu.login, 'stance', p.stance, 'comment', p.comment, 'at', p.at)
+                                      'login', pu.login, 'stance', p.stance, 'comment', p.comment, 'at', p.at,
+                                      'by_proxy', (select xu.login from decision_proxies x join users xu on xu.id = x.proxy_id
+                                                    where x.id = p.by_proxy_id))
                                       order by p.id), '[]')
                                     from decision_positions p join users pu on pu.id = p.user_id
                                    where p.decision_id = d.id),

@@ -117,6 +117,7 @@ pub fn decision_json(r: &DecisionRecord<'_>, absolute: &impl Fn(&str) -> String)
         "deciders": r.deciders.iter().map(|x| json!({"login": x.login, "name": x.name})).collect::<Vec<_>>(),
         "positions": r.positions.iter().map(|p| json!({
             "login": p.login, "stance": p.stance.as_str(), "comment": p.comment, "at": ts(p.at),
+            "by_proxy": p.by_proxy,
         })).collect::<Vec<_>>(),
         "concerns": r.concerns.iter().map(|c| json!({
             "raised_by": c.raised_by_login, "title": c.title, "raised_at": ts(c.raised_at),

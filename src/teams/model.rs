@@ -147,7 +147,13 @@ pub struct Charter {
     pub mandate: String,
     pub rule: DecisionRule,
     pub review_on: Option<Date>,
+    /// How many days a hold on one of its decisions lasts (`decisions::model::holds`).
+    pub hold_days: i32,
 }
+
+/// How long a hold lasts unless the charter says otherwise, and the most it may say.
+pub const HOLD_DAYS_DEFAULT: i32 = 7;
+pub const HOLD_DAYS_MAX: i32 = 60;
 
 #[derive(Clone, Debug)]
 pub struct Team {
@@ -306,6 +312,7 @@ pub struct CharterFields {
     pub rule_kind: String,
     pub rule_n: String,
     pub review_on: String,
+    pub hold_days: String,
 }
 
 impl CharterFields {
@@ -318,6 +325,7 @@ impl CharterFields {
                 .review_on
                 .map(crate::web::dates::format_date)
                 .unwrap_or_default(),
+            hold_days: charter.hold_days.to_string(),
         }
     }
 
@@ -356,12 +364,28 @@ impl CharterFields {
         if let Err(message) = review_on {
             errors.add("review_on", message);
         }
-        match (kind, n, review_on) {
-            (Some(kind), Some(n), Ok(review_on)) if errors.is_empty() => Some(Charter {
-                mandate,
-                rule: DecisionRule { kind, n },
-                review_on,
-            }),
+        let hold_days = match self.hold_days.trim() {
+            "" => Some(HOLD_DAYS_DEFAULT),
+            text => text
+                .parse::<i32>()
+                .ok()
+                .filter(|n| (1..=HOLD_DAYS_MAX).contains(n)),
+        };
+        if hold_days.is_none() {
+            errors.add(
+                "hold_days",
+                format!("Days a hold lasts is a whole number from 1 to {HOLD_DAYS_MAX}."),
+            );
+        }
+        match (kind, n, review_on, hold_days) {
+            (Some(kind), Some(n), Ok(review_on), Some(hold_days)) if errors.is_empty() => {
+                Some(Charter {
+                    mandate,
+                    rule: DecisionRule { kind, n },
+                    review_on,
+                    hold_days,
+                })
+            }
             _ => None,
         }
     }
@@ -480,6 +504,9 @@ pub fn changed_fields(team: &Team, change: &CharterChange) -> Vec<&'static str> 
     }
     if team.charter.rule != change.charter.rule {
         fields.push("decision_rule");
+    }
+    if team.charter.hold_days != change.charter.hold_days {
+        fields.push("hold_days");
     }
     if team.charter.review_on != change.charter.review_on {
         fields.push("review_on");
@@ -849,6 +876,7 @@ mod tests {
                     n: 1,
                 },
                 review_on: Some(date!(2027 - 06 - 30)),
+                hold_days: 7,
             },
             parent_id,
             parent_slug: parent_id.map(|_| "core".into()),
@@ -985,6 +1013,7 @@ mod tests {
             rule_kind: rule_kind.into(),
             rule_n: rule_n.into(),
             review_on: review_on.into(),
+            hold_days: String::new(),
         }
     }
 

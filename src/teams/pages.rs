@@ -80,6 +80,7 @@ pub struct CharterInputs {
     pub rule_kind: Choice,
     pub rule_n: Field,
     pub review_on: Field,
+    pub hold_days: Field,
 }
 
 impl CharterInputs {
@@ -92,6 +93,8 @@ impl CharterInputs {
                 .hint("The number in the rule: deciders who may be absent, or who may not agree. 0 to 20."),
             review_on: Field::new("review_on", "Review date (optional)", &fields.review_on, 10, errors)
                 .hint("When the charter is next reviewed, as YYYY-MM-DD."),
+            hold_days: Field::new("hold_days", "Days a hold lasts", &fields.hold_days, 2, errors)
+                .hint("A decider's hold (“I need time to read”) keeps a decision from passing early for this many days at most, 1 to 60. Empty: 7."),
         }
     }
 }

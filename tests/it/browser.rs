@@ -214,19 +214,15 @@ async fn teams_main_path() {
     browser.finish().await;
 }
 
-#[tokio::test]
-async fn decisions_main_path() {
-    let app = TestApp::spawn().await;
-    app.make_admin("amber").await;
-    // A team of two, set up as an administrator would.
-    let admin = app.signed_in("amber").await;
+/// A unanimous team `slug` of amber and basil, made by the administrator `admin`.
+async fn team_of_two(admin: &crate::support::Client, slug: &str, name: &str, purpose: &str) {
     admin
         .post(
             "/teams",
             &[
-                ("slug", "core"),
-                ("name", "Core"),
-                ("purpose", "Steers the project."),
+                ("slug", slug),
+                ("name", name),
+                ("purpose", purpose),
                 ("mandate", "The direction of the project."),
                 ("rule_kind", "unanimous"),
                 ("rule_n", "0"),
@@ -235,11 +231,11 @@ async fn decisions_main_path() {
             ],
         )
         .await
-        .assert_redirect("/teams/core");
+        .assert_redirect(&format!("/teams/{slug}"));
     for login in ["amber", "basil"] {
         admin
             .post(
-                "/teams/core/members",
+                &format!("/teams/{slug}/members"),
                 &[
                     ("login", login),
                     ("role", "member"),
@@ -247,8 +243,17 @@ async fn decisions_main_path() {
                 ],
             )
             .await
-            .assert_redirect("/teams/core/members");
+            .assert_redirect(&format!("/teams/{slug}/members"));
     }
+}
+
+#[tokio::test]
+async fn decisions_main_path() {
+    let app = TestApp::spawn().await;
+    app.make_admin("amber").await;
+    // A team of two, set up as an administrator would.
+    let admin = app.signed_in("amber").await;
+    team_of_two(&admin, "core", "Core", "Steers the project.").await;
     let Some(mut browser) = Browser::open(&app).await else {
         return;
     };
@@ -699,5 +704,81 @@ async fn a_person_makes_a_token_sees_it_once_uses_it_and_revokes_it() {
         .await;
     browser.assert_text("You have no tokens.").await;
     assert_eq!(me(secret).await, 401);
+    browser.finish().await;
+}
+
+/// The team of two where one is on leave: Basil names Amber his proxy for his leave, Amber
+/// opens a decision, takes her position and Basil's by proxy, and it passes.
+#[tokio::test]
+async fn a_two_person_team_decides_while_one_is_on_leave() {
+    let app = TestApp::spawn().await;
+    app.make_admin("amber").await;
+    let admin = app.signed_in("amber").await;
+    team_of_two(&admin, "pair", "Pair", "Keeps the project going.").await;
+    admin
+        .post(
+            "/teams/pair/members/basil/role",
+            &[("role", "on_leave"), ("role_reason", "Travelling")],
+        )
+        .await
+        .assert_redirect("/teams/pair");
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+
+    // Basil, on leave, names Amber; a login that is not a member is refused first.
+    browser.sign_in_dev("basil").await;
+    browser.goto("/teams/pair/decisions").await;
+    browser.click_link("Your proxy while on leave").await;
+    browser
+        .fill("GitHub login of your proxy", "nobody-here")
+        .await;
+    browser.click_button("Name my proxy").await;
+    assert_eq!(browser.status(), 422);
+    browser
+        .assert_text("Nobody with that login is known to Concord.")
+        .await;
+    browser.fill("GitHub login of your proxy", "amber").await;
+    browser.click_button("Name my proxy").await;
+    browser
+        .assert_text("amber is your proxy for the decisions Pair opens while you are on leave.")
+        .await;
+    browser.sign_out().await;
+
+    // Amber opens a decision: Basil is a decider through her.
+    browser.sign_in_dev("amber").await;
+    browser.goto("/teams/pair/decisions/new").await;
+    browser
+        .fill("Question", "Move the meeting to Thursdays?")
+        .await;
+    browser
+        .fill("Body", "Thursdays suit both time zones.")
+        .await;
+    browser
+        .choose("Described in words (nothing changes by itself)")
+        .await;
+    browser.fill("In words", "We meet on Thursdays.").await;
+    browser.click_button("Open the decision").await;
+    let decision = browser.path().to_string();
+    assert!(decision.starts_with("/decisions/"), "{decision}");
+    browser.assert_text("Not yet spoken: amber, basil.").await;
+    browser.choose("#stance-agree").await;
+    browser.click_button("Record my position").await;
+    browser.assert_text("Take a position for basil").await;
+    browser.choose("#proxy-stance-agree").await;
+    browser.click_button("Record the position for basil").await;
+    browser
+        .assert_text("Your position for basil is recorded: Agree.")
+        .await;
+    browser.assert_text("by amber for basil").await;
+    browser.assert_text("Passed").await;
+    browser
+        .fill("Outcome statement", "We meet on Thursdays from now on.")
+        .await;
+    browser.click_button("Record the outcome").await;
+    assert_eq!(browser.path(), decision);
+    browser
+        .assert_text("We meet on Thursdays from now on.")
+        .await;
     browser.finish().await;
 }

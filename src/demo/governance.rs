@@ -1,0 +1,125 @@
+//! The demo's team of two that survives being small and busy: `stewards`, where
+//! kestrel-vane is on leave and has named juniper-holt proxy for the decisions opened
+//! meanwhile. One decision passed with juniper's position for kestrel; one is open,
+//! agreed by both, and held by kestrel's hold ("I need time to read"), which lapses by
+//! itself after the charter's five days.
+
+use sqlx::{Postgres, Transaction};
+use time::{Duration, OffsetDateTime};
+
+use crate::decisions::db as decisions_db;
+use crate::decisions::model::{Effect, NewDecision, Stance};
+use crate::decisions::proxies::db as proxies_db;
+use crate::teams::db::{self as teams_db, WriteError};
+use crate::teams::model::{Cause, Charter, DecisionRule, NewTeam, Role, RuleKind};
+
+pub async fn seed(
+    tx: &mut Transaction<'_, Postgres>,
+    now: OffsetDateTime,
+) -> Result<(), WriteError> {
+    let ago = |days: i64| now - Duration::days(days);
+    let (Some(admin), Some(juniper_user), Some(kestrel)) = (
+        super::person(tx, "amber-finch").await?,
+        super::person(tx, "juniper-holt").await?,
+        super::person(tx, "kestrel-vane").await?,
+    ) else {
+        return Ok(());
+    };
+    let juniper = &juniper_user;
+    let new = NewTeam {
+        slug: "stewards".into(),
+        name: "Stewards".into(),
+        purpose: "Two people, in two time zones, who look after the community's meetings and \
+                  its code of conduct."
+            .into(),
+        charter: Charter {
+            mandate: "The community calls, the code of conduct and its enforcement.".into(),
+            rule: DecisionRule {
+                kind: RuleKind::Unanimous,
+                n: 0,
+            },
+            review_on: Some((now + Duration::days(120)).date()),
+            hold_days: 5,
+        },
+        note: Some("A team of two: proxies and holds keep it deciding.".into()),
+    };
+    teams_db::create_team(tx, &new, None, &admin, Cause::DIRECT, ago(400)).await?;
+    let Some(team) = teams_db::find_team(&mut **tx, "stewards").await? else {
+        return Ok(());
+    };
+    for (login, role) in [("juniper-holt", Role::Lead), ("kestrel-vane", Role::Member)] {
+        let reason = "Founding steward";
+        teams_db::add_member(
+            tx,
+            &team,
+            login,
+            role,
+            reason,
+            Some(&admin),
+            Cause::DIRECT,
+            ago(400),
+        )
+        .await?;
+    }
+    let reason = "Parental leave until spring";
+    teams_db::change_role(
+        tx,
+        &team,
+        &kestrel,
+        Role::OnLeave,
+        reason,
+        Some(&admin),
+        Cause::DIRECT,
+        ago(20),
+    )
+    .await?;
+    proxies_db::name_leave_proxy(tx, &team, &kestrel, "juniper-holt", ago(20)).await?;
+
+    // Passed: juniper's own position and juniper's for kestrel.
+    let id = decisions_db::open_decision(
+        tx,
+        &team,
+        &NewDecision {
+            question: "Move the community call to Thursdays?".into(),
+            body: "Thursdays at 16:00 UTC suit both hemispheres better than Mondays.".into(),
+            closes_at: ago(3),
+            is_public: true,
+            effect: Effect::Text {
+                text: "The community call moves to Thursdays at 16:00 UTC.".into(),
+            },
+        },
+        juniper,
+        ago(10),
+    )
+    .await?;
+    decisions_db::take_position(tx, id, juniper, Stance::Agree, None, ago(10)).await?;
+    let comment = Some("Kestrel said before leaving that Thursdays work.");
+    proxies_db::take_position_for(tx, id, juniper, kestrel.id, Stance::Agree, comment, ago(9))
+        .await?;
+    let statement = "The community call is on Thursdays at 16:00 UTC from next week.";
+    decisions_db::record_outcome(tx, id, juniper, statement, ago(9)).await?;
+
+    // Open: both agree, but kestrel asked for time to read.
+    let id = decisions_db::open_decision(
+        tx,
+        &team,
+        &NewDecision {
+            question: "Adopt the revised code of conduct?".into(),
+            body: "The revision adds a section on how reports are handled and by whom.".into(),
+            closes_at: now + Duration::days(10),
+            is_public: true,
+            effect: Effect::Text {
+                text: "The revised code of conduct replaces the current one.".into(),
+            },
+        },
+        juniper,
+        ago(2),
+    )
+    .await?;
+    crate::decisions::holds::place_hold(tx, id, &kestrel, ago(2) + Duration::hours(1)).await?;
+    decisions_db::take_position(tx, id, juniper, Stance::Agree, None, ago(1)).await?;
+    let comment = Some("Kestrel agreed to the draft in the thread.");
+    proxies_db::take_position_for(tx, id, juniper, kestrel.id, Stance::Agree, comment, ago(1))
+        .await?;
+    Ok(())
+}
