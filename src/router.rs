@@ -119,6 +119,7 @@ pub fn build(state: AppState) -> Router {
         .merge(
             api::routes()
                 .into_router()
+                .layer(from_fn_with_state(state.clone(), api::limit::per_token))
                 .layer(from_fn_with_state(state.clone(), rate_limit::limit)),
         )
         .fallback(|| async { StatusCode::NOT_FOUND })

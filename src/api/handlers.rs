@@ -22,7 +22,7 @@ pub struct Document {
 
 pub async fn list_teams(
     State(state): State<AppState>,
-    _caller: ApiCaller,
+    caller: ApiCaller,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let key = "/api/v1/teams";
@@ -37,12 +37,12 @@ pub async fn list_teams(
             })
         })
         .await?;
-    cached_json(&headers, document)
+    cached_json(&headers, document, caller.0.is_some())
 }
 
 pub async fn show_team(
     State(state): State<AppState>,
-    _caller: ApiCaller,
+    caller: ApiCaller,
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
@@ -60,7 +60,7 @@ pub async fn show_team(
             render(&model::team_json(&team, sub_slugs, &ledger, &state.config))
         })
         .await?;
-    cached_json(&headers, document)
+    cached_json(&headers, document, caller.0.is_some())
 }
 
 /// `/api/v1/me`: the token's owner, their current teams and the token itself. Needs a
@@ -106,12 +106,7 @@ pub async fn me(
         },
     };
     let mut response = axum::Json(body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    headers.insert(header::VARY, HeaderValue::from_static("authorization"));
+    super::respond::cache_headers(response.headers_mut(), true);
     Ok(response)
 }
 
@@ -125,7 +120,11 @@ fn render(value: &impl Serialize) -> Result<Document, AppError> {
 }
 
 /// JSON with a weak ETag and `Cache-Control`, or `304` when the client has it already.
-fn cached_json(headers: &HeaderMap, document: Document) -> Result<Response, AppError> {
+fn cached_json(
+    headers: &HeaderMap,
+    document: Document,
+    private: bool,
+) -> Result<Response, AppError> {
     let etag = document.etag.to_string();
     let fresh = headers
         .get(header::IF_NONE_MATCH)
@@ -146,14 +145,6 @@ fn cached_json(headers: &HeaderMap, document: Document) -> Result<Response, AppE
         header::ETAG,
         HeaderValue::from_str(&etag).map_err(AppError::internal)?,
     );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(model::CACHE_CONTROL),
-    );
-    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
+    super::respond::cache_headers(headers, private);
     Ok(response)
 }

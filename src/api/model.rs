@@ -13,6 +13,9 @@ use crate::web::dates::{format_date, rfc3339};
 /// Clients and caches may reuse an answer for a minute, then revalidate with the ETag.
 pub const CACHE_CONTROL: &str = "public, max-age=60";
 
+/// An answer to a token: its owner's, kept by nobody (`Vary: Authorization` as well).
+pub const PRIVATE_CACHE_CONTROL: &str = "private, no-store";
+
 /// `/api/v1/me`.
 #[derive(Debug, Serialize)]
 pub struct Me {

@@ -90,6 +90,17 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/api/v1/me", "......."),
     ("GET", "/api/v1/teams", "VSNOMXA"),
     ("GET", "/api/v1/teams/{slug}", "VSNOMXA"),
+    // Cookies never open the API: every role is a visitor there (tests/it/api_v1.rs has
+    // the tokens × routes matrix). The scenario's decision is private.
+    ("GET", "/api/v1/teams/{slug}/calls", "VSNOMXA"),
+    ("GET", "/api/v1/teams/{slug}/decisions", "VSNOMXA"),
+    ("GET", "/api/v1/rfcs", "VSNOMXA"),
+    ("GET", "/api/v1/rfcs/{id}", "VSNOMXA"),
+    ("GET", "/api/v1/decisions/{id}", "......."),
+    ("GET", "/api/v1/calls/{id}", "VSNOMXA"),
+    ("GET", "/api/v1/posts", "VSNOMXA"),
+    ("GET", "/api/v1/posts/{team}/{slug}", "VSNOMXA"),
+    ("GET", "/api/v1/audit", "VSNOMXA"),
     ("GET", "/audit", "VSNOMXA"),
     // Without a GitHub client (development sign-in) both answer 404.
     ("GET", "/auth/github", "......."),
@@ -212,6 +223,16 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/rfcs/{id}/window", "....M.."),
     // Anyone may report leaked tokens (a form is not JSON: 400 for everyone).
     ("POST", "/api/v1/token-leaks", "VSNOMXA"),
+    // The API's writes need a token; a cookie is not one.
+    ("POST", "/api/v1/rfcs", "......."),
+    ("POST", "/api/v1/rfcs/{id}/revisions", "......."),
+    ("POST", "/api/v1/rfcs/{id}/feedback", "......."),
+    ("POST", "/api/v1/rfcs/{id}/feedback/{feedback_id}", "......."),
+    ("POST", "/api/v1/rfcs/{id}/feedback/{feedback_id}/withdraw", "......."),
+    ("POST", "/api/v1/decisions/{id}/positions", "......."),
+    ("POST", "/api/v1/posts", "......."),
+    ("POST", "/api/v1/posts/{team}/{slug}", "......."),
+    ("POST", "/api/v1/posts/{team}/{slug}/comments", "......."),
     ("POST", "/settings/email", ".SNOMXA"),
     ("POST", "/settings/email/remove", ".SNOMXA"),
     ("POST", "/settings/email/verify", ".SNOMXA"),

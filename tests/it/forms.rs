@@ -61,6 +61,20 @@ pub const FORMS: &[(&str, &[&str])] = &[
     ("/settings/tokens/{id}/regenerate", &[]),
     ("/settings/tokens/{id}/revoke", &[]),
     ("/api/v1/token-leaks", &["tokens", "url"]),
+    // Without a token these are refused before their JSON is read (tests/it/api_v1.rs
+    // sends them bad JSON with one).
+    (
+        "/api/v1/rfcs",
+        &["team", "title", "summary", "body", "pull_request_url"],
+    ),
+    ("/api/v1/rfcs/{id}/revisions", &["title", "summary", "body"]),
+    ("/api/v1/rfcs/{id}/feedback", &["body", "visibility"]),
+    ("/api/v1/rfcs/{id}/feedback/{feedback_id}", &["body"]),
+    ("/api/v1/rfcs/{id}/feedback/{feedback_id}/withdraw", &[]),
+    ("/api/v1/decisions/{id}/positions", &["stance", "comment"]),
+    ("/api/v1/posts", &["team", "title", "body"]),
+    ("/api/v1/posts/{team}/{slug}", &["title", "body"]),
+    ("/api/v1/posts/{team}/{slug}/comments", &["body"]),
     ("/unsubscribe", &["List-Unsubscribe"]),
     ("/nominations/{id}/accept", &["note"]),
     ("/nominations/{id}/admit", &["closes_at"]),

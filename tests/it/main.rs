@@ -4,6 +4,7 @@ mod support;
 
 mod access;
 mod api;
+mod api_v1;
 mod audit;
 mod auth;
 mod browser;
