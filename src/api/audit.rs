@@ -6,14 +6,17 @@ use axum::extract::{RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
+use utoipa::ToSchema;
 
+#[allow(unused_imports)]
+use super::model::ApiErrorJson;
 use super::respond::{ApiError, Listing, PageQuery, Viewer, answer};
 use crate::app::AppState;
 use crate::audit::db;
 use crate::tokens::bearer::ApiCaller;
 use crate::web::dates::rfc3339;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct EntryJson {
     pub id: i64,
     pub at: String,
@@ -27,6 +30,9 @@ pub struct EntryJson {
     pub details: serde_json::Value,
 }
 
+#[utoipa::path(get, operation_id = "audit_list", path = "/api/v1/audit", tag = "audit", security((), ("bearer" = ["read"])),
+    params(("after" = Option<String>, Query, description = "The `next` cursor of the page before."), ("limit" = Option<u32>, Query, description = "Items per page, 1 to 100 (50 unless given).")),
+    responses((status = 200, description = "The audit log newest first: public entries, and with `read` those of the owner's teams.", body = Listing<EntryJson>), (status = 400, description = "A cursor or limit that is not one.", body = ApiErrorJson), (status = 401, description = "A token that is not live (expired, revoked, malformed...).", body = ApiErrorJson)))]
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,

@@ -8,7 +8,10 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde::Serialize;
+use utoipa::ToSchema;
 
+#[allow(unused_imports)]
+use super::model::ApiErrorJson;
 use super::respond::{ApiError, Listing, PageQuery, Viewer, answer, page_of};
 use crate::app::AppState;
 use crate::error::AppError;
@@ -18,7 +21,7 @@ use crate::teams;
 use crate::tokens::bearer::ApiCaller;
 use crate::web::dates::rfc3339;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CallJson {
     pub id: i64,
     pub url: String,
@@ -35,7 +38,7 @@ pub struct CallJson {
     pub opened_by: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct NominationJson {
     pub id: i64,
     pub nominee: String,
@@ -46,7 +49,7 @@ pub struct NominationJson {
 }
 
 /// One call: `announced` always; `nominations` only for the team's members (else `null`).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CallDetail {
     #[serde(flatten)]
     pub call: CallJson,
@@ -106,6 +109,10 @@ fn nomination_json(n: &Nomination) -> NominationJson {
     }
 }
 
+#[utoipa::path(get, operation_id = "calls_list", path = "/api/v1/teams/{slug}/calls", tag = "calls", security((), ("bearer" = ["read"])),
+    params(("slug" = String, Path, description = "The team."), ("after" = Option<String>, Query, description = "The `next` cursor of the page before."), ("limit" = Option<u32>, Query, description = "Items per page, 1 to 100 (50 unless given).")),
+    responses((status = 200, description = "The team's calls for nominations, newest first.", body = Listing<CallJson>), (status = 400, description = "A cursor or limit that is not one.", body = ApiErrorJson),
+        (status = 404, description = "No such team.", body = ApiErrorJson), (status = 401, description = "A token that is not live (expired, revoked, malformed...).", body = ApiErrorJson)))]
 /// `GET /api/v1/teams/{slug}/calls`: newest first.
 pub async fn list(
     State(state): State<AppState>,
@@ -126,6 +133,10 @@ pub async fn list(
     answer(&headers, &viewer, &Listing { items, next })
 }
 
+#[utoipa::path(get, operation_id = "calls_show", path = "/api/v1/calls/{id}", tag = "calls", security((), ("bearer" = ["read"])),
+    params(("id" = i64, Path, description = "The call.")),
+    responses((status = 200, description = "The call; with `read` for a member of its team, the nominations.", body = CallDetail),
+        (status = 404, description = "No such call.", body = ApiErrorJson), (status = 401, description = "A token that is not live (expired, revoked, malformed...).", body = ApiErrorJson)))]
 /// `GET /api/v1/calls/{id}`.
 pub async fn show(
     State(state): State<AppState>,

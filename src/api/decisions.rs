@@ -12,8 +12,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Serialize;
 use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use super::idempotent;
+#[allow(unused_imports)]
+use super::model::ApiErrorJson;
 use super::respond::{
     ApiError, Listing, PageQuery, Viewer, answer, invalid, json_body, page_of, writer,
 };
@@ -27,7 +30,7 @@ use crate::tokens::bearer::ApiCaller;
 use crate::tokens::model::Scope;
 use crate::web::dates::rfc3339;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TallyJson {
     pub deciders: usize,
     pub agree: usize,
@@ -35,6 +38,15 @@ pub struct TallyJson {
     pub object: usize,
     pub absent: usize,
     pub unresolved_concerns: usize,
+}
+
+/// A position: `stance` is `agree`, `agree_with_concerns`, `stand_aside` or `object`
+/// (as the decision page offers them).
+#[derive(Debug, Default, serde::Deserialize, ToSchema)]
+#[serde(default)]
+pub struct PositionBody {
+    pub stance: String,
+    pub comment: String,
 }
 
 fn tally_json(t: &Tally) -> TallyJson {
@@ -49,7 +61,7 @@ fn tally_json(t: &Tally) -> TallyJson {
 }
 
 /// A decision in a list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DecisionSummary {
     pub id: i64,
     pub url: String,
@@ -63,6 +75,10 @@ pub struct DecisionSummary {
     pub tally: TallyJson,
 }
 
+#[utoipa::path(get, operation_id = "decisions_list", path = "/api/v1/teams/{slug}/decisions", tag = "decisions", security((), ("bearer" = ["read"])),
+    params(("slug" = String, Path, description = "The team."), ("after" = Option<String>, Query, description = "The `next` cursor of the page before."), ("limit" = Option<u32>, Query, description = "Items per page, 1 to 100 (50 unless given).")),
+    responses((status = 200, description = "The team's decisions newest first: public ones, and with `read` its private ones for its members.", body = Listing<DecisionSummary>), (status = 400, description = "A cursor or limit that is not one.", body = ApiErrorJson),
+        (status = 404, description = "No such team.", body = ApiErrorJson), (status = 401, description = "A token that is not live (expired, revoked, malformed...).", body = ApiErrorJson)))]
 /// `GET /api/v1/teams/{slug}/decisions`: newest first, as on the team's decisions page.
 pub async fn list(
     State(state): State<AppState>,
@@ -129,6 +145,10 @@ async fn visible(
     Ok((decision, standing))
 }
 
+#[utoipa::path(get, operation_id = "decisions_show", path = "/api/v1/decisions/{id}", tag = "decisions", security((), ("bearer" = ["read"])),
+    params(("id" = i64, Path, description = "The decision.")),
+    responses((status = 200, description = "The decision's record (as `/decisions/{id}/record.json`: rule, deciders, every position, concerns, outcome) with `current_positions` and `tally`.", body = serde_json::Value),
+        (status = 404, description = "No such decision, or a private one of another team.", body = ApiErrorJson), (status = 401, description = "A token that is not live (expired, revoked, malformed...).", body = ApiErrorJson)))]
 /// `GET /api/v1/decisions/{id}`.
 pub async fn show(
     State(state): State<AppState>,
@@ -176,6 +196,16 @@ pub async fn show(
     answer(&headers, &viewer, &body)
 }
 
+#[utoipa::path(post, operation_id = "decisions_take_position", path = "/api/v1/decisions/{id}/positions", tag = "decisions", security(("bearer" = ["positions:write"])),
+    params(("id" = i64, Path, description = "A decision the token's owner decides.")),
+    request_body = PositionBody,
+    responses((status = 201, description = "The position, recorded.", body = serde_json::Value), (status = 200, description = "Already recorded as it is.", body = serde_json::Value),
+        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
+        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
+        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
+        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
+        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
+        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
 /// `POST /api/v1/decisions/{id}/positions` (`positions:write`): `{stance, comment}` from
 /// a decider, while the decision is open.
 pub async fn take_position(
@@ -186,7 +216,11 @@ pub async fn take_position(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let caller = writer(&headers, &caller, Scope::PositionsWrite)?;
-    let form: PositionForm = json_body(&headers, &body)?;
+    let b: PositionBody = json_body(&headers, &body)?;
+    let form = PositionForm {
+        stance: b.stance,
+        comment: b.comment,
+    };
     let now = state.clock.now();
     let (decision, standing) = visible(&state, &id, Some(caller.user.id)).await?;
     model::require_decider(&standing)?;

@@ -5,6 +5,8 @@ use serde::Serialize;
 
 use std::sync::Arc;
 
+#[allow(unused_imports)]
+use super::model::ApiErrorJson;
 use super::model::{self, TeamList};
 use crate::app::AppState;
 use crate::error::AppError;
@@ -20,6 +22,8 @@ pub struct Document {
     etag: Arc<str>,
 }
 
+#[utoipa::path(get, operation_id = "list_teams", path = "/api/v1/teams", tag = "teams", security((), ("bearer" = ["read"])),
+    responses((status = 200, description = "Every team with its charter, parent, sub-teams, members and alumni.", body = TeamList), (status = 401, description = "A token that is not live (expired, revoked, malformed...).", body = ApiErrorJson)))]
 pub async fn list_teams(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -40,6 +44,10 @@ pub async fn list_teams(
     cached_json(&headers, document, caller.0.is_some())
 }
 
+#[utoipa::path(get, operation_id = "show_team", path = "/api/v1/teams/{slug}", tag = "teams", security((), ("bearer" = ["read"])),
+    params(("slug" = String, Path, description = "The team.")),
+    responses((status = 200, description = "One team.", body = model::TeamJson),
+        (status = 404, description = "No such team.", body = ApiErrorJson), (status = 401, description = "A token that is not live (expired, revoked, malformed...).", body = ApiErrorJson)))]
 pub async fn show_team(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -63,6 +71,10 @@ pub async fn show_team(
     cached_json(&headers, document, caller.0.is_some())
 }
 
+#[utoipa::path(get, operation_id = "me", path = "/api/v1/me", tag = "tokens", security(("bearer" = ["read"])),
+    responses((status = 200, description = "The token's owner, their teams and the token.", body = model::Me),
+        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
+        (status = 403, description = "The token lacks `read`.", body = ApiErrorJson)))]
 /// `/api/v1/me`: the token's owner, their current teams and the token itself. Needs a
 /// token with `read`; never kept by a shared cache.
 pub async fn me(

@@ -19,6 +19,8 @@
 //!   takes is a 400, 413, 415 or 422, never a 500 ([`respond::ApiJson`]).
 //! - [`limit::per_token`] authenticates once per request and limits each token
 //!   (`RateLimit-*` headers; 429 with `Retry-After`).
+//! - `/api/v1/openapi.json` is the OpenAPI 3.1 document, generated from the handlers
+//!   ([`openapi`]).
 //! - The API needs no session, so it sits outside the session and CSRF layers. The teams
 //!   documents are kept in memory until the next recorded change (`web::cache`).
 
@@ -29,6 +31,7 @@ mod handlers;
 mod idempotent;
 pub mod limit;
 pub mod model;
+pub mod openapi;
 mod posts;
 pub(crate) mod respond;
 mod rfcs;
@@ -39,6 +42,7 @@ use crate::web::routes::{Routes, get, post};
 
 pub fn routes() -> Routes {
     Routes::new()
+        .route("/api/v1/openapi.json", get(openapi::document))
         .route("/api/v1/me", get(handlers::me))
         .route("/api/v1/teams", get(handlers::list_teams))
         .route("/api/v1/teams/{slug}", get(handlers::show_team))

@@ -12,8 +12,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Serialize;
 use serde_json::json;
+use utoipa::ToSchema;
 
 use super::idempotent;
+#[allow(unused_imports)]
+use super::model::ApiErrorJson;
 use super::respond::{
     ApiError, Listing, PageQuery, Viewer, answer, invalid, json_body, refuse, writer,
 };
@@ -28,7 +31,7 @@ use crate::web::dates::rfc3339;
 use crate::web::form::FormErrors;
 use crate::web::idempotency::new_key;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PostJson {
     pub id: i64,
     pub url: String,
@@ -46,7 +49,7 @@ pub struct PostJson {
     pub edited_at: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CommentJson {
     pub id: i64,
     pub author: String,
@@ -58,12 +61,47 @@ pub struct CommentJson {
 }
 
 /// One post with its latest comments (at most 50, oldest first).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PostDetail {
     #[serde(flatten)]
     pub post: PostJson,
     pub comments: Vec<CommentJson>,
     pub earlier_comments: bool,
+}
+
+/// A post's text (with `team`, a team's slug, to draft one). `timeline`, `members` and
+/// `decisions` are the post form's fields of the same names.
+#[derive(Debug, Default, serde::Deserialize, ToSchema)]
+#[serde(default)]
+pub struct PostBody {
+    pub team: String,
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    pub timeline: String,
+    pub members: String,
+    pub decisions: String,
+}
+
+impl From<PostBody> for PostForm {
+    fn from(b: PostBody) -> Self {
+        PostForm {
+            team: b.team,
+            title: b.title,
+            body: b.body,
+            timeline: b.timeline,
+            members: b.members,
+            decisions: b.decisions,
+            ..PostForm::default()
+        }
+    }
+}
+
+/// A comment.
+#[derive(Debug, Default, serde::Deserialize, ToSchema)]
+#[serde(default)]
+pub struct CommentBody {
+    pub body: String,
 }
 
 fn post_json(state: &AppState, p: &Post) -> PostJson {
@@ -102,6 +140,9 @@ fn comment_json(c: &Comment) -> CommentJson {
     }
 }
 
+#[utoipa::path(get, operation_id = "posts_list", path = "/api/v1/posts", tag = "posts", security((), ("bearer" = ["read"])),
+    params(("after" = Option<String>, Query, description = "The `next` cursor of the page before."), ("limit" = Option<u32>, Query, description = "Items per page, 1 to 100 (50 unless given).")),
+    responses((status = 200, description = "Published posts, newest first.", body = Listing<PostJson>), (status = 400, description = "A cursor or limit that is not one.", body = ApiErrorJson), (status = 401, description = "A token that is not live (expired, revoked, malformed...).", body = ApiErrorJson)))]
 /// `GET /api/v1/posts`: published posts, newest first. The cursor is the position of
 /// the next page in that list.
 pub async fn list(
@@ -140,6 +181,10 @@ async fn readable(
     Ok((post, viewer))
 }
 
+#[utoipa::path(get, operation_id = "posts_show", path = "/api/v1/posts/{team}/{slug}", tag = "posts", security((), ("bearer" = ["read"])),
+    params(("team" = String, Path, description = "The team."), ("slug" = String, Path, description = "The post.")),
+    responses((status = 200, description = "The post with its latest comments; a draft only with `read` for its team.", body = PostDetail),
+        (status = 404, description = "No such post, or a draft of another team.", body = ApiErrorJson), (status = 401, description = "A token that is not live (expired, revoked, malformed...).", body = ApiErrorJson)))]
 /// `GET /api/v1/posts/{team}/{slug}`.
 pub async fn show(
     State(state): State<AppState>,
@@ -180,6 +225,15 @@ fn draft_answer(state: &AppState, team: &str, slug: &str) -> serde_json::Value {
     })
 }
 
+#[utoipa::path(post, operation_id = "posts_create", path = "/api/v1/posts", tag = "posts", security(("bearer" = ["drafts:write"])),
+    request_body = PostBody,
+    responses((status = 201, description = "The draft.", body = serde_json::Value),
+        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
+        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
+        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
+        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
+        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
+        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
 /// `POST /api/v1/posts` (`drafts:write`): a draft of one of the person's teams.
 pub async fn create(
     State(state): State<AppState>,
@@ -188,7 +242,7 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let caller: &Caller = writer(&headers, &caller, Scope::DraftsWrite)?;
-    let form: PostForm = json_body(&headers, &body)?;
+    let form = PostForm::from(json_body::<PostBody>(&headers, &body)?);
     let now = state.clock.now();
     let ids = teams::db::current_team_ids(&state.pool, caller.user.id).await?;
     let team = teams::db::find_team(&state.pool, form.team.trim())
@@ -219,6 +273,16 @@ pub async fn create(
     write.finish(StatusCode::CREATED, body).await
 }
 
+#[utoipa::path(post, operation_id = "posts_revise", path = "/api/v1/posts/{team}/{slug}", tag = "posts", security(("bearer" = ["drafts:write"])),
+    params(("team" = String, Path, description = "The team."), ("slug" = String, Path, description = "One's own draft.")),
+    request_body = PostBody,
+    responses((status = 200, description = "Saved as a draft.", body = serde_json::Value),
+        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
+        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
+        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
+        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
+        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
+        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
 /// `POST /api/v1/posts/{team}/{slug}` (`drafts:write`): a new text for one's own draft
 /// (a post in review becomes a draft again, as on the site). A published post is edited
 /// on the site only.
@@ -230,7 +294,7 @@ pub async fn revise(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let caller = writer(&headers, &caller, Scope::DraftsWrite)?;
-    let form: PostForm = json_body(&headers, &body)?;
+    let form = PostForm::from(json_body::<PostBody>(&headers, &body)?);
     let now = state.clock.now();
     let (post, viewer) = readable(&state, &team, &slug, Some(caller.user.id)).await?;
     model::require_editor(&post, &viewer)?;
@@ -252,6 +316,16 @@ pub async fn revise(
     write.finish(StatusCode::OK, body).await
 }
 
+#[utoipa::path(post, operation_id = "posts_comment", path = "/api/v1/posts/{team}/{slug}/comments", tag = "posts", security(("bearer" = ["comments:write"])),
+    params(("team" = String, Path, description = "The team."), ("slug" = String, Path, description = "A published post.")),
+    request_body = CommentBody,
+    responses((status = 201, description = "The comment.", body = serde_json::Value),
+        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
+        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
+        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
+        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
+        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
+        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
 /// `POST /api/v1/posts/{team}/{slug}/comments` (`comments:write`).
 pub async fn comment(
     State(state): State<AppState>,
@@ -261,7 +335,10 @@ pub async fn comment(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let caller = writer(&headers, &caller, Scope::CommentsWrite)?;
-    let form: CommentForm = json_body(&headers, &body)?;
+    let form = CommentForm {
+        body: json_body::<CommentBody>(&headers, &body)?.body,
+        ..CommentForm::default()
+    };
     let now = state.clock.now();
     let (post, _) = readable(&state, &team, &slug, Some(caller.user.id)).await?;
     model::require_published(&post)?;

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use utoipa::ToSchema;
 
 use super::model;
 use crate::app::AppState;
@@ -218,7 +219,7 @@ impl PageQuery {
 }
 
 /// One page of a list: its items and the cursor of the next page (`null` on the last).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Listing<T> {
     pub items: Vec<T>,
     pub next: Option<String>,

@@ -9,11 +9,14 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
+use utoipa::ToSchema;
 
 use super::idempotent;
+#[allow(unused_imports)]
+use super::model::ApiErrorJson;
 use super::respond::{
     ApiError, Listing, PageQuery, Viewer, answer, invalid, json_body, page_of, writer,
 };
@@ -28,13 +31,13 @@ use crate::tokens::bearer::{ApiCaller, Caller};
 use crate::tokens::model::Scope;
 use crate::web::dates::rfc3339;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TeamRef {
     pub slug: String,
     pub name: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct WindowJson {
     pub opens_at: String,
     pub closes_at: String,
@@ -43,7 +46,7 @@ pub struct WindowJson {
 }
 
 /// An RFC in a list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RfcSummary {
     pub id: i64,
     pub url: String,
@@ -58,7 +61,7 @@ pub struct RfcSummary {
     pub revised_at: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RevisionJson {
     pub number: i32,
     pub title: String,
@@ -70,14 +73,14 @@ pub struct RevisionJson {
     pub created_at: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct DispositionJson {
     pub verdict: &'static str,
     pub reason: Option<String>,
     pub recorded_by: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct FeedbackJson {
     pub id: i64,
     pub author: String,
@@ -92,7 +95,7 @@ pub struct FeedbackJson {
     pub disposition: Option<DispositionJson>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct PrivateCounts {
     pub accepted: i64,
     pub declined: i64,
@@ -101,7 +104,7 @@ pub struct PrivateCounts {
 }
 
 /// One RFC.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RfcJson {
     #[serde(flatten)]
     pub summary: RfcSummary,
@@ -114,6 +117,60 @@ pub struct RfcJson {
     pub feedback: Vec<FeedbackJson>,
     /// Private feedback by verdict, once the disposition is published (`null` before).
     pub private_feedback: Option<PrivateCounts>,
+}
+
+/// An RFC's text, to draft (with `team`, a team's slug) or revise.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct RfcBody {
+    pub team: String,
+    pub title: String,
+    pub summary: String,
+    /// Markdown.
+    pub body: String,
+    /// http or https only.
+    pub pull_request_url: String,
+    pub change_note: String,
+}
+
+impl From<RfcBody> for RfcForm {
+    fn from(b: RfcBody) -> Self {
+        RfcForm {
+            team: b.team,
+            title: b.title,
+            summary: b.summary,
+            body: b.body,
+            pull_request_url: b.pull_request_url,
+            change_note: b.change_note,
+            ..RfcForm::default()
+        }
+    }
+}
+
+/// A piece of feedback.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct FeedbackBody {
+    pub body: String,
+    /// `public`, or `private` (to the team).
+    pub visibility: String,
+}
+
+impl From<FeedbackBody> for FeedbackForm {
+    fn from(b: FeedbackBody) -> Self {
+        FeedbackForm {
+            body: b.body,
+            visibility: b.visibility,
+            form_key: String::new(),
+        }
+    }
+}
+
+/// A new text for one's own feedback.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct FeedbackEditBody {
+    pub body: String,
 }
 
 fn stage_code(stage: Stage) -> &'static str {
@@ -184,6 +241,9 @@ fn feedback_json(f: &Feedback) -> FeedbackJson {
     }
 }
 
+#[utoipa::path(get, operation_id = "rfcs_list", path = "/api/v1/rfcs", tag = "rfcs", security((), ("bearer" = ["read"])),
+    params(("after" = Option<String>, Query, description = "The `next` cursor of the page before."), ("limit" = Option<u32>, Query, description = "Items per page, 1 to 100 (50 unless given).")),
+    responses((status = 200, description = "RFCs newest first: every one whose window opened, and with `read` the drafts of the owner's teams.", body = Listing<RfcSummary>), (status = 400, description = "A cursor or limit that is not one.", body = ApiErrorJson), (status = 401, description = "A token that is not live (expired, revoked, malformed...).", body = ApiErrorJson)))]
 /// `GET /api/v1/rfcs`: newest first, as on `/rfcs`.
 pub async fn list(
     State(state): State<AppState>,
@@ -217,6 +277,10 @@ async fn readable(
     Ok((rfc, standing))
 }
 
+#[utoipa::path(get, operation_id = "rfcs_show", path = "/api/v1/rfcs/{id}", tag = "rfcs", security((), ("bearer" = ["read"])),
+    params(("id" = i64, Path, description = "The RFC's number.")),
+    responses((status = 200, description = "The RFC, its revisions, the feedback the caller may read, the disposition as published.", body = RfcJson),
+        (status = 404, description = "No such RFC, or a draft of another team.", body = ApiErrorJson), (status = 401, description = "A token that is not live (expired, revoked, malformed...).", body = ApiErrorJson)))]
 /// `GET /api/v1/rfcs/{id}`.
 pub async fn show(
     State(state): State<AppState>,
@@ -260,6 +324,15 @@ async fn teams_of(state: &AppState, caller: &Caller) -> Result<Vec<i64>, ApiErro
     Ok(teams::db::current_team_ids(&state.pool, caller.user.id).await?)
 }
 
+#[utoipa::path(post, operation_id = "rfcs_create", path = "/api/v1/rfcs", tag = "rfcs", security(("bearer" = ["drafts:write"])),
+    request_body = RfcBody,
+    responses((status = 201, description = "The draft, as revision 1.", body = serde_json::Value),
+        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
+        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
+        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
+        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
+        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
+        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
 /// `POST /api/v1/rfcs` (`drafts:write`): a new draft of one of the person's teams, as
 /// revision 1. The window is set on the site, never here.
 pub async fn create(
@@ -269,7 +342,7 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let caller = writer(&headers, &caller, Scope::DraftsWrite)?;
-    let form: RfcForm = json_body(&headers, &body)?;
+    let form = RfcForm::from(json_body::<RfcBody>(&headers, &body)?);
     let now = state.clock.now();
     let ids = teams_of(&state, caller).await?;
     let team = teams::db::find_team(&state.pool, form.team.trim())
@@ -297,6 +370,16 @@ pub async fn create(
         .await
 }
 
+#[utoipa::path(post, operation_id = "rfcs_revise", path = "/api/v1/rfcs/{id}/revisions", tag = "rfcs", security(("bearer" = ["drafts:write"])),
+    params(("id" = i64, Path, description = "The RFC's number.")),
+    request_body = RfcBody,
+    responses((status = 201, description = "A new revision.", body = serde_json::Value), (status = 200, description = "The same text: no revision made.", body = serde_json::Value),
+        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
+        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
+        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
+        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
+        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
+        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
 /// `POST /api/v1/rfcs/{id}/revisions` (`drafts:write`): a new revision while the text
 /// may change (`rfcs::model::require_revisable`); the same text makes none.
 pub async fn revise(
@@ -307,7 +390,7 @@ pub async fn revise(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let caller = writer(&headers, &caller, Scope::DraftsWrite)?;
-    let form: RfcForm = json_body(&headers, &body)?;
+    let form = RfcForm::from(json_body::<RfcBody>(&headers, &body)?);
     let now = state.clock.now();
     let ids = teams_of(&state, caller).await?;
     let (rfc, standing) = readable(&state, &id, Some(caller.user.id), &ids, now).await?;
@@ -328,6 +411,16 @@ pub async fn revise(
         .await
 }
 
+#[utoipa::path(post, operation_id = "rfcs_give_feedback", path = "/api/v1/rfcs/{id}/feedback", tag = "rfcs", security(("bearer" = ["feedback:write"])),
+    params(("id" = i64, Path, description = "The RFC's number.")),
+    request_body = FeedbackBody,
+    responses((status = 201, description = "The feedback, tied to the current revision.", body = serde_json::Value),
+        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
+        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
+        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
+        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
+        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
+        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
 /// `POST /api/v1/rfcs/{id}/feedback` (`feedback:write`): public or private feedback
 /// while the window is open (`rfcs::model::feedback_refusal`, checked under the RFC's
 /// lock by `rfcs::db::add_feedback`).
@@ -339,7 +432,7 @@ pub async fn give_feedback(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let caller = writer(&headers, &caller, Scope::FeedbackWrite)?;
-    let form: FeedbackForm = json_body(&headers, &body)?;
+    let form = FeedbackForm::from(json_body::<FeedbackBody>(&headers, &body)?);
     let now = state.clock.now();
     let ids = teams_of(&state, caller).await?;
     let (rfc, _) = readable(&state, &id, Some(caller.user.id), &ids, now).await?;
@@ -384,6 +477,16 @@ async fn own_feedback(
     Ok((rfc, feedback))
 }
 
+#[utoipa::path(post, operation_id = "rfcs_edit_feedback", path = "/api/v1/rfcs/{id}/feedback/{feedback_id}", tag = "rfcs", security(("bearer" = ["feedback:write"])),
+    params(("id" = i64, Path, description = "The RFC's number."), ("feedback_id" = i64, Path, description = "One's own piece of feedback.")),
+    request_body = FeedbackEditBody,
+    responses((status = 200, description = "Changed (the earlier text is kept), or the same.", body = serde_json::Value),
+        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
+        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
+        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
+        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
+        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
+        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
 /// `POST /api/v1/rfcs/{id}/feedback/{feedback_id}` (`feedback:write`): a new text for
 /// one's own feedback while the window is open; the earlier text is kept.
 pub async fn edit_feedback(
@@ -394,7 +497,9 @@ pub async fn edit_feedback(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let caller = writer(&headers, &caller, Scope::FeedbackWrite)?;
-    let form: FeedbackEditForm = json_body(&headers, &body)?;
+    let form = FeedbackEditForm {
+        body: json_body::<FeedbackEditBody>(&headers, &body)?.body,
+    };
     let now = state.clock.now();
     let (_, feedback) = own_feedback(&state, caller, &id, &feedback_id, now).await?;
     let body = form.validate().map_err(|e| invalid(&headers, &e))?;
@@ -408,6 +513,15 @@ pub async fn edit_feedback(
         .await
 }
 
+#[utoipa::path(post, operation_id = "rfcs_withdraw_feedback", path = "/api/v1/rfcs/{id}/feedback/{feedback_id}/withdraw", tag = "rfcs", security(("bearer" = ["feedback:write"])),
+    params(("id" = i64, Path, description = "The RFC's number."), ("feedback_id" = i64, Path, description = "One's own piece of feedback.")),
+    responses((status = 200, description = "Withdrawn.", body = serde_json::Value),
+        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
+        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
+        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
+        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
+        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
+        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
 /// `POST /api/v1/rfcs/{id}/feedback/{feedback_id}/withdraw` (`feedback:write`).
 pub async fn withdraw_feedback(
     State(state): State<AppState>,

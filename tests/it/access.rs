@@ -88,6 +88,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/admin/people", "......A"),
     // Only a token opens it; cookies never do (tests/it/tokens.rs has real ones).
     ("GET", "/api/v1/me", "......."),
+    ("GET", "/api/v1/openapi.json", "VSNOMXA"),
     ("GET", "/api/v1/teams", "VSNOMXA"),
     ("GET", "/api/v1/teams/{slug}", "VSNOMXA"),
     // Cookies never open the API: every role is a visitor there (tests/it/api_v1.rs has

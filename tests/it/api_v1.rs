@@ -98,6 +98,7 @@ const SCOPE_SETS: [(&str, &[&str]); 6] = [
 /// scope alone. Every `/api/v1/` route is here, and nothing else.
 #[rustfmt::skip]
 const MATRIX: &[(&str, &str, [u16; 6])] = &[
+    ("GET", "/api/v1/openapi.json", [200; 6]),
     ("GET", "/api/v1/me", [401, 200, 403, 403, 403, 403]),
     ("GET", "/api/v1/teams", [200; 6]),
     ("GET", "/api/v1/teams/{slug}", [200; 6]),

@@ -18,6 +18,7 @@ mod idempotency;
 mod nominations;
 mod notify;
 mod odd_input;
+mod openapi;
 mod page_cache;
 mod posts;
 mod previews;
