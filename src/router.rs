@@ -40,6 +40,7 @@ fn page_routes() -> Routes {
         .merge(rfcs::routes())
         .merge(settings::routes())
         .merge(tokens::routes())
+        .merge(api::page_routes())
         .merge(notify::routes())
         .merge(search::routes())
         .merge(calendar::routes())

@@ -1,4 +1,5 @@
-//! The JSON API for bots and other sites, `/api/v1/`. Field names are stable (additions
+//! The JSON API for bots and other sites, `/api/v1/`, and the page that explains it,
+//! `/api`. Field names are stable (additions
 //! only) and described on the `/api` page and in the README.
 //!
 //! - Reads: teams (in the spirit of the rust-lang team API), RFCs, a team's decisions and
@@ -32,6 +33,7 @@ mod idempotent;
 pub mod limit;
 pub mod model;
 pub mod openapi;
+mod page;
 mod posts;
 pub(crate) mod respond;
 mod rfcs;
@@ -39,6 +41,11 @@ mod rfcs;
 pub use handlers::Document;
 
 use crate::web::routes::{Routes, get, post};
+
+/// The human page about the API, `/api`: a page like any other (sessions, layout).
+pub fn page_routes() -> Routes {
+    Routes::new().route("/api", get(page::show))
+}
 
 pub fn routes() -> Routes {
     Routes::new()

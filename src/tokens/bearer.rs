@@ -174,6 +174,8 @@ pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Call
                 Some("unused") => "because it was not used for 90 days",
                 Some("regenerated") => "because its owner regenerated it",
                 Some("leaked") => "because it was reported leaked",
+                Some("signed_out") => "because its owner signed out everywhere",
+                Some("admin") => "by an administrator",
                 _ => "by its owner",
             };
             return Err(refuse(

@@ -86,8 +86,10 @@ impl Role {
 const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/", "VSNOMXA"),
     ("GET", "/admin/people", "......A"),
+    ("GET", "/admin/tokens", "......A"),
     // Only a token opens it; cookies never do (tests/it/tokens.rs has real ones).
     ("GET", "/api/v1/me", "......."),
+    ("GET", "/api", "VSNOMXA"),
     ("GET", "/api/v1/openapi.json", "VSNOMXA"),
     ("GET", "/api/v1/teams", "VSNOMXA"),
     ("GET", "/api/v1/teams/{slug}", "VSNOMXA"),
@@ -238,10 +240,15 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/settings/email/remove", ".SNOMXA"),
     ("POST", "/settings/email/verify", ".SNOMXA"),
     ("POST", "/settings/notifications", ".SNOMXA"),
+    // Both sign-outs end the session, so this one comes after signing out and finds no
+    // one (tests/it/tokens_admin.rs signs out everywhere).
+    ("POST", "/settings/sign-out-everywhere", "......."),
     ("POST", "/settings/tokens", ".SNOMXA"),
     // The scenario has no token to revoke or regenerate.
     ("POST", "/settings/tokens/{id}/regenerate", "......."),
     ("POST", "/settings/tokens/{id}/revoke", "......."),
+    // The scenario has no token: an administrator finds no token 1 either.
+    ("POST", "/admin/tokens/{id}/revoke", "......."),
     ("POST", "/teams", "......A"),
     ("POST", "/teams/{slug}/calls", "....M.."),
     ("POST", "/teams/{slug}/charter", "....M.A"),
@@ -329,7 +336,7 @@ async fn walk(
         |method: &Method, path: &str| table.iter().any(|r| r.method == *method && r.path == path);
     // Writes that may end this role's access go last, and signing out last of all.
     let order = |path: &str| match path {
-        "/logout" => 2,
+        "/logout" | "/settings/sign-out-everywhere" => 2,
         p if [
             "/leave",
             "/role",

@@ -25,6 +25,7 @@ const CASES: usize = 24;
 /// `every_form_survives_generated_input`.
 pub const FORMS: &[(&str, &[&str])] = &[
     ("/admin/people", &["login", "action"]),
+    ("/admin/tokens/{id}/revoke", &[]),
     ("/calendar/personal", &[]),
     ("/calendar/personal/revoke", &[]),
     ("/calls/{id}/endorse", &["login", "endorsement"]),
@@ -58,6 +59,7 @@ pub const FORMS: &[(&str, &[&str])] = &[
         "/settings/tokens",
         &["name", "expires_in_days", "scopes", "idempotency_key"],
     ),
+    ("/settings/sign-out-everywhere", &[]),
     ("/settings/tokens/{id}/regenerate", &[]),
     ("/settings/tokens/{id}/revoke", &[]),
     ("/api/v1/token-leaks", &["tokens", "url"]),
@@ -253,6 +255,7 @@ pub const FORMS: &[(&str, &[&str])] = &[
 /// Routes the team member cannot reach; an administrator submits these.
 pub const ADMIN_FORMS: &[&str] = &[
     "/admin/people",
+    "/admin/tokens/{id}/revoke",
     "/eligibility",
     "/eligibility/{id}/remove",
     "/teams",
@@ -482,7 +485,7 @@ async fn every_form_survives_generated_input() {
             let app = &app;
             // Whoever may submit the form, so that most cases reach its validation.
             let shared = match *pattern {
-                "/login/dev" | "/logout" => None,
+                "/login/dev" | "/logout" | "/settings/sign-out-everywhere" => None,
                 "/nominations/{id}/accept"
                 | "/nominations/{id}/decline"
                 | "/nominations/{id}/withdraw" => Some(&nominee),
@@ -499,7 +502,7 @@ async fn every_form_survives_generated_input() {
                 let own;
                 let client = match (shared, *pattern) {
                     (Some(client), _) => client,
-                    (None, "/logout") => {
+                    (None, "/logout" | "/settings/sign-out-everywhere") => {
                         own = app.signed_in(&format!("leaver-{n}")).await;
                         &own
                     }
