@@ -18,7 +18,8 @@ use super::idempotent;
 #[allow(unused_imports)]
 use super::model::ApiErrorJson;
 use super::respond::{
-    ApiError, Listing, PageQuery, Viewer, answer, invalid, json_body, page_of, writer,
+    ApiError, Listing, PageQuery, Viewer, WriteRefusals, answer, invalid, json_body, page_of,
+    writer,
 };
 use crate::app::AppState;
 use crate::decisions::db;
@@ -199,13 +200,7 @@ pub async fn show(
 #[utoipa::path(post, operation_id = "decisions_take_position", path = "/api/v1/decisions/{id}/positions", tag = "decisions", security(("bearer" = ["positions:write"])),
     params(("id" = i64, Path, description = "A decision the token's owner decides.")),
     request_body = PositionBody,
-    responses((status = 201, description = "The position, recorded.", body = serde_json::Value), (status = 200, description = "Already recorded as it is.", body = serde_json::Value),
-        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
-        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
-        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
-        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
-        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
-        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
+    responses((status = 201, description = "The position, recorded.", body = serde_json::Value), (status = 200, description = "Already recorded as it is.", body = serde_json::Value), WriteRefusals))]
 /// `POST /api/v1/decisions/{id}/positions` (`positions:write`): `{stance, comment}` from
 /// a decider, while the decision is open.
 pub async fn take_position(

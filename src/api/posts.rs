@@ -18,7 +18,7 @@ use super::idempotent;
 #[allow(unused_imports)]
 use super::model::ApiErrorJson;
 use super::respond::{
-    ApiError, Listing, PageQuery, Viewer, answer, invalid, json_body, refuse, writer,
+    ApiError, Listing, PageQuery, Viewer, WriteRefusals, answer, invalid, json_body, refuse, writer,
 };
 use crate::app::AppState;
 use crate::error::AppError;
@@ -227,13 +227,7 @@ fn draft_answer(state: &AppState, team: &str, slug: &str) -> serde_json::Value {
 
 #[utoipa::path(post, operation_id = "posts_create", path = "/api/v1/posts", tag = "posts", security(("bearer" = ["drafts:write"])),
     request_body = PostBody,
-    responses((status = 201, description = "The draft.", body = serde_json::Value),
-        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
-        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
-        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
-        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
-        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
-        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
+    responses((status = 201, description = "The draft.", body = serde_json::Value), WriteRefusals))]
 /// `POST /api/v1/posts` (`drafts:write`): a draft of one of the person's teams.
 pub async fn create(
     State(state): State<AppState>,
@@ -276,13 +270,7 @@ pub async fn create(
 #[utoipa::path(post, operation_id = "posts_revise", path = "/api/v1/posts/{team}/{slug}", tag = "posts", security(("bearer" = ["drafts:write"])),
     params(("team" = String, Path, description = "The team."), ("slug" = String, Path, description = "One's own draft.")),
     request_body = PostBody,
-    responses((status = 200, description = "Saved as a draft.", body = serde_json::Value),
-        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
-        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
-        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
-        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
-        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
-        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
+    responses((status = 200, description = "Saved as a draft.", body = serde_json::Value), WriteRefusals))]
 /// `POST /api/v1/posts/{team}/{slug}` (`drafts:write`): a new text for one's own draft
 /// (a post in review becomes a draft again, as on the site). A published post is edited
 /// on the site only.
@@ -319,13 +307,7 @@ pub async fn revise(
 #[utoipa::path(post, operation_id = "posts_comment", path = "/api/v1/posts/{team}/{slug}/comments", tag = "posts", security(("bearer" = ["comments:write"])),
     params(("team" = String, Path, description = "The team."), ("slug" = String, Path, description = "A published post.")),
     request_body = CommentBody,
-    responses((status = 201, description = "The comment.", body = serde_json::Value),
-        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
-        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
-        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
-        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
-        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
-        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
+    responses((status = 201, description = "The comment.", body = serde_json::Value), WriteRefusals))]
 /// `POST /api/v1/posts/{team}/{slug}/comments` (`comments:write`).
 pub async fn comment(
     State(state): State<AppState>,

@@ -59,17 +59,18 @@ impl Viewer {
 
 /// An API refusal or failure, always JSON with `code`, `message` and `request_id`.
 /// Room errors (`AppError`) get their JSON from `error::render_error_pages`.
-pub struct ApiError(Response);
+/// (Boxed: a response is large, and every `Result` of the API carries one.)
+pub struct ApiError(Box<Response>);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        self.0
+        *self.0
     }
 }
 
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
-        ApiError(e.into_response())
+        ApiError(Box::new(e.into_response()))
     }
 }
 
@@ -87,14 +88,38 @@ impl From<WriteError> for ApiError {
 
 impl From<ApiRefusal> for ApiError {
     fn from(r: ApiRefusal) -> Self {
-        ApiError(r.into_response())
+        ApiError(Box::new(r.into_response()))
     }
 }
 
 impl From<Response> for ApiError {
     fn from(r: Response) -> Self {
-        ApiError(r)
+        ApiError(Box::new(r))
     }
+}
+
+/// The refusals every write may answer with, for the OpenAPI document.
+#[derive(utoipa::IntoResponses)]
+#[allow(dead_code)]
+pub enum WriteRefusals {
+    /// No token, or one that is not live.
+    #[response(status = 401)]
+    Unauthorized(model::ApiErrorJson),
+    /// The token lacks the scope, or the room's rule refuses its owner.
+    #[response(status = 403)]
+    Forbidden(model::ApiErrorJson),
+    /// Nothing there for the token's owner.
+    #[response(status = 404)]
+    NotFound(model::ApiErrorJson),
+    /// The room's rule refuses it now (a closed window, a closed decision...).
+    #[response(status = 409)]
+    Conflict(model::ApiErrorJson),
+    /// Fields the room's form rules refuse, or of the wrong type.
+    #[response(status = 422)]
+    Invalid(model::ApiErrorJson),
+    /// The token's allowance is used up.
+    #[response(status = 429)]
+    TooMany(model::ApiErrorJson),
 }
 
 /// A refusal with its own code.
@@ -130,9 +155,9 @@ pub fn invalid(headers: &HeaderMap, errors: &FormErrors) -> ApiError {
         "fields": fields,
         "request_id": bearer::request_id_of(headers),
     });
-    ApiError(no_store(
+    ApiError(Box::new(no_store(
         (StatusCode::UNPROCESSABLE_ENTITY, axum::Json(body)).into_response(),
-    ))
+    )))
 }
 
 /// The token a write needs: one with `scope`. Without a token, a 401; without the scope,

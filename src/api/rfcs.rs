@@ -18,7 +18,8 @@ use super::idempotent;
 #[allow(unused_imports)]
 use super::model::ApiErrorJson;
 use super::respond::{
-    ApiError, Listing, PageQuery, Viewer, answer, invalid, json_body, page_of, writer,
+    ApiError, Listing, PageQuery, Viewer, WriteRefusals, answer, invalid, json_body, page_of,
+    writer,
 };
 use crate::app::AppState;
 use crate::error::AppError;
@@ -326,13 +327,7 @@ async fn teams_of(state: &AppState, caller: &Caller) -> Result<Vec<i64>, ApiErro
 
 #[utoipa::path(post, operation_id = "rfcs_create", path = "/api/v1/rfcs", tag = "rfcs", security(("bearer" = ["drafts:write"])),
     request_body = RfcBody,
-    responses((status = 201, description = "The draft, as revision 1.", body = serde_json::Value),
-        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
-        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
-        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
-        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
-        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
-        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
+    responses((status = 201, description = "The draft, as revision 1.", body = serde_json::Value), WriteRefusals))]
 /// `POST /api/v1/rfcs` (`drafts:write`): a new draft of one of the person's teams, as
 /// revision 1. The window is set on the site, never here.
 pub async fn create(
@@ -373,13 +368,7 @@ pub async fn create(
 #[utoipa::path(post, operation_id = "rfcs_revise", path = "/api/v1/rfcs/{id}/revisions", tag = "rfcs", security(("bearer" = ["drafts:write"])),
     params(("id" = i64, Path, description = "The RFC's number.")),
     request_body = RfcBody,
-    responses((status = 201, description = "A new revision.", body = serde_json::Value), (status = 200, description = "The same text: no revision made.", body = serde_json::Value),
-        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
-        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
-        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
-        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
-        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
-        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
+    responses((status = 201, description = "A new revision.", body = serde_json::Value), (status = 200, description = "The same text: no revision made.", body = serde_json::Value), WriteRefusals))]
 /// `POST /api/v1/rfcs/{id}/revisions` (`drafts:write`): a new revision while the text
 /// may change (`rfcs::model::require_revisable`); the same text makes none.
 pub async fn revise(
@@ -414,13 +403,7 @@ pub async fn revise(
 #[utoipa::path(post, operation_id = "rfcs_give_feedback", path = "/api/v1/rfcs/{id}/feedback", tag = "rfcs", security(("bearer" = ["feedback:write"])),
     params(("id" = i64, Path, description = "The RFC's number.")),
     request_body = FeedbackBody,
-    responses((status = 201, description = "The feedback, tied to the current revision.", body = serde_json::Value),
-        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
-        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
-        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
-        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
-        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
-        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
+    responses((status = 201, description = "The feedback, tied to the current revision.", body = serde_json::Value), WriteRefusals))]
 /// `POST /api/v1/rfcs/{id}/feedback` (`feedback:write`): public or private feedback
 /// while the window is open (`rfcs::model::feedback_refusal`, checked under the RFC's
 /// lock by `rfcs::db::add_feedback`).
@@ -480,13 +463,7 @@ async fn own_feedback(
 #[utoipa::path(post, operation_id = "rfcs_edit_feedback", path = "/api/v1/rfcs/{id}/feedback/{feedback_id}", tag = "rfcs", security(("bearer" = ["feedback:write"])),
     params(("id" = i64, Path, description = "The RFC's number."), ("feedback_id" = i64, Path, description = "One's own piece of feedback.")),
     request_body = FeedbackEditBody,
-    responses((status = 200, description = "Changed (the earlier text is kept), or the same.", body = serde_json::Value),
-        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
-        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
-        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
-        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
-        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
-        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
+    responses((status = 200, description = "Changed (the earlier text is kept), or the same.", body = serde_json::Value), WriteRefusals))]
 /// `POST /api/v1/rfcs/{id}/feedback/{feedback_id}` (`feedback:write`): a new text for
 /// one's own feedback while the window is open; the earlier text is kept.
 pub async fn edit_feedback(
@@ -515,13 +492,7 @@ pub async fn edit_feedback(
 
 #[utoipa::path(post, operation_id = "rfcs_withdraw_feedback", path = "/api/v1/rfcs/{id}/feedback/{feedback_id}/withdraw", tag = "rfcs", security(("bearer" = ["feedback:write"])),
     params(("id" = i64, Path, description = "The RFC's number."), ("feedback_id" = i64, Path, description = "One's own piece of feedback.")),
-    responses((status = 200, description = "Withdrawn.", body = serde_json::Value),
-        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
-        (status = 403, description = "The token lacks the scope, or the rule refuses its owner.", body = ApiErrorJson),
-        (status = 404, description = "Nothing there for the token's owner.", body = ApiErrorJson),
-        (status = 409, description = "The room's rule refuses it now (a closed window, a closed decision...).", body = ApiErrorJson),
-        (status = 422, description = "Fields the room's form rules refuse, or of the wrong type.", body = ApiErrorJson),
-        (status = 429, description = "The token's allowance is used up.", body = ApiErrorJson)))]
+    responses((status = 200, description = "Withdrawn.", body = serde_json::Value), WriteRefusals))]
 /// `POST /api/v1/rfcs/{id}/feedback/{feedback_id}/withdraw` (`feedback:write`).
 pub async fn withdraw_feedback(
     State(state): State<AppState>,

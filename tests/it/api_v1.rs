@@ -457,7 +457,7 @@ async fn lists_page_with_a_cursor_answers_carry_etags_and_private_answers_are_ne
         .collect();
     assert_eq!(ids, BTreeSet::from([s.rfc, s.draft_rfc]));
     assert_eq!(second["next"], Value::Null);
-    assert_eq!(second["items"][0]["stage"].as_str().is_some(), true);
+    assert!(second["items"][0]["stage"].as_str().is_some());
 
     // Cursors and limits that are not ones are a JSON 400.
     for (path, code) in [
