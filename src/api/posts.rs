@@ -18,7 +18,7 @@ use super::idempotent;
 #[allow(unused_imports)]
 use super::model::ApiErrorJson;
 use super::respond::{
-    ApiError, Listing, PageQuery, Viewer, WriteRefusals, answer, invalid, json_body, refuse, writer,
+    ApiError, PageQuery, Viewer, WriteRefusals, answer, invalid, json_body, refuse, writer,
 };
 use crate::app::AppState;
 use crate::error::AppError;
@@ -58,6 +58,18 @@ pub struct CommentJson {
     pub created_at: String,
     pub edited_at: Option<String>,
     pub deleted_at: Option<String>,
+}
+
+/// Published posts, and with `read` (else `null`) the unpublished ones `/posts` shows
+/// its reader.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostListing {
+    pub items: Vec<PostJson>,
+    pub next: Option<String>,
+    /// Posts in review in the reader's teams, by others, awaiting their review.
+    pub awaiting_review: Option<Vec<PostJson>>,
+    /// The reader's own drafts and posts in review.
+    pub unpublished: Option<Vec<PostJson>>,
 }
 
 /// One post with its latest comments (at most 50, oldest first).
@@ -142,9 +154,10 @@ fn comment_json(c: &Comment) -> CommentJson {
 
 #[utoipa::path(get, operation_id = "posts_list", path = "/api/v1/posts", tag = "posts", security((), ("bearer" = ["read"])),
     params(("after" = Option<String>, Query, description = "The `next` cursor of the page before."), ("limit" = Option<u32>, Query, description = "Items per page, 1 to 100 (50 unless given).")),
-    responses((status = 200, description = "Published posts, newest first.", body = Listing<PostJson>), (status = 400, description = "A cursor or limit that is not one.", body = ApiErrorJson), (status = 401, description = "A token that is not live (expired, revoked, malformed...).", body = ApiErrorJson)))]
+    responses((status = 200, description = "Published posts, newest first.", body = PostListing), (status = 400, description = "A cursor or limit that is not one.", body = ApiErrorJson), (status = 401, description = "A token that is not live (expired, revoked, malformed...).", body = ApiErrorJson)))]
 /// `GET /api/v1/posts`: published posts, newest first. The cursor is the position of
-/// the next page in that list.
+/// the next page in that list. With `read`, also what `/posts` shows its reader besides:
+/// the posts in review awaiting their review, and their own drafts and posts in review.
 pub async fn list(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -159,7 +172,25 @@ pub async fn list(
     let next = (posts.len() as i64 > limit).then(|| (offset + limit).to_string());
     posts.truncate(page.limit);
     let items = posts.iter().map(|l| post_json(&state, &l.post)).collect();
-    answer(&headers, &viewer, &Listing { items, next })
+    let (awaiting_review, yours) = match &viewer.user {
+        Some(user) => {
+            let limit = crate::inbox::model::SECTION_LIMIT;
+            let awaiting = db::awaiting_review(&state.pool, user.id, limit).await?;
+            let yours = db::unpublished_by(&state.pool, user.id).await?;
+            (
+                Some(awaiting.iter().map(|p| post_json(&state, p)).collect()),
+                Some(yours.iter().map(|p| post_json(&state, p)).collect()),
+            )
+        }
+        None => (None, None),
+    };
+    let body = PostListing {
+        items,
+        next,
+        awaiting_review,
+        unpublished: yours,
+    };
+    answer(&headers, &viewer, &body)
 }
 
 /// A post `user_id` may read, and whether they are a member of its team.

@@ -459,6 +459,35 @@ async fn lists_page_with_a_cursor_answers_carry_etags_and_private_answers_are_ne
     assert_eq!(second["next"], Value::Null);
     assert!(second["items"][0]["stage"].as_str().is_some());
 
+    // Posts: published ones for everyone; with `read`, one's own drafts as `/posts` shows
+    // them (the lead wrote the scenario's draft).
+    let lead = app.signed_in(&s.lead).await;
+    let lead_read = token(&lead, "read", &["read"]).await;
+    let posts = call(&app, "GET", "/api/v1/posts", Some(&lead_read), None, &[])
+        .await
+        .json();
+    let theirs: Vec<&str> = posts["unpublished"]
+        .as_array()
+        .expect("the lead's drafts")
+        .iter()
+        .filter_map(|p| p["url"].as_str())
+        .collect();
+    assert!(theirs.iter().any(|u| u.ends_with(&s.draft_post)), "{posts}");
+    assert!(
+        posts["items"]
+            .as_array()
+            .is_some_and(|i| i.iter().all(|p| p["state"] == "published"))
+    );
+    for secret in [None, Some(read.as_str())] {
+        let posts = call(&app, "GET", "/api/v1/posts", secret, None, &[]).await;
+        assert_eq!(posts.status, 200);
+        assert!(
+            !posts.text.contains(&Marker::PostDraft.text(s.n)),
+            "{}",
+            posts.text
+        );
+    }
+
     // Cursors and limits that are not ones are a JSON 400.
     for (path, code) in [
         ("/api/v1/rfcs?after=abc", "invalid_cursor"),
