@@ -115,6 +115,10 @@ pub struct ConfigArgs {
     #[arg(long, env = "CONCORD_RATE_WRITES_PER_ADDRESS", default_value_t = Limits::default().rate_writes_per_address, global = true)]
     pub rate_writes_per_address: u32,
 
+    /// API requests allowed per personal token per minute (0 = no limit).
+    #[arg(long, env = "CONCORD_RATE_API_PER_TOKEN", default_value_t = Limits::default().rate_api_per_token, global = true)]
+    pub rate_api_per_token: u32,
+
     /// Reverse proxies whose X-Forwarded-For is believed, as a comma-separated list of
     /// addresses or CIDR ranges (e.g. 127.0.0.1,10.0.0.0/8). Unset: the TCP peer's
     /// address is the client's.
@@ -246,6 +250,7 @@ pub struct Limits {
     pub rate_sign_ins_per_address: u32,
     pub rate_writes_per_person: u32,
     pub rate_writes_per_address: u32,
+    pub rate_api_per_token: u32,
     /// Proxies whose X-Forwarded-For is believed when finding a client's address.
     pub trusted_proxies: Vec<IpNet>,
 }
@@ -257,6 +262,7 @@ impl Limits {
             rate_sign_ins_per_address: 0,
             rate_writes_per_person: 0,
             rate_writes_per_address: 0,
+            rate_api_per_token: 0,
             ..Limits::default()
         }
     }
@@ -280,6 +286,7 @@ impl Default for Limits {
             rate_sign_ins_per_address: 10,
             rate_writes_per_person: 60,
             rate_writes_per_address: 300,
+            rate_api_per_token: 300,
             trusted_proxies: Vec::new(),
         }
     }
@@ -373,6 +380,7 @@ impl ConfigArgs {
                 rate_sign_ins_per_address: self.rate_sign_ins_per_address,
                 rate_writes_per_person: self.rate_writes_per_person,
                 rate_writes_per_address: self.rate_writes_per_address,
+                rate_api_per_token: self.rate_api_per_token,
                 trusted_proxies: self.trusted_proxies,
                 ..Limits::default()
             },

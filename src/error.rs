@@ -226,6 +226,25 @@ pub async fn session_store_failures(request: Request, next: Next) -> Response {
     response
 }
 
+/// The API's machine-readable `code` for an error that did not bring its own.
+fn api_code(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::BAD_REQUEST => "bad_request",
+        StatusCode::UNAUTHORIZED => "token_required",
+        StatusCode::FORBIDDEN => "forbidden",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::CONFLICT => "conflict",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
+        StatusCode::UNPROCESSABLE_ENTITY => "invalid_fields",
+        StatusCode::TOO_MANY_REQUESTS => "rate_limited",
+        StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => "unavailable",
+        s if s.is_client_error() => "bad_request",
+        _ => "internal",
+    }
+}
+
 /// Renders every error response as a page (or JSON under `/api/`), with the request id.
 /// A sign-in-required GET becomes a redirect to the sign-in page that comes back here.
 pub async fn render_error_pages(request: Request, next: Next) -> Response {
@@ -274,7 +293,17 @@ pub async fn render_error_pages(request: Request, next: Next) -> Response {
     let (mut parts, _) = response.into_parts();
     parts.headers.remove(header::CONTENT_LENGTH);
     if path.starts_with("/api/") {
-        let body = serde_json::json!({ "error": message, "request_id": request_id });
+        let message = match (status, &message) {
+            (StatusCode::UNAUTHORIZED, _) => "This needs a personal token, sent as \u{201c}Authorization: Bearer concord_pat_...\u{201d}.".to_string(),
+            _ => message,
+        };
+        // `error` is the field's name from before `code` and `message` (additions only).
+        let body = serde_json::json!({
+            "code": api_code(status),
+            "message": message,
+            "error": message,
+            "request_id": request_id,
+        });
         parts.headers.insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),

@@ -40,6 +40,7 @@ fn page_routes() -> Routes {
         .merge(rfcs::routes())
         .merge(settings::routes())
         .merge(tokens::routes())
+        .merge(api::page_routes())
         .merge(notify::routes())
         .merge(search::routes())
         .merge(calendar::routes())
@@ -119,6 +120,7 @@ pub fn build(state: AppState) -> Router {
         .merge(
             api::routes()
                 .into_router()
+                .layer(from_fn_with_state(state.clone(), api::limit::per_token))
                 .layer(from_fn_with_state(state.clone(), rate_limit::limit)),
         )
         .fallback(|| async { StatusCode::NOT_FOUND })

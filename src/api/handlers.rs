@@ -5,6 +5,8 @@ use serde::Serialize;
 
 use std::sync::Arc;
 
+#[allow(unused_imports)]
+use super::model::ApiErrorJson;
 use super::model::{self, TeamList};
 use crate::app::AppState;
 use crate::error::AppError;
@@ -20,9 +22,11 @@ pub struct Document {
     etag: Arc<str>,
 }
 
+#[utoipa::path(get, operation_id = "list_teams", path = "/api/v1/teams", tag = "teams", security((), ("bearer" = ["read"])),
+    responses((status = 200, description = "Every team with its charter, parent, sub-teams, members and alumni.", body = TeamList), (status = 401, description = "A token that is not live (expired, revoked, malformed...).", body = ApiErrorJson)))]
 pub async fn list_teams(
     State(state): State<AppState>,
-    _caller: ApiCaller,
+    caller: ApiCaller,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let key = "/api/v1/teams";
@@ -37,12 +41,16 @@ pub async fn list_teams(
             })
         })
         .await?;
-    cached_json(&headers, document)
+    cached_json(&headers, document, caller.0.is_some())
 }
 
+#[utoipa::path(get, operation_id = "show_team", path = "/api/v1/teams/{slug}", tag = "teams", security((), ("bearer" = ["read"])),
+    params(("slug" = String, Path, description = "The team.")),
+    responses((status = 200, description = "One team.", body = model::TeamJson),
+        (status = 404, description = "No such team.", body = ApiErrorJson), (status = 401, description = "A token that is not live (expired, revoked, malformed...).", body = ApiErrorJson)))]
 pub async fn show_team(
     State(state): State<AppState>,
-    _caller: ApiCaller,
+    caller: ApiCaller,
     headers: HeaderMap,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
@@ -60,9 +68,13 @@ pub async fn show_team(
             render(&model::team_json(&team, sub_slugs, &ledger, &state.config))
         })
         .await?;
-    cached_json(&headers, document)
+    cached_json(&headers, document, caller.0.is_some())
 }
 
+#[utoipa::path(get, operation_id = "me", path = "/api/v1/me", tag = "tokens", security(("bearer" = ["read"])),
+    responses((status = 200, description = "The token's owner, their teams and the token.", body = model::Me),
+        (status = 401, description = "No token, or one that is not live.", body = ApiErrorJson),
+        (status = 403, description = "The token lacks `read`.", body = ApiErrorJson)))]
 /// `/api/v1/me`: the token's owner, their current teams and the token itself. Needs a
 /// token with `read`; never kept by a shared cache.
 pub async fn me(
@@ -106,12 +118,7 @@ pub async fn me(
         },
     };
     let mut response = axum::Json(body).into_response();
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    headers.insert(header::VARY, HeaderValue::from_static("authorization"));
+    super::respond::cache_headers(response.headers_mut(), true);
     Ok(response)
 }
 
@@ -125,7 +132,11 @@ fn render(value: &impl Serialize) -> Result<Document, AppError> {
 }
 
 /// JSON with a weak ETag and `Cache-Control`, or `304` when the client has it already.
-fn cached_json(headers: &HeaderMap, document: Document) -> Result<Response, AppError> {
+fn cached_json(
+    headers: &HeaderMap,
+    document: Document,
+    private: bool,
+) -> Result<Response, AppError> {
     let etag = document.etag.to_string();
     let fresh = headers
         .get(header::IF_NONE_MATCH)
@@ -146,14 +157,6 @@ fn cached_json(headers: &HeaderMap, document: Document) -> Result<Response, AppE
         header::ETAG,
         HeaderValue::from_str(&etag).map_err(AppError::internal)?,
     );
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(model::CACHE_CONTROL),
-    );
-    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    headers.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
+    super::respond::cache_headers(headers, private);
     Ok(response)
 }

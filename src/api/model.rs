@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
 
 use crate::config::Config;
 use crate::teams::model::{LedgerRow, Team, roster};
@@ -13,8 +14,22 @@ use crate::web::dates::{format_date, rfc3339};
 /// Clients and caches may reuse an answer for a minute, then revalidate with the ETag.
 pub const CACHE_CONTROL: &str = "public, max-age=60";
 
+/// An answer to a token: its owner's, kept by nobody (`Vary: Authorization` as well).
+pub const PRIVATE_CACHE_CONTROL: &str = "private, no-store";
+
+/// Every refusal: a machine-readable code, a message for people, and the request id
+/// (also in the `x-request-id` header) to quote when asking about it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiErrorJson {
+    pub code: String,
+    pub message: String,
+    pub request_id: String,
+    /// Only for `invalid_fields`: a message per field.
+    pub fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
 /// `/api/v1/me`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Me {
     pub login: String,
     pub name: Option<String>,
@@ -23,7 +38,7 @@ pub struct Me {
     pub token: TokenJson,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct MyTeam {
     pub slug: String,
     pub name: String,
@@ -31,19 +46,19 @@ pub struct MyTeam {
     pub role: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TokenJson {
     pub name: String,
     pub scopes: Vec<&'static str>,
     pub expires_at: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TeamList {
     pub teams: Vec<TeamJson>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct TeamJson {
     pub slug: String,
     pub name: String,
@@ -60,14 +75,14 @@ pub struct TeamJson {
     pub alumni: Vec<AlumnusJson>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RuleJson {
     pub kind: &'static str,
     pub n: i32,
     pub description: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct MemberJson {
     pub login: String,
     pub name: Option<String>,
@@ -76,7 +91,7 @@ pub struct MemberJson {
     pub role_since: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AlumnusJson {
     pub login: String,
     pub name: Option<String>,
@@ -84,7 +99,7 @@ pub struct AlumnusJson {
     pub stints: Vec<StintJson>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct StintJson {
     pub joined_at: String,
     pub left_at: Option<String>,

@@ -9,6 +9,8 @@ pub enum Visibility {
     Public,
     /// The current members of the entry's team only.
     Team,
+    /// Nobody on any page: kept for the record (a person's own tokens).
+    Private,
 }
 
 impl Visibility {
@@ -16,6 +18,7 @@ impl Visibility {
         match self {
             Visibility::Public => "public",
             Visibility::Team => "team",
+            Visibility::Private => "private",
         }
     }
 
@@ -23,6 +26,7 @@ impl Visibility {
         match s {
             "public" => Some(Visibility::Public),
             "team" => Some(Visibility::Team),
+            "private" => Some(Visibility::Private),
             _ => None,
         }
     }
@@ -63,6 +67,7 @@ pub fn may_read(visibility: Visibility, team_id: Option<i64>, viewer_teams: &[i6
     match visibility {
         Visibility::Public => true,
         Visibility::Team => team_id.is_some_and(|team| viewer_teams.contains(&team)),
+        Visibility::Private => false,
     }
 }
 

@@ -432,15 +432,7 @@ async fn own_feedback(
     let feedback = db::find_feedback(&state.pool, rfc.id, feedback_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if feedback.author_id != user.id {
-        // Someone else's private feedback does not exist for this person.
-        return match feedback.visibility {
-            model::Visibility::Private => Err(AppError::NotFound),
-            model::Visibility::Public => Err(AppError::Forbidden(
-                "only its author may change a piece of feedback",
-            )),
-        };
-    }
+    model::require_author(feedback.author_id, feedback.visibility, user.id)?;
     Ok(feedback)
 }
 

@@ -343,6 +343,24 @@ pub fn may_read_feedback(visibility: Visibility, author_id: i64, standing: &Stan
     }
 }
 
+/// Only its author changes or withdraws a piece of feedback; someone else's private
+/// feedback does not exist for anyone else.
+pub fn require_author(
+    author_id: i64,
+    visibility: Visibility,
+    user_id: i64,
+) -> Result<(), AppError> {
+    if author_id == user_id {
+        return Ok(());
+    }
+    match visibility {
+        Visibility::Private => Err(AppError::NotFound),
+        Visibility::Public => Err(AppError::Forbidden(
+            "only its author may change a piece of feedback",
+        )),
+    }
+}
+
 /// What a member records for one piece of feedback.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {

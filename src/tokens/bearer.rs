@@ -81,123 +81,140 @@ pub fn lacks(request_id: String, scope: Scope) -> ApiRefusal {
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = Response;
 
+    /// The caller the API's layer (`api::limit::per_token`) found, or, outside that layer,
+    /// the caller of the request's own header.
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
-            return Ok(ApiCaller(None));
-        };
-        let refuse = |code: &'static str, message: String| {
-            ApiRefusal {
-                status: StatusCode::UNAUTHORIZED,
-                code,
-                message,
-                request_id: request_id_of(&parts.headers),
-            }
-            .into_response()
-        };
-        let presented = value
-            .to_str()
-            .ok()
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
-        let Some(secret) = presented else {
-            return Err(refuse(
-                "invalid_authorization",
-                "Send a personal token as \u{201c}Authorization: Bearer concord_pat_...\u{201d}; no other kind of authorization is accepted.".into(),
-            ));
-        };
-        if !model::is_well_formed(secret) {
-            return Err(refuse(
-                "token_malformed",
-                "This is not a Concord token: a token is concord_pat_ and 36 letters and digits whose last six are a checksum, and this one's checksum does not hold. Check that it was copied whole.".into(),
-            ));
+        if let Some(Found(caller)) = parts.extensions.get::<Found>() {
+            return Ok(ApiCaller(caller.clone()));
         }
-        let found = db::find_by_secret(&state.pool, secret)
-            .await
-            .map_err(|e| AppError::from(e).into_response())?;
-        let Some(token) = found else {
-            return Err(refuse(
-                "token_unknown",
-                "No such token. It may have been mistyped or belong to another Concord.".into(),
-            ));
-        };
-        let now = state.clock.now();
-        if token.removed {
-            return Err(refuse(
-                "person_removed",
-                "An administrator has removed this token's owner from Concord, so their tokens no longer work.".into(),
-            ));
-        }
-        match model::dead(
-            token.created_at,
-            token.expires_at,
-            token.last_used_at,
-            token.revoked_at.is_some(),
-            now,
-        ) {
-            None => {}
-            Some(Dead::Expired) => {
-                return Err(refuse(
-                    "token_expired",
-                    format!(
-                        "This token expired at {}. Make a new one at /settings/tokens.",
-                        format_utc(token.expires_at)
-                    ),
-                ));
-            }
-            Some(Dead::Unused) => {
-                return Err(refuse(
-                    "token_revoked",
-                    "This token was revoked because it was not used for 90 days. Make a new one at /settings/tokens.".into(),
-                ));
-            }
-            Some(Dead::Revoked) => {
-                let why = match token.revoked_why.as_deref() {
-                    Some("unused") => "because it was not used for 90 days",
-                    Some("regenerated") => "because its owner regenerated it",
-                    Some("leaked") => "because it was reported leaked",
-                    _ => "by its owner",
-                };
-                return Err(refuse(
-                    "token_revoked",
-                    format!("This token was revoked {why}. Make a new one at /settings/tokens."),
-                ));
-            }
-        }
-        let from = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(peer)| {
-                client_address(
-                    peer.ip(),
-                    &parts.headers,
-                    &state.config.limits.trusted_proxies,
-                )
-                .to_string()
-            })
-            .unwrap_or_default();
-        db::touch(&state.pool, token.id, &from, now)
-            .await
-            .map_err(|e| AppError::from(e).into_response())?;
-        Ok(ApiCaller(Some(Caller {
-            user: User {
-                id: token.user_id,
-                login: token.login,
-                name: token.person_name,
-                is_admin: token.is_admin,
-            },
-            token_id: token.id,
-            token_name: token.name,
-            scopes: token
-                .scopes
-                .iter()
-                .filter_map(|s| Scope::parse(s))
-                .collect(),
-            expires_at: token.expires_at,
-        })))
+        authenticate(parts, state).await.map(ApiCaller)
     }
+}
+
+/// The caller found once per request, kept in its extensions.
+#[derive(Clone)]
+pub struct Found(pub Option<Caller>);
+
+/// Who the request's `Authorization` header stands for: `None` without one; a JSON 401
+/// that says why for a header that names no live token.
+pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Caller>, Response> {
+    let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let refuse = |code: &'static str, message: String| {
+        ApiRefusal {
+            status: StatusCode::UNAUTHORIZED,
+            code,
+            message,
+            request_id: request_id_of(&parts.headers),
+        }
+        .into_response()
+    };
+    let presented = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim);
+    let Some(secret) = presented else {
+        return Err(refuse(
+            "invalid_authorization",
+            "Send a personal token as \u{201c}Authorization: Bearer concord_pat_...\u{201d}; no other kind of authorization is accepted.".into(),
+        ));
+    };
+    if !model::is_well_formed(secret) {
+        return Err(refuse(
+            "token_malformed",
+            "This is not a Concord token: a token is concord_pat_ and 36 letters and digits whose last six are a checksum, and this one's checksum does not hold. Check that it was copied whole.".into(),
+        ));
+    }
+    let found = db::find_by_secret(&state.pool, secret)
+        .await
+        .map_err(|e| AppError::from(e).into_response())?;
+    let Some(token) = found else {
+        return Err(refuse(
+            "token_unknown",
+            "No such token. It may have been mistyped or belong to another Concord.".into(),
+        ));
+    };
+    let now = state.clock.now();
+    if token.removed {
+        return Err(refuse(
+            "person_removed",
+            "An administrator has removed this token's owner from Concord, so their tokens no longer work.".into(),
+        ));
+    }
+    match model::dead(
+        token.created_at,
+        token.expires_at,
+        token.last_used_at,
+        token.revoked_at.is_some(),
+        now,
+    ) {
+        None => {}
+        Some(Dead::Expired) => {
+            return Err(refuse(
+                "token_expired",
+                format!(
+                    "This token expired at {}. Make a new one at /settings/tokens.",
+                    format_utc(token.expires_at)
+                ),
+            ));
+        }
+        Some(Dead::Unused) => {
+            return Err(refuse(
+                "token_revoked",
+                "This token was revoked because it was not used for 90 days. Make a new one at /settings/tokens.".into(),
+            ));
+        }
+        Some(Dead::Revoked) => {
+            let why = match token.revoked_why.as_deref() {
+                Some("unused") => "because it was not used for 90 days",
+                Some("regenerated") => "because its owner regenerated it",
+                Some("leaked") => "because it was reported leaked",
+                Some("signed_out") => "because its owner signed out everywhere",
+                Some("admin") => "by an administrator",
+                _ => "by its owner",
+            };
+            return Err(refuse(
+                "token_revoked",
+                format!("This token was revoked {why}. Make a new one at /settings/tokens."),
+            ));
+        }
+    }
+    let from = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(peer)| {
+            client_address(
+                peer.ip(),
+                &parts.headers,
+                &state.config.limits.trusted_proxies,
+            )
+            .to_string()
+        })
+        .unwrap_or_default();
+    db::touch(&state.pool, token.id, &from, now)
+        .await
+        .map_err(|e| AppError::from(e).into_response())?;
+    Ok(Some(Caller {
+        user: User {
+            id: token.user_id,
+            login: token.login,
+            name: token.person_name,
+            is_admin: token.is_admin,
+        },
+        token_id: token.id,
+        token_name: token.name,
+        scopes: token
+            .scopes
+            .iter()
+            .filter_map(|s| Scope::parse(s))
+            .collect(),
+        expires_at: token.expires_at,
+    }))
 }
 
 /// The request id of a request, for refusals made in a handler.

@@ -208,3 +208,106 @@ pub async fn current_teams(db: impl PgExecutor<'_>, user_id: i64) -> sqlx::Resul
     .fetch_all(db)
     .await
 }
+
+/// Records a change of a token in the audit log, in the change's transaction: private
+/// (shown on no page; who has which token is the person's own affair), never the secret.
+#[allow(clippy::too_many_arguments)]
+pub async fn audit(
+    tx: &mut Transaction<'_, Postgres>,
+    action: &'static str,
+    actor_id: i64,
+    owner_id: i64,
+    owner_login: &str,
+    token_id: i64,
+    name: &str,
+    scopes: &[String],
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    let entry = crate::audit::Entry {
+        at: now,
+        actor_id: Some(actor_id),
+        action,
+        subject: crate::audit::Subject {
+            kind: "person",
+            id: Some(owner_id),
+            label: owner_login.to_string(),
+        },
+        team_id: None,
+        visibility: crate::audit::Visibility::Private,
+        details: serde_json::json!({ "token_id": token_id, "token_name": name, "scopes": scopes }),
+    };
+    crate::audit::record(tx, &entry).await?;
+    Ok(())
+}
+
+/// A token as the administrators' list shows it: its owner and its metadata.
+pub struct Listed {
+    pub id: i64,
+    pub user_id: i64,
+    pub login: String,
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub created_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+    pub last_used_at: Option<OffsetDateTime>,
+    pub last_used_from: Option<String>,
+    pub revoked_at: Option<OffsetDateTime>,
+    pub revoked_why: Option<String>,
+}
+
+/// How many tokens the administrators' list shows, newest first.
+pub const ADMIN_LIST: i64 = 500;
+
+pub async fn all_tokens(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Listed>> {
+    sqlx::query_as!(
+        Listed,
+        "select t.id, t.user_id, u.login, t.name, t.scopes, t.created_at, t.expires_at,
+                t.last_used_at, t.last_used_from, t.revoked_at, t.revoked_why
+         from personal_tokens t join users u on u.id = t.user_id
+         order by t.created_at desc, t.id desc
+         limit $1",
+        ADMIN_LIST
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Anyone's token with its owner, locked for the transaction.
+pub async fn any_token(
+    tx: &mut Transaction<'_, Postgres>,
+    id: i64,
+) -> sqlx::Result<Option<Listed>> {
+    sqlx::query_as!(
+        Listed,
+        "select t.id, t.user_id, u.login, t.name, t.scopes, t.created_at, t.expires_at,
+                t.last_used_at, t.last_used_from, t.revoked_at, t.revoked_why
+         from personal_tokens t join users u on u.id = t.user_id
+         where t.id = $1
+         for update of t",
+        id
+    )
+    .fetch_optional(&mut **tx)
+    .await
+}
+
+/// Revokes every live token of a person; the ids, names and scopes of those it revoked.
+pub async fn revoke_all(
+    tx: &mut Transaction<'_, Postgres>,
+    user_id: i64,
+    why: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<Vec<(i64, String, Vec<String>)>> {
+    Ok(sqlx::query!(
+        "update personal_tokens set revoked_at = $2, revoked_why = $3
+         where user_id = $1 and revoked_at is null
+         returning id, name, scopes",
+        user_id,
+        now,
+        why
+    )
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.name, r.scopes))
+    .collect())
+}

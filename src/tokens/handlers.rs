@@ -134,7 +134,7 @@ pub async fn create_token(
         return Ok(Redirect::to(&first).into_response());
     }
     let secret = model::new_secret();
-    db::create(
+    let id = db::create(
         &mut tx,
         user.id,
         &name,
@@ -142,6 +142,23 @@ pub async fn create_token(
         &secret,
         now,
         now + Duration::days(days),
+    )
+    .await?;
+    let scopes: Vec<String> = typed
+        .scopes
+        .iter()
+        .map(|s| s.as_str().to_string())
+        .collect();
+    db::audit(
+        &mut tx,
+        "token.created",
+        user.id,
+        user.id,
+        &user.login,
+        id,
+        &name,
+        &scopes,
+        now,
     )
     .await?;
     idempotency::made(&mut tx, user.id, &typed.idempotency_key, LIST).await?;
@@ -173,6 +190,18 @@ pub async fn revoke_token(
     let mut tx = state.pool.begin().await?;
     let token = own_token(&mut tx, user.id, id).await?;
     let message = if db::revoke(&mut *tx, token.id, "owner", now).await? {
+        db::audit(
+            &mut tx,
+            "token.revoked",
+            user.id,
+            user.id,
+            &user.login,
+            token.id,
+            &token.name,
+            &token.scopes,
+            now,
+        )
+        .await?;
         tracing::info!(
             user_id = user.id,
             token_id = token.id,
@@ -216,7 +245,7 @@ pub async fn regenerate_token(
         .collect();
     db::revoke(&mut *tx, token.id, "regenerated", now).await?;
     let secret = model::new_secret();
-    db::create(
+    let new_id = db::create(
         &mut tx,
         user.id,
         &token.name,
@@ -224,6 +253,18 @@ pub async fn regenerate_token(
         &secret,
         now,
         now + lifetime,
+    )
+    .await?;
+    db::audit(
+        &mut tx,
+        "token.regenerated",
+        user.id,
+        user.id,
+        &user.login,
+        new_id,
+        &token.name,
+        &token.scopes,
+        now,
     )
     .await?;
     tx.commit().await?;

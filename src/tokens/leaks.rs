@@ -16,6 +16,8 @@ use serde_json::Value;
 
 use super::bearer::{ApiRefusal, request_id_of};
 use super::{db, model};
+#[allow(unused_imports)]
+use crate::api::model::ApiErrorJson;
 use crate::app::AppState;
 use crate::audit;
 use crate::error::AppError;
@@ -55,6 +57,11 @@ fn shown_place(url: Option<&str>) -> String {
     }
 }
 
+#[utoipa::path(post, operation_id = "leaks_report", path = "/api/v1/token-leaks", tag = "tokens",
+    request_body(content = serde_json::Value, description = "`{\"tokens\": [...], \"url\": ...}` or GitHub's list of `{token, url}`; at most 100 tokens."),
+    responses((status = 202, description = "The same answer whether or not anything was a live token.", body = serde_json::Value),
+        (status = 400, description = "Not a report.", body = ApiErrorJson),
+        (status = 429, description = "Too many reports from this address.", body = ApiErrorJson)))]
 pub async fn report(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -18,9 +18,14 @@
 //! - [`bearer::ApiCaller`] reads `Authorization: Bearer ...` on `/api/v1/` only; pages
 //!   never look at that header (cookies only there). A removed person's tokens are
 //!   refused.
+//! - Ordinary signing out ends sessions and keeps tokens; "sign out everywhere"
+//!   (`/settings/sign-out-everywhere`) ends both. Administrators see every token's
+//!   metadata at `/admin/tokens` and revoke any ([`admin`]). Making, revoking and
+//!   regenerating are audited privately (`db::audit`, visibility `private`).
 //! - Anyone may report leaked tokens at `POST /api/v1/token-leaks` ([`leaks`]): each live
 //!   one is revoked and its owner told; the answer is the same either way.
 
+mod admin;
 pub mod bearer;
 pub mod db;
 mod handlers;
@@ -41,4 +46,10 @@ pub fn routes() -> Routes {
             "/settings/tokens/{id}/regenerate",
             post(handlers::regenerate_token),
         )
+        .route(
+            "/settings/sign-out-everywhere",
+            post(admin::sign_out_everywhere),
+        )
+        .route("/admin/tokens", get(admin::show))
+        .route("/admin/tokens/{id}/revoke", post(admin::revoke))
 }

@@ -19,6 +19,8 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use governor::clock::{Clock as _, DefaultClock};
+use governor::middleware::StateInformationMiddleware;
+use governor::state::keyed::DefaultKeyedStateStore;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use ipnet::IpNet;
 
@@ -39,9 +41,27 @@ pub struct RateLimits {
     sign_ins_per_address: Limiter<IpAddr>,
     writes_per_person: Limiter<i64>,
     writes_per_address: Limiter<IpAddr>,
+    /// API requests per token: this one also tells how much is left, for the
+    /// `RateLimit-*` headers.
+    api_per_token: Option<TokenLimiter>,
+    api_per_token_limit: u32,
     trusted_proxies: Vec<IpNet>,
     clock: DefaultClock,
     checks: AtomicU64,
+}
+
+type TokenLimiter =
+    RateLimiter<i64, DefaultKeyedStateStore<i64>, DefaultClock, StateInformationMiddleware>;
+
+/// What a token's request may know of its allowance: for `RateLimit-Limit`,
+/// `RateLimit-Remaining` and `RateLimit-Reset` (seconds until the allowance is whole
+/// again), and whether it was refused (then also `Retry-After`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Allowance {
+    pub limit: u32,
+    pub remaining: u32,
+    pub reset_seconds: u64,
+    pub retry_after: Option<u64>,
 }
 
 /// Every this many checks, keys whose allowance is full again are forgotten, so memory
@@ -54,6 +74,11 @@ impl RateLimits {
             sign_ins_per_address: per_minute(limits.rate_sign_ins_per_address),
             writes_per_person: per_minute(limits.rate_writes_per_person),
             writes_per_address: per_minute(limits.rate_writes_per_address),
+            api_per_token: NonZeroU32::new(limits.rate_api_per_token).map(|n| {
+                RateLimiter::keyed(Quota::per_minute(n))
+                    .with_middleware::<StateInformationMiddleware>()
+            }),
+            api_per_token_limit: limits.rate_api_per_token,
             trusted_proxies: limits.trusted_proxies.clone(),
             clock: DefaultClock::default(),
             checks: AtomicU64::new(0),
@@ -87,6 +112,40 @@ impl RateLimits {
         if let Some(l) = &self.writes_per_address {
             l.retain_recent();
         }
+        if let Some(l) = &self.api_per_token {
+            l.retain_recent();
+        }
+    }
+
+    /// Counts one API request of token `token_id`; `None` when tokens are not limited.
+    pub fn check_token(&self, token_id: i64) -> Option<Allowance> {
+        if self.checks.fetch_add(1, Ordering::Relaxed) % FORGET_EVERY == FORGET_EVERY - 1 {
+            self.forget_idle_keys();
+        }
+        let limiter = self.api_per_token.as_ref()?;
+        let limit = self.api_per_token_limit;
+        // One request's share of the minute comes back every 60 / limit seconds.
+        let refill = |missing: u32| (u64::from(missing) * 60).div_ceil(u64::from(limit));
+        Some(match limiter.check_key(&token_id) {
+            Ok(snapshot) => {
+                let remaining = snapshot.remaining_burst_capacity();
+                Allowance {
+                    limit,
+                    remaining,
+                    reset_seconds: refill(limit - remaining.min(limit)),
+                    retry_after: None,
+                }
+            }
+            Err(not_until) => {
+                let wait = not_until.wait_time_from(self.clock.now()).as_secs() + 1;
+                Allowance {
+                    limit,
+                    remaining: 0,
+                    reset_seconds: refill(limit).max(wait),
+                    retry_after: Some(wait),
+                }
+            }
+        })
     }
 }
 

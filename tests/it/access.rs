@@ -86,10 +86,24 @@ impl Role {
 const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/", "VSNOMXA"),
     ("GET", "/admin/people", "......A"),
+    ("GET", "/admin/tokens", "......A"),
     // Only a token opens it; cookies never do (tests/it/tokens.rs has real ones).
     ("GET", "/api/v1/me", "......."),
+    ("GET", "/api", "VSNOMXA"),
+    ("GET", "/api/v1/openapi.json", "VSNOMXA"),
     ("GET", "/api/v1/teams", "VSNOMXA"),
     ("GET", "/api/v1/teams/{slug}", "VSNOMXA"),
+    // Cookies never open the API: every role is a visitor there (tests/it/api_v1.rs has
+    // the tokens × routes matrix). The scenario's decision is private.
+    ("GET", "/api/v1/teams/{slug}/calls", "VSNOMXA"),
+    ("GET", "/api/v1/teams/{slug}/decisions", "VSNOMXA"),
+    ("GET", "/api/v1/rfcs", "VSNOMXA"),
+    ("GET", "/api/v1/rfcs/{id}", "VSNOMXA"),
+    ("GET", "/api/v1/decisions/{id}", "......."),
+    ("GET", "/api/v1/calls/{id}", "VSNOMXA"),
+    ("GET", "/api/v1/posts", "VSNOMXA"),
+    ("GET", "/api/v1/posts/{team}/{slug}", "VSNOMXA"),
+    ("GET", "/api/v1/audit", "VSNOMXA"),
     ("GET", "/audit", "VSNOMXA"),
     // Without a GitHub client (development sign-in) both answer 404.
     ("GET", "/auth/github", "......."),
@@ -222,14 +236,29 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/rfcs/{id}/window", "....M.."),
     // Anyone may report leaked tokens (a form is not JSON: 400 for everyone).
     ("POST", "/api/v1/token-leaks", "VSNOMXA"),
+    // The API's writes need a token; a cookie is not one.
+    ("POST", "/api/v1/rfcs", "......."),
+    ("POST", "/api/v1/rfcs/{id}/revisions", "......."),
+    ("POST", "/api/v1/rfcs/{id}/feedback", "......."),
+    ("POST", "/api/v1/rfcs/{id}/feedback/{feedback_id}", "......."),
+    ("POST", "/api/v1/rfcs/{id}/feedback/{feedback_id}/withdraw", "......."),
+    ("POST", "/api/v1/decisions/{id}/positions", "......."),
+    ("POST", "/api/v1/posts", "......."),
+    ("POST", "/api/v1/posts/{team}/{slug}", "......."),
+    ("POST", "/api/v1/posts/{team}/{slug}/comments", "......."),
     ("POST", "/settings/email", ".SNOMXA"),
     ("POST", "/settings/email/remove", ".SNOMXA"),
     ("POST", "/settings/email/verify", ".SNOMXA"),
     ("POST", "/settings/notifications", ".SNOMXA"),
+    // Both sign-outs end the session, so this one comes after signing out and finds no
+    // one (tests/it/tokens_admin.rs signs out everywhere).
+    ("POST", "/settings/sign-out-everywhere", "......."),
     ("POST", "/settings/tokens", ".SNOMXA"),
     // The scenario has no token to revoke or regenerate.
     ("POST", "/settings/tokens/{id}/regenerate", "......."),
     ("POST", "/settings/tokens/{id}/revoke", "......."),
+    // The scenario has no token: an administrator finds no token 1 either.
+    ("POST", "/admin/tokens/{id}/revoke", "......."),
     ("POST", "/teams", "......A"),
     ("POST", "/teams/{slug}/calls", "....M.."),
     ("POST", "/teams/{slug}/charter", "....M.A"),
@@ -319,7 +348,7 @@ async fn walk(
         |method: &Method, path: &str| table.iter().any(|r| r.method == *method && r.path == path);
     // Writes that may end this role's access go last, and signing out last of all.
     let order = |path: &str| match path {
-        "/logout" => 2,
+        "/logout" | "/settings/sign-out-everywhere" => 2,
         p if [
             "/leave",
             "/role",

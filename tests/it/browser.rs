@@ -782,3 +782,73 @@ async fn a_two_person_team_decides_while_one_is_on_leave() {
         .await;
     browser.finish().await;
 }
+
+/// As a new user would: the footer leads to `/api`, whose curl example is run as shown
+/// (by `sh`, with the token in `$CONCORD_TOKEN`) against this Concord; after revoking the
+/// token in the browser, the same command gets a 401's JSON.
+#[tokio::test]
+async fn a_new_user_makes_a_token_runs_the_api_pages_curl_example_and_is_refused_once_revoked() {
+    let app = TestApp::spawn().await;
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+    browser.sign_in_dev("tamsin-vale").await;
+    browser.goto("/").await;
+    browser.click_link("the API").await;
+    assert_eq!(browser.path(), "/api");
+    let example = browser.text_of("#example-me").await;
+    assert!(example.starts_with("curl "), "{example}");
+    assert!(example.contains("$CONCORD_TOKEN"), "{example}");
+    assert!(
+        example.contains(&format!("{}/api/v1/me", app.address)),
+        "{example} should call {}",
+        app.address
+    );
+    browser.click_link("your tokens").await;
+    assert_eq!(browser.path(), "/settings/tokens");
+    browser.fill("Name", "my script").await;
+    browser.click_button("Make the token").await;
+    let secret = browser.value_of("#token-secret").await;
+    // Off the test's runtime thread, which also serves the application.
+    let run = |secret: String| {
+        let example = example.clone();
+        async move {
+            tokio::task::spawn_blocking(move || {
+                std::process::Command::new("sh")
+                    .arg("-c")
+                    .arg(&example)
+                    .env("CONCORD_TOKEN", secret)
+                    .output()
+                    .expect("sh and curl")
+            })
+            .await
+            .expect("the command")
+        }
+    };
+    let json = |out: std::process::Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        serde_json::from_str::<serde_json::Value>(&stdout)
+            .unwrap_or_else(|_| panic!("not JSON: {stdout}"))
+    };
+    let me = json(run(secret.clone()).await);
+    assert_eq!(me["login"], "tamsin-vale", "{me}");
+    assert_eq!(me["token"]["name"], "my script", "{me}");
+    browser.goto("/settings/tokens").await;
+    browser.click_button("Revoke").await;
+    browser
+        .assert_text("The token “my script” is revoked: it no longer works.")
+        .await;
+    let refused = json(run(secret).await);
+    assert_eq!(refused["code"], "token_revoked", "{refused}");
+    assert!(
+        refused["request_id"]
+            .as_str()
+            .is_some_and(|id| !id.is_empty())
+    );
+    browser.finish().await;
+}

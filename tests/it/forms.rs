@@ -25,6 +25,7 @@ const CASES: usize = 24;
 /// `every_form_survives_generated_input`.
 pub const FORMS: &[(&str, &[&str])] = &[
     ("/admin/people", &["login", "action"]),
+    ("/admin/tokens/{id}/revoke", &[]),
     ("/settings/calendar", &[]),
     ("/settings/calendar/revoke", &[]),
     ("/calls/{id}/endorse", &["login", "endorsement"]),
@@ -70,9 +71,24 @@ pub const FORMS: &[(&str, &[&str])] = &[
         "/settings/tokens",
         &["name", "expires_in_days", "scopes", "idempotency_key"],
     ),
+    ("/settings/sign-out-everywhere", &[]),
     ("/settings/tokens/{id}/regenerate", &[]),
     ("/settings/tokens/{id}/revoke", &[]),
     ("/api/v1/token-leaks", &["tokens", "url"]),
+    // Without a token these are refused before their JSON is read (tests/it/api_v1.rs
+    // sends them bad JSON with one).
+    (
+        "/api/v1/rfcs",
+        &["team", "title", "summary", "body", "pull_request_url"],
+    ),
+    ("/api/v1/rfcs/{id}/revisions", &["title", "summary", "body"]),
+    ("/api/v1/rfcs/{id}/feedback", &["body", "visibility"]),
+    ("/api/v1/rfcs/{id}/feedback/{feedback_id}", &["body"]),
+    ("/api/v1/rfcs/{id}/feedback/{feedback_id}/withdraw", &[]),
+    ("/api/v1/decisions/{id}/positions", &["stance", "comment"]),
+    ("/api/v1/posts", &["team", "title", "body"]),
+    ("/api/v1/posts/{team}/{slug}", &["title", "body"]),
+    ("/api/v1/posts/{team}/{slug}/comments", &["body"]),
     ("/unsubscribe", &["List-Unsubscribe"]),
     ("/nominations/{id}/accept", &["note"]),
     ("/nominations/{id}/admit", &["closes_at"]),
@@ -256,6 +272,7 @@ pub const FORMS: &[(&str, &[&str])] = &[
 /// Routes the team member cannot reach; an administrator submits these.
 pub const ADMIN_FORMS: &[&str] = &[
     "/admin/people",
+    "/admin/tokens/{id}/revoke",
     "/eligibility",
     "/eligibility/{id}/remove",
     "/teams",
@@ -485,7 +502,7 @@ async fn every_form_survives_generated_input() {
             let app = &app;
             // Whoever may submit the form, so that most cases reach its validation.
             let shared = match *pattern {
-                "/login/dev" | "/logout" => None,
+                "/login/dev" | "/logout" | "/settings/sign-out-everywhere" => None,
                 "/nominations/{id}/accept"
                 | "/nominations/{id}/decline"
                 | "/nominations/{id}/withdraw" => Some(&nominee),
@@ -502,7 +519,7 @@ async fn every_form_survives_generated_input() {
                 let own;
                 let client = match (shared, *pattern) {
                     (Some(client), _) => client,
-                    (None, "/logout") => {
+                    (None, "/logout" | "/settings/sign-out-everywhere") => {
                         own = app.signed_in(&format!("leaver-{n}")).await;
                         &own
                     }

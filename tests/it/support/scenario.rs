@@ -589,6 +589,9 @@ impl Scenario {
                 other => panic!("no id for /{other}/{{id}} in {pattern}"),
             }
         };
+        if let Some(rest) = pattern.strip_prefix("/api/v1/posts/{team}/{slug}") {
+            return format!("/api/v1{}{rest}", self.post);
+        }
         if let Some(rest) = pattern.strip_prefix("/posts/{team}/{slug}") {
             let rest = match rest.contains("{id}") {
                 true => rest.replace(

@@ -265,6 +265,17 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// The rendered text of the (first) element the CSS selector `css` names.
+    pub async fn text_of(&self, css: &str) -> String {
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("nothing at {css:?} on {}: {e}", self.path()))
+            .text()
+            .await
+            .expect("the element's text")
+    }
+
     /// The text the page shows (the body's rendered text).
     pub async fn text(&self) -> String {
         self.client
