@@ -166,7 +166,8 @@ impl TreePage {
             (false, 0) => Some(format!(
                 "No team's name, purpose or mandate mentions “{question}”. Ask the top-level teams."
             )),
-            (false, n) => Some(format!("{n} team(s) mention “{question}”: marked below.")),
+            (false, 1) => Some(format!("1 team mentions “{question}”: marked below.")),
+            (false, n) => Some(format!("{n} teams mention “{question}”: marked below.")),
         };
         let may_create = layout.user.as_ref().is_some_and(|u| u.is_admin);
         TreePage {
@@ -214,6 +215,8 @@ pub struct HistoryView {
     pub ending: &'static str,
     pub leave_reason: Option<String>,
     pub closed_by: Option<String>,
+    /// The decision that made the row, linked from it.
+    pub decision_id: Option<i64>,
 }
 
 fn display_name(login: &str, name: &Option<String>) -> String {
@@ -250,6 +253,7 @@ fn history_views<'a>(rows: impl DoubleEndedIterator<Item = &'a LedgerRow>) -> Ve
             },
             leave_reason: r.leave_reason.clone(),
             closed_by: r.closed_by.clone(),
+            decision_id: r.decision_id,
         })
         .collect()
 }

@@ -494,6 +494,15 @@ async fn it_passes_early_and_the_effect_is_applied_once() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].0, "member");
     assert_eq!(rows[0].1, Some(id));
+    // The ledger's row links the decision that made it.
+    let history = world.app.visitor().get("/teams/core").await;
+    history.assert_status(200);
+    assert!(
+        crate::support::html::attrs(&history.body, "a.ledger-decision", "href")
+            .contains(&format!("/decisions/{id}")),
+        "{}",
+        history.body
+    );
     world
         .app
         .visitor()

@@ -549,7 +549,7 @@ async fn nothing_private_leaks() {
         "/teams".into(),
         "/teams/core".into(),
         "/teams/core/members".into(),
-        "/teams/core/history".into(),
+        "/teams/core/ledger.json".into(),
         "/teams/core/calls".into(),
         "/teams/core/decisions".into(),
         format!("/calls/{call}"),

@@ -1065,7 +1065,7 @@ async fn the_tree_answers_who_may_decide() {
         .get("/teams?q=who+may+decide+about+package+removal")
         .await;
     page.assert_status(200)
-        .assert_contains("1 team(s) mention")
+        .assert_contains("1 team mentions")
         .assert_contains("<li class=\"matched\">")
         .assert_contains("Admission and removal of packages.")
         .assert_contains("The direction of the project.");
