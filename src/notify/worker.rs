@@ -91,28 +91,28 @@ async fn deliver_batch(
         });
     }
     let answers =
-        futures_util::future::join_all(due.iter().zip(&mails).map(|(row, mail)| async move {
+        futures_util::future::join_all(due.iter().zip(mails).map(|(row, mail)| async move {
             match mail {
                 None => deliver_webhook(state, row).await,
                 Some(Ok(mail)) => state
                     .mailer
-                    .send(&state.pool, mail, now)
+                    .send(&state.pool, &mail, now)
                     .await
                     .map(|()| None)
                     .map_err(|e| (None, e)),
-                Some(Err(why)) => Err((None, why.clone())),
+                Some(Err(why)) => Err((None, why)),
             }
         }))
         .await;
-    let (mut sent, mut failed) = (0, 0);
+    let mut sent = Vec::with_capacity(due.len());
+    let mut failed = 0;
     for (row, answer) in due.iter().zip(answers) {
         match answer {
             Ok(status) => {
-                db::mark_sent(&mut tx, &[row.id], now).await?;
                 if let Some(status) = status {
                     db::record_status(&mut tx, row.id, status).await?;
                 }
-                sent += 1;
+                sent.push(row.id);
             }
             Err((status, why)) => {
                 let next = (!model::gives_up(row.created_at, now))
@@ -123,8 +123,11 @@ async fn deliver_batch(
             }
         }
     }
+    if !sent.is_empty() {
+        db::mark_sent(&mut tx, &sent, now).await?;
+    }
     tx.commit().await?;
-    Ok((sent, failed, due.len()))
+    Ok((sent.len(), failed, due.len()))
 }
 
 /// Posts one row to its webhook: the status it answered, or (with its status, if any)
