@@ -214,6 +214,35 @@ async fn teams_main_path() {
     browser.finish().await;
 }
 
+/// The unanimous team `core` with `members` (login, role), made by the administrator.
+async fn core_team(admin: &crate::support::Client, members: &[(&str, &str)]) {
+    let page = admin
+        .post(
+            "/teams",
+            &[
+                ("slug", "core"),
+                ("name", "Core"),
+                ("purpose", "Steers."),
+                ("mandate", "Direction."),
+                ("rule_kind", "unanimous"),
+                ("rule_n", "0"),
+                ("review_on", ""),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert!(page.status.is_redirection(), "{}", page.body);
+    for (login, role) in members {
+        let page = admin
+            .post(
+                "/teams/core/members",
+                &[("login", login), ("role", role), ("reason", "Founder")],
+            )
+            .await;
+        assert!(page.status.is_redirection(), "{}", page.body);
+    }
+}
+
 /// A unanimous team `slug` of amber and basil, made by the administrator `admin`.
 async fn team_of_two(admin: &crate::support::Client, slug: &str, name: &str, purpose: &str) {
     admin
@@ -322,32 +351,7 @@ async fn nominations_main_path() {
     let app = TestApp::spawn().await;
     app.make_admin("admin").await;
     let admin = app.signed_in("admin").await;
-    for (path, fields) in [
-        (
-            "/teams",
-            vec![
-                ("slug", "core"),
-                ("name", "Core"),
-                ("purpose", "Steers."),
-                ("mandate", "Direction."),
-                ("rule_kind", "unanimous"),
-                ("rule_n", "0"),
-                ("review_on", ""),
-                ("note", ""),
-            ],
-        ),
-        (
-            "/teams/core/members",
-            vec![("login", "alice"), ("role", "lead"), ("reason", "Founder")],
-        ),
-        (
-            "/teams/core/members",
-            vec![("login", "bob"), ("role", "member"), ("reason", "Founder")],
-        ),
-    ] {
-        let page = admin.post(path, &fields).await;
-        assert!(page.status.is_redirection(), "{}", page.body);
-    }
+    core_team(&admin, &[("alice", "lead"), ("bob", "member")]).await;
     // Signing out ends all of a person's sessions, so the deciders sign in afresh each
     // time (the browser signs alice in and out between the steps).
     let pass = |decision: String| {
@@ -541,28 +545,7 @@ async fn notifications_main_path() {
     let app = TestApp::spawn().await;
     app.make_admin("admin").await;
     let admin = app.signed_in("admin").await;
-    for (path, fields) in [
-        (
-            "/teams",
-            vec![
-                ("slug", "core"),
-                ("name", "Core"),
-                ("purpose", "Steers."),
-                ("mandate", "Direction."),
-                ("rule_kind", "unanimous"),
-                ("rule_n", "0"),
-                ("review_on", ""),
-                ("note", ""),
-            ],
-        ),
-        (
-            "/teams/core/members",
-            vec![("login", "alice"), ("role", "lead"), ("reason", "Founder")],
-        ),
-    ] {
-        let page = admin.post(path, &fields).await;
-        assert!(page.status.is_redirection(), "{}", page.body);
-    }
+    core_team(&admin, &[("alice", "lead")]).await;
     let page = app
         .signed_in("alice")
         .await
