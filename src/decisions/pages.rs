@@ -137,9 +137,6 @@ pub struct DecisionFormPage {
     pub question: Field,
     pub body: Field,
     pub closes_at: Field,
-    /// Whether the typed closing time is a valid `datetime-local` value; if not, it is
-    /// shown again in a text input (a date input may not hold it).
-    pub closes_at_valid: bool,
     pub visibility: Choice,
     pub effect_kind: Choice,
     pub effect_text: Field,
@@ -178,9 +175,7 @@ impl DecisionFormPage {
             body: Field::new("body", "Body", &form.body, model::BODY_MAX, errors)
                 .hint("The background and the proposal, in Markdown."),
             closes_at: Field::new("closes_at", "Closing time (UTC)", &form.closes_at, 16, errors)
-                .hint("Read as UTC, not your local time: YYYY-MM-DD HH:MM, at least an hour from now and within 90 days. It can pass earlier once every decider has spoken."),
-            closes_at_valid: crate::web::dates::parse_datetime_local(&form.closes_at)
-                .is_some_and(|at| crate::web::dates::format_datetime_local(at) == form.closes_at.trim()),
+                .hint("Read as UTC, not your local time: at least an hour from now and within 90 days. It can pass earlier once every decider has spoken."),
             visibility: choice(
                 "visibility",
                 "Who may see it",

@@ -326,7 +326,7 @@ fn parse_decision_time(
     text: &str,
     now: time::OffsetDateTime,
 ) -> Result<time::OffsetDateTime, Vec<String>> {
-    model::decision_closes_at(text, now).map_err(|e| vec![e])
+    crate::decisions::model::closing_time(text, now).map_err(|e| vec![e])
 }
 
 pub async fn open_shortlist(
@@ -695,7 +695,7 @@ pub async fn open_admission(
         .ok_or(AppError::NotFound)?;
     let problem = model::require_stage(nomination.stage, EventKind::Admitted)
         .err()
-        .or_else(|| model::decision_closes_at(&form.closes_at, now).err());
+        .or_else(|| crate::decisions::model::closing_time(&form.closes_at, now).err());
     if let Some(problem) = problem {
         let input = NoteInput {
             form: "admit",
@@ -708,7 +708,8 @@ pub async fn open_admission(
         )
             .into_response());
     }
-    let closes_at = model::decision_closes_at(&form.closes_at, now).map_err(AppError::Conflict)?;
+    let closes_at =
+        crate::decisions::model::closing_time(&form.closes_at, now).map_err(AppError::Conflict)?;
     let new = NewDecision {
         question: format!("Admit {} to {}?", nomination.nominee_login, call.team_name),
         body: format!(

@@ -402,10 +402,7 @@ fn parse_time(
             if at.is_none() {
                 errors.add(
                     field,
-                    format!(
-                        "Enter {} as YYYY-MM-DD HH:MM in UTC, for example 2026-12-01 18:00.",
-                        label.to_lowercase()
-                    ),
+                    crate::web::dates::time_problem(&label.to_lowercase()),
                 );
             }
             at
@@ -649,19 +646,6 @@ impl ShortlistForm {
             }
         }
         Ok(form)
-    }
-}
-
-/// A decision's closing time, as the decisions room checks it.
-pub fn decision_closes_at(text: &str, now: OffsetDateTime) -> Result<OffsetDateTime, String> {
-    use crate::decisions::model::{HORIZON, SHORTEST};
-    match parse_datetime_local(text) {
-        None => Err("Enter the closing time as YYYY-MM-DD HH:MM in UTC.".into()),
-        Some(at) if at < now + SHORTEST => {
-            Err("The closing time must be at least an hour from now.".into())
-        }
-        Some(at) if at > now + HORIZON => Err("The closing time must be within 90 days.".into()),
-        Some(at) => Ok(at),
     }
 }
 
@@ -978,7 +962,5 @@ mod tests {
             .expect("ok"),
             None
         );
-        assert!(decision_closes_at("2026-05-01T12:30", NOW).is_err());
-        assert!(decision_closes_at("2026-05-08T12:00", NOW).is_ok());
     }
 }

@@ -174,9 +174,9 @@ impl CallFormPage {
             .hint("For “people on a list”: the list's name."),
             seats: Field::new("seats", "Seats", &form.seats, 3, errors),
             opens_at: Field::new("opens_at", "Opens (UTC)", &form.opens_at, 16, errors)
-                .hint("YYYY-MM-DD HH:MM, in UTC."),
+                .hint("Read as UTC, not your local time."),
             closes_at: Field::new("closes_at", "Closes (UTC)", &form.closes_at, 16, errors)
-                .hint("YYYY-MM-DD HH:MM, in UTC, within a year."),
+                .hint("Read as UTC, not your local time; within a year."),
             stale_after_days: Field::new(
                 "stale_after_days",
                 "Stale after (days)",
@@ -392,6 +392,8 @@ pub struct NominationPage {
     pub forms: Vec<NoteBox>,
     pub may_admit: bool,
     pub admit_closes: String,
+    /// Whether `admit_closes` fits a date-time control (else a text box keeps it).
+    pub admit_closes_fits: bool,
     pub admit_error: Option<String>,
 }
 
@@ -537,6 +539,11 @@ impl NominationPage {
             }
         }
         let admitting = input.form == "admit";
+        let admit_closes = if admitting {
+            input.note.clone()
+        } else {
+            format_datetime_local(now + model::DECISION_OPEN_FOR)
+        };
         NominationPage {
             layout,
             id: n.id,
@@ -580,11 +587,8 @@ impl NominationPage {
                 .collect(),
             forms,
             may_admit: standing.is_member && allowed(EventKind::Admitted),
-            admit_closes: if admitting {
-                input.note.clone()
-            } else {
-                format_datetime_local(now + model::DECISION_OPEN_FOR)
-            },
+            admit_closes_fits: crate::web::dates::fits_datetime_local(admit_closes.trim()),
+            admit_closes,
             admit_error: if admitting { input.error } else { None },
         }
     }

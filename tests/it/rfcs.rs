@@ -399,7 +399,7 @@ async fn the_window_is_set_extended_and_shortened_with_reasons_and_shown_in_utc(
     set_window(&carol, id, "", "next week", "")
         .await
         .assert_status(422)
-        .assert_contains("The closing time must be a date and time");
+        .assert_contains("Enter the closing time as a date and time in UTC");
     set_window(&carol, id, "2026-03-05T09:00", "2026-03-04T09:00", "")
         .await
         .assert_status(422)

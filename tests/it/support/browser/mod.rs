@@ -207,6 +207,22 @@ impl Browser {
                     )
                 }),
         };
+        // A date-time control takes typing in the order of the browser's locale, segment by
+        // segment; the value a person picks in it is set as the control would set it.
+        if field.attr("type").await.ok().flatten().as_deref() == Some("datetime-local") {
+            let element = serde_json::to_value(&field).expect("the element as JSON");
+            self.client
+                .execute(
+                    "arguments[0].value = arguments[1];
+                     arguments[0].dispatchEvent(new Event('input', { bubbles: true }));
+                     arguments[0].dispatchEvent(new Event('change', { bubbles: true }));
+                     return arguments[0].value;",
+                    vec![element, serde_json::json!(value)],
+                )
+                .await
+                .expect("set the date-time control");
+            return;
+        }
         field.clear().await.expect("clear the field");
         field.send_keys(value).await.expect("type into the field");
     }
