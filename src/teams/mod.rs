@@ -18,12 +18,16 @@
 //!   The team's members and site administrators manage membership directly; a passed
 //!   decision's membership effect writes the same ledger with the decision as its cause
 //!   (`decision_id` on the row it opens, `closed_by_decision_id` on the row it closes).
+//! - A new team may start with founding leads and members; the delegating team staffs a
+//!   team that has no lead yet; a member goes on leave, comes back and leaves from the
+//!   team page (`staffing`).
 //! - Every change writes its audit entry in the same transaction.
 
 pub mod db;
 mod handlers;
 pub mod model;
 mod pages;
+mod staffing;
 
 use crate::web::routes::{Routes, get, post};
 
@@ -60,4 +64,10 @@ pub fn routes() -> Routes {
             "/teams/{slug}/members/{login}/leave",
             post(handlers::record_leaving),
         )
+        .route(
+            "/teams/{slug}/leave",
+            get(staffing::confirm_leaving).post(staffing::leave),
+        )
+        .route("/teams/{slug}/away", post(staffing::go_on_leave))
+        .route("/teams/{slug}/back", post(staffing::come_back))
 }

@@ -172,6 +172,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/teams/{slug}/delegate", "....M.A"),
     ("GET", "/teams/{slug}/ledger.csv", "VSNOMXA"),
     ("GET", "/teams/{slug}/ledger.json", "VSNOMXA"),
+    ("GET", "/teams/{slug}/leave", "....M.."),
     ("GET", "/teams/{slug}/members", "....M.A"),
     ("GET", "/teams/{slug}/members/{login}", "....M.A"),
     // A top-level team cannot be revoked: 409 for everyone signed in, before the
@@ -266,6 +267,10 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/teams/{slug}/decisions/proxy", "....M.."),
     ("POST", "/teams/{slug}/decisions/proxy/take-back", "....M.."),
     ("POST", "/teams/{slug}/delegate", "....M.A"),
+    // A member's own leave, return and leaving (the member's last writes but signing out).
+    ("POST", "/teams/{slug}/away", "....M.."),
+    ("POST", "/teams/{slug}/back", "....M.."),
+    ("POST", "/teams/{slug}/leave", "....M.."),
     ("POST", "/teams/{slug}/members", "....M.A"),
     ("POST", "/teams/{slug}/members/{login}/leave", "....M.A"),
     ("POST", "/teams/{slug}/members/{login}/role", "....M.A"),
@@ -348,7 +353,11 @@ async fn walk(
         |method: &Method, path: &str| table.iter().any(|r| r.method == *method && r.path == path);
     // Writes that may end this role's access go last, and signing out last of all.
     let order = |path: &str| match path {
-        "/logout" | "/settings/sign-out-everywhere" => 2,
+        "/logout" | "/settings/sign-out-everywhere" => 4,
+        "/teams/{slug}/leave" => 3,
+        // Away before back, so that the member comes back from the leave they went on.
+        "/teams/{slug}/away" => 1,
+        "/teams/{slug}/back" => 2,
         p if [
             "/leave",
             "/role",

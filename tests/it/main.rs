@@ -31,6 +31,7 @@ mod rfcs;
 mod scale;
 mod search;
 mod security;
+mod staffing;
 mod teams;
 mod tokens;
 mod tokens_admin;

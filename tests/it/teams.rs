@@ -77,7 +77,7 @@ pub fn team_fields<'a>(
 }
 
 /// login, role, end kind, join reason, leave reason.
-type LedgerRow = (String, String, Option<String>, String, Option<String>);
+pub type LedgerRow = (String, String, Option<String>, String, Option<String>);
 
 /// Concord with an administrator (`admin`), a top-level `core` team whose member is
 /// `carol`, and a top-level `infra` team whose member is `ivan`.
@@ -138,7 +138,7 @@ impl World {
         carol
     }
 
-    async fn ledger(&self, team: &str) -> Vec<LedgerRow> {
+    pub async fn ledger(&self, team: &str) -> Vec<LedgerRow> {
         sqlx::query_as(
             "select u.login, m.role, m.end_kind, m.join_reason, m.leave_reason
              from memberships m join users u on u.id = m.user_id join teams t on t.id = m.team_id
@@ -807,7 +807,18 @@ async fn only_members_and_administrators_manage_membership() {
 
     let someone = app.signed_in("someone").await;
     let ivan = app.signed_in("ivan").await;
-    // carol is a member of core, the team that delegated packages: still not a member of packages.
+    // carol is a member of core, the team that delegated packages: once packages has a lead
+    // of its own (tests/it/staffing.rs covers the time before), she does not manage it.
+    assert_eq!(audit_count(app).await, before);
+    world
+        .admin
+        .post(
+            "/teams/packages/members/pat/role",
+            &[("role", "lead"), ("role_reason", "Leads it now")],
+        )
+        .await
+        .assert_redirect("/teams/packages");
+    let before = audit_count(app).await;
     let carol = app.signed_in("carol").await;
     for (client, team, person) in [
         (&someone, "core", "carol"),
