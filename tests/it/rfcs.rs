@@ -6,6 +6,7 @@
 
 use time::Duration;
 
+use crate::support::html::texts;
 use crate::support::{Client, Page, START, TestApp};
 use crate::teams::{World, audit_entries, last_audit};
 
@@ -464,6 +465,13 @@ async fn the_window_is_set_extended_and_shortened_with_reasons_and_shown_in_utc(
         .assert_contains("Reason: Two more days for the release")
         .assert_contains("Shortened the window from 2026-03-12 09:00 UTC to 2026-03-11 09:00 UTC")
         .assert_contains("by carol");
+    // The latest change is said beside the window, not only in the collapsed history.
+    assert_eq!(
+        texts(&page.body, ".window-box dl dd.window-change"),
+        [
+            "Shortened the window from 2026-03-12 09:00 UTC to 2026-03-11 09:00 UTC, 2026-03-03 11:00 UTC, by carol. Reason: Enough heard"
+        ]
+    );
     let entry = last_audit(app).await;
     assert_eq!(entry.action, "rfc.window_changed");
     assert_eq!(entry.visibility, "public");
@@ -537,6 +545,12 @@ async fn feedback_is_refused_one_second_outside_the_window_and_keeps_the_text() 
         .assert_contains("Your text is kept below")
         .assert_contains(">Just too late, **kept**</textarea>")
         .assert_contains("id=\"visibility-private\" name=\"visibility\" value=\"private\" checked");
+    // The kept text is there to copy; nothing offers to send it again.
+    assert_eq!(
+        texts(&page.body, "#give-feedback textarea"),
+        ["Just too late, **kept**"]
+    );
+    assert!(texts(&page.body, "#give-feedback button").is_empty());
     app.clock.set(closes + SECOND);
     give_feedback(&frank, id, "Later still", "public")
         .await
