@@ -1,0 +1,86 @@
+//! The people-centred flows in a real headless Chromium, each page checked for valid HTML
+//! and accessibility: staffing a new team and a member's own leave and leaving.
+
+use crate::support::{Browser, TestApp};
+
+/// An administrator founds Core with its leads and members; a member of Core delegates Docs
+/// without a lead and staffs it, then goes on leave, comes back and leaves Core.
+#[tokio::test]
+async fn a_team_is_founded_staffed_and_left_from_its_pages() {
+    let app = TestApp::spawn().await;
+    app.make_admin("amber").await;
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+    browser.sign_in_dev("amber").await;
+    browser.goto("/teams/new").await;
+    browser.fill("Slug", "core").await;
+    browser.fill("Name", "Core").await;
+    browser.fill("Purpose", "Steers the project.").await;
+    browser
+        .fill("Mandate", "The direction of the project.")
+        .await;
+    browser.fill("Founding leads (optional)", "amber").await;
+    browser
+        .fill("Founding members (optional)", "basil, -oops")
+        .await;
+    browser.click_button("Create the team").await;
+    assert_eq!(browser.status(), 422);
+    browser.assert_text("“-oops”: A GitHub login").await;
+    browser.fill("Founding members (optional)", "basil").await;
+    browser.click_button("Create the team").await;
+    assert_eq!(browser.path(), "/teams/core");
+    browser.assert_text("amber, lead").await;
+    browser.assert_text("basil, member").await;
+
+    browser.sign_out().await;
+
+    // Docs starts with nobody; Core's members staff it until it has a lead.
+    browser.sign_in_dev("basil").await;
+    browser.goto("/teams/core").await;
+    browser.click_link("Delegate a team").await;
+    browser.fill("Slug", "docs").await;
+    browser.fill("Name", "Docs").await;
+    browser.fill("Purpose", "Writes the documentation.").await;
+    browser.fill("Mandate", "The documentation.").await;
+    browser.click_button("Delegate the team").await;
+    assert_eq!(browser.path(), "/teams/docs");
+    browser.assert_text("No current members.").await;
+    browser.click_link("Manage members").await;
+    browser.fill("GitHub login", "cleo").await;
+    browser.select("Role", "lead").await;
+    browser.fill("Reason", "Leads the docs").await;
+    browser.click_button("Add the member").await;
+    browser.goto("/teams/docs").await;
+    browser.assert_text("cleo, lead").await;
+    assert!(
+        !browser.text().await.contains("Manage members"),
+        "Docs has a lead of its own now"
+    );
+
+    // Basil goes on leave, comes back, and then leaves Core.
+    browser.goto("/teams/core").await;
+    browser
+        .assert_text("You are member of Core, in this role since")
+        .await;
+    browser.click_button("Go on leave").await;
+    browser.assert_text("You are on leave from Core.").await;
+    browser.assert_text("basil, on leave").await;
+    browser.click_button("Back from leave").await;
+    browser
+        .assert_text("Welcome back: you are member of Core again.")
+        .await;
+    browser.click_link("Leave this team").await;
+    browser
+        .fill("Reason (optional)", "Time for other things")
+        .await;
+    browser.click_button("Leave Core").await;
+    assert_eq!(browser.path(), "/teams/core");
+    browser
+        .assert_text("You left Core. Your history in it stays.")
+        .await;
+    browser.assert_text("Time for other things").await;
+    assert!(!browser.text().await.contains("Your membership"));
+    browser.sign_out().await;
+    browser.finish().await;
+}
