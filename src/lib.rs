@@ -33,6 +33,8 @@ pub mod inbox;
 pub mod nominations;
 /// Notifications: the outbox, mail, reminders, digests and unsubscribe links.
 pub mod notify;
+/// A page per person: who they are, their teams and their public contributions.
+pub mod people;
 /// Team update posts: four-eyes publishing, likes, comments, incident reports, feeds.
 pub mod posts;
 /// Policy RFCs: revisions, feedback windows, feedback and its disposition.

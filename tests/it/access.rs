@@ -137,6 +137,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/posts/{team}/{slug}/edit", "....M.."),
     ("GET", "/posts/{team}/{slug}/history", "VSNOMXA"),
     ("GET", "/readyz", "VSNOMXA"),
+    ("GET", "/people/{login}", "VSNOMXA"),
     ("GET", "/rfcs", "VSNOMXA"),
     ("GET", "/robots.txt", "VSNOMXA"),
     ("GET", "/rfcs/feed.xml", "VSNOMXA"),

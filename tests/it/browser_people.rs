@@ -1,5 +1,6 @@
 //! The people-centred flows in a real headless Chromium, each page checked for valid HTML
-//! and accessibility: staffing a new team and a member's own leave and leaving.
+//! and accessibility: staffing a new team, a member's own leave and leaving, and the
+//! pages of people.
 
 use crate::support::{Browser, TestApp};
 
@@ -81,6 +82,18 @@ async fn a_team_is_founded_staffed_and_left_from_its_pages() {
         .await;
     browser.assert_text("Time for other things").await;
     assert!(!browser.text().await.contains("Your membership"));
+
+    // Basil's own page: Core formerly, and his own links; names on team pages lead to
+    // their people's pages.
+    browser.click_link("Signed in as basil").await;
+    assert_eq!(browser.path(), "/people/basil");
+    browser.assert_text("Not a member of any team now.").await;
+    browser.assert_text("Formerly").await;
+    browser.assert_text("Your settings").await;
+    browser.goto("/teams/docs").await;
+    browser.click_link("cleo").await;
+    assert_eq!(browser.path(), "/people/cleo");
+    browser.assert_text("Docs: lead since").await;
     browser.sign_out().await;
     browser.finish().await;
 }

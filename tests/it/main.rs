@@ -24,6 +24,7 @@ mod notify;
 mod odd_input;
 mod openapi;
 mod page_cache;
+mod people;
 mod posts;
 mod previews;
 mod proxies;
