@@ -97,3 +97,60 @@ async fn a_team_is_founded_staffed_and_left_from_its_pages() {
     browser.sign_out().await;
     browser.finish().await;
 }
+
+/// The demo's main pages, for a visitor and for a member, on a phone-sized window in the
+/// dark colour scheme: nothing scrolls sideways, and the checks (contrast included) pass.
+#[tokio::test]
+async fn the_main_pages_fit_a_phone_in_the_dark() {
+    let app = TestApp::spawn().await;
+    concord::demo::seed_if_empty(&app.pool, app.clock.now())
+        .await
+        .expect("demo data");
+    let post: String = sqlx::query_scalar(
+        "select '/posts/' || t.slug || '/' || p.slug from posts p join teams t on t.id = p.team_id
+         where p.published_at is not null order by p.id limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("a published post");
+    let (rfc, decision): (i64, i64) = sqlx::query_as(
+        "select (select min(id) from rfcs), (select min(id) from decisions where is_public)",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .expect("an RFC and a public decision");
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+    browser.as_phone_in_the_dark().await;
+    let pages = [
+        "/".to_string(),
+        "/teams".into(),
+        "/teams/core".into(),
+        "/rfcs".into(),
+        format!("/rfcs/{rfc}"),
+        "/posts".into(),
+        post,
+        format!("/decisions/{decision}"),
+        "/teams/core/decisions".into(),
+        "/people/amber-finch".into(),
+        "/search?q=release".into(),
+        "/audit".into(),
+    ];
+    for path in &pages {
+        browser.goto(path).await;
+        browser.assert_fits_the_phone().await;
+    }
+    browser.sign_in_dev("amber-finch").await;
+    for path in
+        pages
+            .iter()
+            .map(String::as_str)
+            .chain(["/inbox", "/settings", "/teams/core/members"])
+    {
+        browser.goto(path).await;
+        browser.assert_fits_the_phone().await;
+    }
+    browser.sign_out().await;
+    browser.finish().await;
+}
