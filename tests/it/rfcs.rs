@@ -858,8 +858,13 @@ async fn private_feedback_never_leaks_before_or_after_the_disposition() {
                 assert!(!page.body.contains(SECRET));
             }
             // The disposition form is the team's.
-            let page = client.get(&format!("/rfcs/{id}/disposition")).await;
-            assert!(page.status.is_client_error() || page.status.is_redirection());
+            let path = format!("/rfcs/{id}/disposition");
+            let page = client.get(&path).await;
+            if who == "visitor" {
+                page.assert_redirect(&format!("/login?next={}", path.replace('/', "%2F")));
+            } else {
+                page.assert_status(403);
+            }
             assert!(!page.body.contains(SECRET));
         }
     };
@@ -904,12 +909,12 @@ async fn private_feedback_never_leaks_before_or_after_the_disposition() {
         .assert_contains("Private feedback: 1 piece, of which 1 accepted, 0 declined and 0 noted.");
     // The team-only audit entries stay the team's.
     let entries = audit_entries(app).await;
-    for e in entries
+    let recorded: Vec<&str> = entries
         .iter()
         .filter(|e| e.action == "rfc_disposition.recorded")
-    {
-        assert_eq!(e.visibility, "team");
-    }
+        .map(|e| e.visibility.as_str())
+        .collect();
+    assert_eq!(recorded, vec!["team"; ids.len()]);
     carol.get("/audit").await.assert_contains(SECRET_REASON);
 }
 
