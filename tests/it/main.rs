@@ -15,6 +15,7 @@ mod decisions;
 mod embedded;
 mod export;
 mod forms;
+mod github;
 mod handover;
 mod holds;
 mod idempotency;
