@@ -358,3 +358,113 @@ pub async fn decision_changes(
     .fetch_all(db)
     .await
 }
+
+/// Records what the daily check found for a team: differences no longer there are
+/// dropped, and the new ones are returned (each told once while it lasts).
+pub async fn record_drift(
+    tx: &mut Transaction<'_, Postgres>,
+    team_id: i64,
+    found: &[(String, &'static str)],
+    now: OffsetDateTime,
+) -> sqlx::Result<Vec<(String, String)>> {
+    let logins: Vec<String> = found.iter().map(|(l, _)| l.clone()).collect();
+    let directions: Vec<String> = found.iter().map(|(_, d)| d.to_string()).collect();
+    sqlx::query!(
+        "delete from github_drift d
+         where d.team_id = $1
+           and not exists (select 1 from unnest($2::text[], $3::text[]) f(login, direction)
+                           where f.login = d.login and f.direction = d.direction)",
+        team_id,
+        &logins,
+        &directions
+    )
+    .execute(&mut **tx)
+    .await?;
+    let rows = sqlx::query!(
+        r#"insert into github_drift (team_id, login, direction, seen_at)
+           select $1, f.login, f.direction, $4 from unnest($2::text[], $3::text[]) f(login, direction)
+           on conflict do nothing
+           returning login, direction"#,
+        team_id,
+        &logins,
+        &directions,
+        now
+    )
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows.into_iter().map(|r| (r.login, r.direction)).collect())
+}
+
+/// Forgets a team's recorded drift (GitHub was just made to match).
+pub async fn clear_drift(tx: &mut Transaction<'_, Postgres>, team_id: i64) -> sqlx::Result<u64> {
+    sqlx::query!("delete from github_drift where team_id = $1", team_id)
+        .execute(&mut **tx)
+        .await
+        .map(|done| done.rows_affected())
+}
+
+/// What the daily check last found for a team: (login, direction, seen).
+pub async fn drift(
+    db: impl PgExecutor<'_>,
+    team_id: i64,
+) -> sqlx::Result<Vec<(String, String, OffsetDateTime)>> {
+    Ok(sqlx::query!(
+        "select login, direction, seen_at from github_drift where team_id = $1
+         order by direction, login",
+        team_id
+    )
+    .fetch_all(db)
+    .await?
+    .into_iter()
+    .map(|r| (r.login, r.direction, r.seen_at))
+    .collect())
+}
+
+/// Claims today's drift check for this instance, in the caller's transaction (another
+/// instance's claim of the same day makes this one wait, then find it taken).
+pub async fn claim_check(
+    tx: &mut Transaction<'_, Postgres>,
+    now: OffsetDateTime,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query!(
+        "insert into github_checks (day, checked_at) values ($1, $2) on conflict do nothing",
+        now.date(),
+        now
+    )
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The daily check found new drift: a team-only audit entry (which also moves the
+/// members' inbox version).
+pub async fn audit_drift(
+    tx: &mut Transaction<'_, Postgres>,
+    team_id: i64,
+    team_name: &str,
+    github_team: &str,
+    new: &[(String, String)],
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    audit::record(
+        tx,
+        &Entry {
+            at: now,
+            actor_id: None,
+            action: "github.drift_found",
+            subject: Subject {
+                kind: "team",
+                id: Some(team_id),
+                label: team_name.to_string(),
+            },
+            team_id: Some(team_id),
+            visibility: Visibility::Team,
+            details: json!({
+                "github_team": github_team,
+                "new": new.iter().map(|(l, d)| json!({ "login": l, "direction": d })).collect::<Vec<_>>(),
+            }),
+        },
+    )
+    .await
+    .map(|_| ())
+}

@@ -31,26 +31,45 @@ async fn team_page(
     state: &AppState,
     layout: Layout,
     team: &Team,
+    may_link: bool,
     typed: &str,
     errors: &FormErrors,
 ) -> Result<TeamGithubPage, AppError> {
     let linked = db::link(&state.pool, team.id)
         .await?
         .map(|l| (l.github_slug, l.linked_by, format_utc(l.linked_at)));
+    let drift = db::drift(&state.pool, team.id)
+        .await?
+        .into_iter()
+        .map(|(login, direction, seen)| model::drift_line(&login, &direction, seen))
+        .collect();
     let org = state.github_app.as_ref().map(|app| app.org.clone());
-    Ok(TeamGithubPage::new(
-        layout, team, org, linked, typed, errors,
-    ))
+    let mut page = TeamGithubPage::new(layout, team, org, linked, typed, errors);
+    page.may_link = may_link;
+    page.drift = drift;
+    Ok(page)
 }
 
+/// The team's members see its link and what the daily check found; its leads and the
+/// administrators also set the link.
 pub async fn show_team(
     State(state): State<AppState>,
     layout: Layout,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
 ) -> Result<TeamGithubPage, AppError> {
-    let team = linkable_team(&state, &slug, &user).await?;
-    team_page(&state, layout, &team, "", &FormErrors::default()).await
+    let team = crate::teams::db::find_team(&state.pool, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let teams = crate::teams::db::current_team_ids(&state.pool, user.id).await?;
+    if !(user.is_admin || teams.contains(&team.id)) {
+        return Err(AppError::Forbidden(
+            "only the team's members see its GitHub team",
+        ));
+    }
+    let lead = db::is_lead(&state.pool, team.id, user.id).await?;
+    let may_link = model::require_linker(true, user.is_admin, lead).is_ok();
+    team_page(&state, layout, &team, may_link, "", &FormErrors::default()).await
 }
 
 #[derive(Deserialize)]
@@ -94,7 +113,7 @@ pub async fn link_team(
         }
     }
     let Some(github_slug) = found.filter(|_| errors.is_empty()) else {
-        let page = team_page(&state, layout, &team, &form.github_slug, &errors).await?;
+        let page = team_page(&state, layout, &team, true, &form.github_slug, &errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     };
     let mut tx = state.pool.begin().await?;
@@ -110,7 +129,7 @@ pub async fn link_team(
                     app.org
                 ),
             );
-            let page = team_page(&state, layout, &team, &form.github_slug, &errors).await?;
+            let page = team_page(&state, layout, &team, true, &form.github_slug, &errors).await?;
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
         return Err(e.into());

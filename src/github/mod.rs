@@ -19,10 +19,16 @@
 //!   `for update skip locked`, makes each change and records the attempt, with the
 //!   notification worker's backoff; the decision's page shows applied, waiting or failed
 //!   with GitHub's message.
+//! - Drift is noticed ([`drift`]): once a day (one instance, by the day's row of
+//!   `github_checks`) every linked team's plan is compared with what was last found; new
+//!   differences are told to the team's members (notice kind `github_drift`, in the
+//!   digest by default) and stay in their inbox (section 6 of `inbox_items`) and on the
+//!   team's GitHub page until GitHub matches again.
 
 pub mod app;
 pub mod client;
 pub mod db;
+pub mod drift;
 mod handlers;
 pub mod model;
 mod pages;

@@ -190,6 +190,21 @@ pub fn plan(rows: &[LedgerRow], wanted: &[Wanted], github: &[Account]) -> Vec<Ch
     changes
 }
 
+/// One sentence on a difference the daily check found (`direction`: `extra` on GitHub,
+/// `missing` there).
+pub fn drift_line(login: &str, direction: &str, seen: OffsetDateTime) -> String {
+    match direction {
+        "extra" => format!(
+            "{login} is on GitHub but not in the ledger (found {}).",
+            format_utc(seen)
+        ),
+        _ => format!(
+            "{login} is in the ledger but not on GitHub (found {}).",
+            format_utc(seen)
+        ),
+    }
+}
+
 /// One sentence on a change a decision asked of GitHub: applied, waiting (with the
 /// last error, if an attempt failed) or failed with GitHub's message.
 pub fn status_line(change: &crate::github::db::DecisionChange) -> String {

@@ -21,6 +21,10 @@ pub struct TeamGithubPage {
     pub linked: Option<(String, String, String)>,
     pub slug: Field,
     pub problems: Vec<String>,
+    /// Whether the person may set the link (a lead or an administrator).
+    pub may_link: bool,
+    /// What the daily check last found, one sentence each.
+    pub drift: Vec<String>,
 }
 
 impl TeamGithubPage {
@@ -41,6 +45,8 @@ impl TeamGithubPage {
             slug: Field::new("github_slug", "GitHub team slug", typed, 100, errors)
                 .hint("As in github.com/orgs/<org>/teams/<slug>. Concord's ledger stays the source of truth: the plan on /admin/github makes the GitHub team match it."),
             problems: render_errors(errors),
+            may_link: true,
+            drift: Vec::new(),
         }
     }
 }

@@ -115,7 +115,12 @@ pub async fn apply(
 ) -> Result<usize, SyncError> {
     let mut made = 0;
     for plan in plans {
-        for change in &plan.changes {
+        if !plan.has_drift() {
+            let mut tx = pool.begin().await?;
+            db::clear_drift(&mut tx, plan.link.team_id).await?;
+            tx.commit().await?;
+        }
+        for (n, change) in plan.changes.iter().enumerate() {
             make(
                 app,
                 &plan.link.github_slug,
@@ -138,6 +143,10 @@ pub async fn apply(
                 now,
             )
             .await?;
+            if n + 1 == plan.changes.len() {
+                // GitHub matches the ledger now: what the daily check found is gone.
+                db::clear_drift(&mut tx, plan.link.team_id).await?;
+            }
             tx.commit().await?;
             made += 1;
         }
@@ -209,7 +218,16 @@ pub async fn run(state: crate::app::AppState) {
     let Some(app) = state.github_app.clone() else {
         return;
     };
+    let mut last_check: Option<OffsetDateTime> = None;
     loop {
+        let now = state.clock.now();
+        // The day's check, tried at most every ten minutes until it is done.
+        if last_check.is_none_or(|at| now - at >= time::Duration::minutes(10)) {
+            last_check = Some(now);
+            if let Err(e) = super::drift::daily_check(&state.pool, &app, now).await {
+                tracing::warn!(error = %e, "the GitHub drift check failed; it is tried again later");
+            }
+        }
         match changes_pass(&state.pool, &app, state.clock.now()).await {
             Ok((applied, failed)) if applied + failed > 0 => continue,
             Ok(_) => {}

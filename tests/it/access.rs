@@ -180,8 +180,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     // permission check (tests/it/teams.rs covers who revokes a delegated team).
     ("GET", "/teams/{slug}/revoke", ".SNOMXA"),
     ("GET", "/teams/{slug}/webhooks", "....M.A"),
-    // The team's leads and administrators (the scenario's member is not a lead).
-    ("GET", "/teams/{slug}/github", "......A"),
+    // The team's members see it; its leads and administrators link (tests/it/github.rs).
+    ("GET", "/teams/{slug}/github", "....M.A"),
     // Without a token: a clear 400 for everyone, signed in or not.
     ("GET", "/unsubscribe", "VSNOMXA"),
     ("POST", "/admin/people", "......A"),

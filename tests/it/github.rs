@@ -204,7 +204,17 @@ async fn the_installation_token_is_kept_and_refreshed_before_it_ends() {
 async fn leads_and_administrators_link_a_team_and_bad_slugs_are_explained() {
     let world = World::new().await;
     let bob = world.app.signed_in("bob").await;
-    bob.get("/teams/core/github").await.assert_status(403);
+    // A member sees the page, without the form; someone outside the team does not.
+    let page = bob.get("/teams/core/github").await;
+    page.assert_status(200);
+    assert!(texts(&page.body, "input[name=github_slug]").is_empty());
+    world
+        .app
+        .signed_in("zed")
+        .await
+        .get("/teams/core/github")
+        .await
+        .assert_status(403);
     bob.post("/teams/core/github", &[("github_slug", "maintainers")])
         .await
         .assert_status(403);
@@ -591,4 +601,110 @@ async fn the_private_key_the_jwt_and_the_tokens_are_never_logged() {
     // Nor is the key in the configuration's Debug form.
     let shown = format!("{:?}", world.app.config.github_app);
     assert!(shown.contains("[hidden]") && !shown.contains("PRIVATE KEY"));
+}
+
+#[tokio::test]
+async fn the_daily_check_tells_the_team_of_new_drift_once_and_its_inbox_keeps_it() {
+    let world = World::new().await;
+    world.link().await;
+    // The ledger and GitHub agree, then someone adds mallory's friend by hand.
+    world.admin.post_follow("/admin/github/apply", &[]).await;
+    sqlx::query(
+        "update users set email = login || '@example.org', email_verified_at = now()
+         where login = any($1)",
+    )
+    .bind(vec!["alice", "bob", "carol"])
+    .execute(&world.app.pool)
+    .await
+    .expect("addresses");
+    let github = world.app.github();
+    github.add_by_hand("maintainers", 200, "trudy");
+    let app = world.app.state.github_app.clone().expect("app");
+    let now = world.app.clock.now();
+    let check = |at| concord::github::drift::daily_check(&world.app.pool, &app, at);
+    assert_eq!(check(now).await.expect("check"), Some(1));
+    // The same day again (another instance, or a second pass): nothing is done.
+    assert_eq!(check(now).await.expect("check"), None);
+    let bob = world.app.signed_in("bob").await;
+    let page = bob.get("/inbox").await;
+    page.assert_status(200);
+    let items = texts(&page.body, "a[href='/teams/core/github']");
+    assert_eq!(
+        items,
+        ["Core: 1 difference with its GitHub team"],
+        "{}",
+        page.body
+    );
+    let page = bob.get("/teams/core/github").await;
+    page.assert_status(200);
+    assert_eq!(
+        texts(&page.body, "ul.drift li"),
+        ["trudy is on GitHub but not in the ledger (found 2026-03-02 09:00 UTC)."]
+    );
+    // Each member gets one notice, for the digest, with the plan.
+    let notices: Vec<(String, bool, serde_json::Value)> = sqlx::query_as(
+        "select u.login, o.digest, o.payload from outbox o join users u on u.id = o.user_id
+         where o.kind = 'github_drift' order by u.login",
+    )
+    .fetch_all(&world.app.pool)
+    .await
+    .expect("outbox");
+    assert_eq!(notices.len(), 3);
+    assert!(notices.iter().all(|(_, digest, _)| *digest));
+    assert!(notices[0].2["text"].as_str().expect("text").contains(
+        "trudy is on GitHub but not in the ledger (not in Concord's ledger of the team)"
+    ));
+    // The next day the drift is still there but not new: nobody is told again.
+    world.app.clock.advance(Duration::days(1));
+    assert_eq!(check(world.app.clock.now()).await.expect("check"), Some(0));
+    let count: i64 = sqlx::query_scalar("select count(*) from outbox where kind = 'github_drift'")
+        .fetch_one(&world.app.pool)
+        .await
+        .expect("count");
+    assert_eq!(count, 3);
+    // Applying the plan clears it from the inbox.
+    world.admin.post_follow("/admin/github/apply", &[]).await;
+    let page = bob.get("/inbox").await;
+    page.assert_status(200);
+    assert!(texts(&page.body, "a[href='/teams/core/github']").is_empty());
+    page.assert_contains("Every linked GitHub team of your teams matches its ledger.");
+}
+
+/// The stand-in GitHub for trying `concord github plan` by hand (`scripts/github-stand-in`,
+/// README "GitHub App"): it listens on 127.0.0.1:$STAND_IN_PORT (4010), runs on the
+/// machine's clock, has an organization `concord-test` with a team `core-maintainers`
+/// (the demo's amber-finch and someone added by hand), writes the test key to
+/// `target/github-stand-in/app.pem`, prints what to export, and runs until stopped.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "started by hand: scripts/github-stand-in"]
+async fn stand_in_by_hand() {
+    let port = std::env::var("STAND_IN_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(4010);
+    let github = crate::support::StandInGithub::start_on(port, concord::app::Clock::system()).await;
+    github.add_account(7001, "amber-finch");
+    github.add_account(7002, "basil-moss");
+    github.add_account(7003, "dahlia-reed");
+    github.add_account(7004, "hazel-brook");
+    github.add_team(
+        "core-maintainers",
+        &[(7001, "amber-finch"), (7999, "added-by-hand")],
+    );
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/github-stand-in");
+    std::fs::create_dir_all(&dir).expect("directory");
+    let key = dir.join("app.pem");
+    std::fs::write(&key, github_app::PRIVATE_KEY).expect("key");
+    println!(
+        "The stand-in GitHub listens on {}. In another shell:\n",
+        github.url
+    );
+    println!("  export GITHUB_APP_ID={}", github_app::APP_ID);
+    println!("  export GITHUB_APP_PRIVATE_KEY_FILE={}", key.display());
+    println!("  export GITHUB_ORG={ORG}");
+    println!("  export GITHUB_API_URL={}/api\n", github.url);
+    println!("Stop it with Ctrl-C.");
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+    }
 }

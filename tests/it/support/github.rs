@@ -70,6 +70,11 @@ impl StandInGithub {
 
     /// A stand-in whose App side checks expiry on `clock` (the test app's).
     pub async fn start_with_clock(clock: concord::app::Clock) -> Self {
+        Self::start_on(0, clock).await
+    }
+
+    /// On a chosen loopback port (0: any), for `scripts/github-stand-in`.
+    pub async fn start_on(port: u16, clock: concord::app::Clock) -> Self {
         let inner = Arc::new(Mutex::new(Inner::default()));
         let app_side: super::github_app::Shared = Arc::new((Mutex::new(Default::default()), clock));
         let router = Router::new()
@@ -78,7 +83,7 @@ impl StandInGithub {
             .route("/api/user", get(user))
             .with_state(inner.clone())
             .merge(super::github_app::routes(app_side.clone()));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .expect("bind stand-in GitHub");
         let url = format!("http://{}", listener.local_addr().expect("address"));
