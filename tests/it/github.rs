@@ -13,16 +13,16 @@ use crate::support::html::texts;
 use crate::support::{Client, Options, TestApp, with};
 use crate::teams::{audit_entries, team_fields};
 
-struct World {
-    app: TestApp,
-    admin: Client,
+pub(crate) struct World {
+    pub app: TestApp,
+    pub admin: Client,
 }
 
 impl World {
     /// Concord with the App configured against the stand-in; a `core` team (unanimous)
     /// whose members are alice (lead), bob and carol; a GitHub team `maintainers` with bob
     /// and mallory (added there by hand).
-    async fn new() -> Self {
+    pub async fn new() -> Self {
         let app = TestApp::spawn_with(Options {
             github_app: true,
             ..Options::default()

@@ -9,6 +9,7 @@ mod api_v1_writes;
 mod audit;
 mod auth;
 mod browser;
+mod browser_github;
 mod calendar;
 mod cli;
 mod decisions;
