@@ -49,6 +49,9 @@ pub struct GithubApp {
     http: reqwest::Client,
     /// Held while a token is asked for, so one request at a time refreshes it.
     installation: Mutex<Option<Installation>>,
+    /// GitHub's answers to "is this login in this team?", kept a few minutes
+    /// (`super::eligibility`).
+    pub(super) memberships: moka::future::Cache<(String, String), bool>,
 }
 
 #[derive(Serialize)]
@@ -97,6 +100,10 @@ impl GithubApp {
             api,
             http,
             installation: Mutex::new(None),
+            memberships: moka::future::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(super::eligibility::KEPT)
+                .build(),
         })
     }
 

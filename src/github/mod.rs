@@ -24,11 +24,15 @@
 //!   differences are told to the team's members (notice kind `github_drift`, in the
 //!   digest by default) and stay in their inbox (section 6 of `inbox_items`) and on the
 //!   team's GitHub page until GitHub matches again.
+//! - Committer eligibility ([`eligibility`]): a call may be open to the members of a
+//!   GitHub team; nominating asks GitHub through the App (the answer kept five minutes),
+//!   and when GitHub cannot be asked the form comes back with the text and says so.
 
 pub mod app;
 pub mod client;
 pub mod db;
 pub mod drift;
+pub mod eligibility;
 mod handlers;
 pub mod model;
 mod pages;

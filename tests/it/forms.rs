@@ -207,6 +207,7 @@ pub const FORMS: &[(&str, &[&str])] = &[
             "eligibility",
             "eligible_team",
             "eligible_list",
+            "eligible_github_team",
             "seats",
             "opens_at",
             "closes_at",

@@ -708,3 +708,90 @@ async fn stand_in_by_hand() {
         tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
     }
 }
+
+#[tokio::test]
+async fn a_call_open_to_a_github_team_asks_github_at_nomination() {
+    let world = World::new().await;
+    let alice = world.app.signed_in("alice").await;
+    let fields = |slug: &'static str| {
+        vec![
+            ("title", "New committers"),
+            ("looking_for", "Committers who review."),
+            ("eligibility", "github_team"),
+            ("eligible_team", ""),
+            ("eligible_list", ""),
+            ("eligible_github_team", slug),
+            ("seats", "2"),
+            ("opens_at", "2026-03-02T09:00"),
+            ("closes_at", "2026-03-16T09:00"),
+            ("stale_after_days", "7"),
+        ]
+    };
+    // A GitHub team the organization does not have is refused, the form kept.
+    let page = alice.post("/teams/core/calls", &fields("ghosts")).await;
+    page.assert_status(422)
+        .assert_contains("The organization concord-test has no team ghosts.");
+    assert_eq!(
+        crate::support::html::attrs(&page.body, "input[name=eligible_github_team]", "value"),
+        ["ghosts"]
+    );
+    let page = alice
+        .post("/teams/core/calls", &fields("maintainers"))
+        .await;
+    let call: i64 = page
+        .location()
+        .and_then(|l| l.strip_prefix("/calls/"))
+        .and_then(|id| id.parse().ok())
+        .expect("the call's address");
+    alice
+        .get(&format!("/calls/{call}"))
+        .await
+        .assert_contains("Nominees must be members of the GitHub team maintainers.");
+    let zed = world.app.signed_in("zed").await;
+    let nominate = |login: &'static str, statement: &'static str| {
+        let zed = &zed;
+        async move {
+            zed.post(
+                &format!("/calls/{call}/nominate"),
+                &[("nominee", login), ("statement", statement)],
+            )
+            .await
+        }
+    };
+    // carol is not in the GitHub team: a clear reason, the text kept.
+    let page = nominate("carol", "Carol reviews a lot.").await;
+    page.assert_status(422).assert_contains(
+        "carol is not eligible: this call is for members of the GitHub team maintainers, and GitHub says carol is not one.",
+    );
+    assert_eq!(
+        texts(&page.body, "textarea[name=statement]"),
+        ["Carol reviews a lot."]
+    );
+    // GitHub down: a clear message, nothing sent, the text kept.
+    world.app.github().set_app_fault(Some(AppFault::Down));
+    let page = nominate("bob", "Bob is great.").await;
+    page.assert_status(422)
+        .assert_contains(
+            "We could not ask GitHub whether bob is a member of the team this call is for",
+        )
+        .assert_contains("GitHub answered 503");
+    assert_eq!(
+        texts(&page.body, "textarea[name=statement]"),
+        ["Bob is great."]
+    );
+    let nominations: i64 = sqlx::query_scalar("select count(*) from nominations")
+        .fetch_one(&world.app.pool)
+        .await
+        .expect("count");
+    assert_eq!(nominations, 0);
+    // GitHub back: bob is in the team, so the nomination goes through.
+    world.app.github().set_app_fault(None);
+    let page = nominate("bob", "Bob is great.").await;
+    assert!(page.status.is_redirection(), "{}", page.body);
+    // carol's refusal was kept: GitHub is down again, and she is still refused for the
+    // same reason without asking it.
+    world.app.github().set_app_fault(Some(AppFault::Down));
+    nominate("carol", "Again.")
+        .await
+        .assert_contains("GitHub says carol is not one.");
+}
