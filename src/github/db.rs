@@ -468,3 +468,122 @@ pub async fn audit_drift(
     .await
     .map(|_| ())
 }
+
+/// A public RFC linking a pull request, with Concord's comment on it so far.
+pub struct PrCandidate {
+    pub rfc_id: i64,
+    pub team_name: String,
+    pub title: String,
+    pub pull_request_url: String,
+    pub opens_at: Option<OffsetDateTime>,
+    pub closes_at: Option<OffsetDateTime>,
+    pub published: bool,
+    pub repo: Option<String>,
+    pub number: Option<i32>,
+    pub comment_id: Option<i64>,
+    pub stage: Option<String>,
+    pub next_attempt_at: Option<OffsetDateTime>,
+    pub attempts: Option<i32>,
+    pub first_failed_at: Option<OffsetDateTime>,
+}
+
+/// Public RFCs (`rfc_is_public`) whose current revision links a pull request on
+/// github.com and whose comment is not at its last stage yet.
+pub async fn pr_candidates(
+    db: impl PgExecutor<'_>,
+    now: OffsetDateTime,
+) -> sqlx::Result<Vec<PrCandidate>> {
+    sqlx::query_as!(
+        PrCandidate,
+        r#"select r.id as rfc_id, t.name as team_name, v.title, v.pull_request_url as "pull_request_url!",
+                  r.opens_at, r.closes_at, r.disposition_published_at is not null as "published!",
+                  c.repo as "repo?", c.number as "number?", c.comment_id as "comment_id?",
+                  c.stage as "stage?", c.next_attempt_at as "next_attempt_at?",
+                  c.attempts as "attempts?", c.first_failed_at as "first_failed_at?"
+           from rfcs r
+           join teams t on t.id = r.team_id
+           cross join lateral (select title, pull_request_url from rfc_revisions
+                               where rfc_id = r.id order by number desc limit 1) v
+           left join rfc_resolutions rs on rs.rfc_id = r.id
+           left join github_pr_comments c on c.rfc_id = r.id
+           where v.pull_request_url like 'https://github.com/%/pull/%'
+             and rfc_is_public(r.opens_at, rs.resolved_at, $1)
+             and (c.stage is distinct from 'disposition' or c.repo is distinct from split_part(substr(v.pull_request_url, 20), '/', 1) || '/' || split_part(substr(v.pull_request_url, 20), '/', 2))
+           order by r.id"#,
+        now
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Records the comment written (or edited) at a stage.
+#[allow(clippy::too_many_arguments)]
+pub async fn record_pr_comment(
+    tx: &mut Transaction<'_, Postgres>,
+    rfc_id: i64,
+    repo: &str,
+    number: i64,
+    comment_id: i64,
+    stage: &str,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    let number = i32::try_from(number).unwrap_or(i32::MAX);
+    sqlx::query!(
+        "insert into github_pr_comments (rfc_id, repo, number, comment_id, stage, written_at, next_attempt_at)
+         values ($1, $2, $3, $4, $5, $6, $6)
+         on conflict (rfc_id) do update
+             set repo = excluded.repo, number = excluded.number, comment_id = excluded.comment_id,
+                 stage = excluded.stage, written_at = excluded.written_at,
+                 next_attempt_at = excluded.next_attempt_at, attempts = 0,
+                 first_failed_at = null, last_error = null",
+        rfc_id,
+        repo,
+        number,
+        comment_id,
+        stage,
+        now
+    )
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// Records a failed write of the comment, tried again from `next`.
+pub async fn record_pr_failure(
+    tx: &mut Transaction<'_, Postgres>,
+    rfc_id: i64,
+    repo: &str,
+    number: i64,
+    why: &str,
+    next: OffsetDateTime,
+    now: OffsetDateTime,
+) -> sqlx::Result<()> {
+    let number = i32::try_from(number).unwrap_or(i32::MAX);
+    let why: String = why.chars().take(1000).collect();
+    sqlx::query!(
+        "insert into github_pr_comments (rfc_id, repo, number, next_attempt_at, attempts, first_failed_at, last_error)
+         values ($1, $2, $3, $4, 1, $5, $6)
+         on conflict (rfc_id) do update
+             set next_attempt_at = excluded.next_attempt_at,
+                 attempts = github_pr_comments.attempts + 1,
+                 first_failed_at = coalesce(github_pr_comments.first_failed_at, excluded.first_failed_at),
+                 last_error = excluded.last_error",
+        rfc_id,
+        repo,
+        number,
+        next,
+        now,
+        why
+    )
+    .execute(&mut **tx)
+    .await
+    .map(|_| ())
+}
+
+/// Takes the pull-request pass for this instance until the transaction ends (another
+/// instance running it at the same moment skips its turn).
+pub async fn try_pr_lock(tx: &mut Transaction<'_, Postgres>) -> sqlx::Result<bool> {
+    sqlx::query_scalar!(r#"select pg_try_advisory_xact_lock(2112081003) as "locked!""#)
+        .fetch_one(&mut **tx)
+        .await
+}

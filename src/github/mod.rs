@@ -27,6 +27,9 @@
 //! - Committer eligibility ([`eligibility`]): a call may be open to the members of a
 //!   GitHub team; nominating asks GitHub through the App (the answer kept five minutes),
 //!   and when GitHub cannot be asked the form comes back with the text and says so.
+//! - Pull-request RFCs ([`pulls`]): one comment on the pull request a public RFC links,
+//!   written when the window opens and edited in place when the disposition is
+//!   published. (Mirroring the RFC's text from the pull request is not built.)
 
 pub mod app;
 pub mod client;
@@ -36,6 +39,7 @@ pub mod eligibility;
 mod handlers;
 pub mod model;
 mod pages;
+pub mod pulls;
 pub mod sync;
 
 use crate::web::routes::{Routes, get, post};

@@ -233,6 +233,74 @@ pub fn status_line(change: &crate::github::db::DecisionChange) -> String {
     }
 }
 
+/// A pull request on github.com an RFC links to: `owner/name` and its number.
+pub fn pull_request(url: &str) -> Option<(String, i64)> {
+    let rest = url.trim().strip_prefix("https://github.com/")?;
+    let mut parts = rest.trim_end_matches('/').split('/');
+    let (owner, repo, kind, number) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    let number: i64 = number.parse().ok().filter(|n| *n > 0)?;
+    (kind == "pull" && is_github_name(owner) && is_github_name(repo))
+        .then(|| (format!("{owner}/{repo}"), number))
+}
+
+/// What Concord's comment on an RFC's pull request should say at `now`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PrStage {
+    /// The feedback window has opened: what it is, when it closes, where to give feedback.
+    Window,
+    /// The disposition of the feedback is published: a link to it.
+    Disposition,
+}
+
+impl PrStage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrStage::Window => "window",
+            PrStage::Disposition => "disposition",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "window" => Some(PrStage::Window),
+            "disposition" => Some(PrStage::Disposition),
+            _ => None,
+        }
+    }
+
+    /// The stage due at `now`: none before the window opens.
+    pub fn due(
+        opens_at: Option<OffsetDateTime>,
+        disposition_published: bool,
+        now: OffsetDateTime,
+    ) -> Option<Self> {
+        match (opens_at, disposition_published) {
+            (_, true) => Some(PrStage::Disposition),
+            (Some(opens), false) if opens <= now => Some(PrStage::Window),
+            _ => None,
+        }
+    }
+}
+
+/// The comment's text at a stage (`rfc_url` absolute).
+pub fn pr_comment(
+    stage: PrStage,
+    title: &str,
+    team: &str,
+    closes_at: Option<OffsetDateTime>,
+    rfc_url: &str,
+) -> String {
+    match stage {
+        PrStage::Window => format!(
+            "**Open for feedback on Concord.** This pull request is the RFC \"{title}\" of {team}. Its feedback window closes on {}. Give feedback there, publicly or privately to the team: {rfc_url}\n\n<sub>Concord keeps this comment up to date.</sub>",
+            closes_at.map(format_utc).unwrap_or_default()
+        ),
+        PrStage::Disposition => format!(
+            "**Feedback closed: the disposition is published.** The RFC \"{title}\" of {team} received feedback on Concord, and the team has published how it disposed of it: {rfc_url}/disposition\n\n<sub>Concord keeps this comment up to date.</sub>"
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -335,6 +403,32 @@ mod tests {
         assert!(!needs_refresh(now + time::Duration::minutes(6), now));
         assert!(needs_refresh(now + time::Duration::minutes(5), now));
         assert!(needs_refresh(now - time::Duration::minutes(1), now));
+    }
+
+    #[test]
+    fn pull_request_links_and_stages() {
+        assert_eq!(
+            pull_request("https://github.com/acme/rfcs/pull/12"),
+            Some(("acme/rfcs".into(), 12))
+        );
+        assert_eq!(
+            pull_request("https://github.com/acme/rfcs/pull/12/"),
+            Some(("acme/rfcs".into(), 12))
+        );
+        assert_eq!(pull_request("https://github.com/acme/rfcs/issues/12"), None);
+        assert_eq!(pull_request("https://gitlab.com/acme/rfcs/pull/12"), None);
+        assert_eq!(pull_request("https://github.com/acme/rfcs/pull/0"), None);
+        let now = datetime!(2026-03-02 09:00 UTC);
+        assert_eq!(PrStage::due(None, false, now), None);
+        assert_eq!(
+            PrStage::due(Some(now + time::Duration::hours(1)), false, now),
+            None
+        );
+        assert_eq!(PrStage::due(Some(now), false, now), Some(PrStage::Window));
+        assert_eq!(
+            PrStage::due(Some(now), true, now),
+            Some(PrStage::Disposition)
+        );
     }
 
     #[test]

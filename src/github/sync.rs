@@ -228,6 +228,9 @@ pub async fn run(state: crate::app::AppState) {
                 tracing::warn!(error = %e, "the GitHub drift check failed; it is tried again later");
             }
         }
+        if let Err(e) = super::pulls::pass(&state.pool, &app, &state.config, now).await {
+            tracing::warn!(error = %e, "the pull-request comment pass failed");
+        }
         match changes_pass(&state.pool, &app, state.clock.now()).await {
             Ok((applied, failed)) if applied + failed > 0 => continue,
             Ok(_) => {}

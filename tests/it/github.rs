@@ -795,3 +795,85 @@ async fn a_call_open_to_a_github_team_asks_github_at_nomination() {
         .await
         .assert_contains("GitHub says carol is not one.");
 }
+
+#[tokio::test]
+async fn an_rfc_pull_request_gets_one_comment_edited_in_place() {
+    let world = World::new().await;
+    let alice = world.app.signed_in("alice").await;
+    let page = alice
+        .post(
+            "/rfcs",
+            &[
+                ("team", "core"),
+                ("title", "Bots and tools"),
+                ("summary", "How we treat contributions made by bots."),
+                ("body", "The policy."),
+                (
+                    "pull_request_url",
+                    "https://github.com/concord-test/rfcs/pull/12",
+                ),
+                ("change_note", ""),
+                ("form_key", "test-key-github-pr-1"),
+            ],
+        )
+        .await;
+    page.assert_status(303);
+    let id: i64 = page
+        .location()
+        .and_then(|l| l.strip_prefix("/rfcs/"))
+        .and_then(|id| id.parse().ok())
+        .expect("the RFC's address");
+    alice
+        .post(
+            &format!("/rfcs/{id}/window"),
+            &[
+                ("opens_at", "2026-03-03T09:00"),
+                ("closes_at", "2026-03-10T09:00"),
+                ("reason", "Ready"),
+            ],
+        )
+        .await
+        .assert_status(303);
+    let app = world.app.state.github_app.clone().expect("app");
+    let pass = |at| concord::github::pulls::pass(&world.app.pool, &app, &world.app.config, at);
+    let github = world.app.github();
+    // Before the window opens the RFC is the team's draft: nothing on GitHub.
+    assert_eq!(pass(world.app.clock.now()).await.expect("pass"), (0, 0));
+    assert!(github.comments().is_empty());
+    world.app.clock.advance(Duration::days(1));
+    assert_eq!(pass(world.app.clock.now()).await.expect("pass"), (1, 0));
+    let comments = github.comments();
+    assert_eq!(comments.len(), 1);
+    let (comment, repo, number, body, edits) = comments[0].clone();
+    assert_eq!((repo.as_str(), number, edits), ("concord-test/rfcs", 12, 0));
+    assert!(body.contains("closes on 2026-03-10 09:00 UTC"), "{body}");
+    assert!(
+        body.contains(&format!("{}/rfcs/{id}", world.app.address)),
+        "{body}"
+    );
+    assert!(body.contains("publicly or privately"));
+    // Nothing new to say: no second comment.
+    assert_eq!(pass(world.app.clock.now()).await.expect("pass"), (0, 0));
+    // The window closes and the disposition is published: the same comment is edited.
+    world.app.clock.advance(Duration::days(8));
+    // Another member than the author publishes it (four eyes).
+    let bob = world.app.signed_in("bob").await;
+    bob.post_follow(&format!("/rfcs/{id}/disposition/publish"), &[])
+        .await
+        .assert_contains("The disposition is published.");
+    github.set_app_fault(Some(AppFault::Down));
+    assert_eq!(pass(world.app.clock.now()).await.expect("pass"), (0, 1));
+    github.set_app_fault(None);
+    world.app.clock.advance(Duration::minutes(2));
+    assert_eq!(pass(world.app.clock.now()).await.expect("pass"), (1, 0));
+    let comments = github.comments();
+    assert_eq!(comments.len(), 1, "edited in place, not added");
+    assert_eq!(comments[0].0, comment);
+    assert_eq!(comments[0].4, 1);
+    assert!(
+        comments[0].3.contains(&format!("/rfcs/{id}/disposition")),
+        "{}",
+        comments[0].3
+    );
+    assert_eq!(pass(world.app.clock.now()).await.expect("pass"), (0, 0));
+}
