@@ -25,6 +25,8 @@ pub mod demo;
 pub mod error;
 /// Exports: ledgers as CSV and JSON, decision and RFC records, the public record archive.
 pub mod export;
+/// The GitHub App: linked teams, plan and apply, decisions taking effect on GitHub.
+pub mod github;
 /// The home page and health checks.
 pub mod home;
 /// The personal inbox: what awaits a signed-in person, a section per room.

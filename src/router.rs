@@ -46,6 +46,7 @@ fn page_routes() -> Routes {
         .merge(people::routes())
         .merge(calendar::routes())
         .merge(export::routes())
+        .merge(crate::github::routes())
 }
 
 /// Health checks, static files and feeds: no session, no cookies. (The API is the same,

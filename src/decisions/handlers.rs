@@ -84,7 +84,12 @@ async fn record_of(
     let recorded = db::recorded_outcome(&state.pool, decision.id).await?;
     let proxies = super::proxies::db::decision_proxies(&state.pool, decision.id).await?;
     let holds = super::holds::holds(&state.pool, decision.id).await?;
+    let github = match &recorded {
+        Some(_) => crate::github::db::decision_changes(&state.pool, decision.id).await?,
+        None => Vec::new(),
+    };
     Ok(Record {
+        github,
         holds,
         proxies,
         decision,

@@ -222,6 +222,8 @@ pub struct Record {
     /// Every proxy named in the decision, live or taken back.
     pub proxies: Vec<Proxy>,
     pub holds: Vec<Hold>,
+    /// What the outcome asked of GitHub (a linked team), and how it went.
+    pub github: Vec<crate::github::db::DecisionChange>,
     pub now: OffsetDateTime,
 }
 
@@ -312,6 +314,8 @@ pub struct RecordedView {
     pub at: String,
     /// What the effect made, with a link: (text, url).
     pub made: Option<(String, String)>,
+    /// The GitHub side of the effect, one sentence per change (`github::model::status`).
+    pub github: Vec<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -496,6 +500,11 @@ impl DecisionPage {
             statement_html: markdown::render(&r.statement),
             by: r.recorded_by.clone(),
             at: format_utc(r.recorded_at),
+            github: record
+                .github
+                .iter()
+                .map(crate::github::model::status_line)
+                .collect(),
             made: match (&r.delegated_team, r.membership_id) {
                 (Some((slug, name)), _) => Some((
                     format!("Delegated the team {name}"),

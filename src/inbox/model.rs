@@ -32,7 +32,7 @@ pub struct Section {
 pub const SECTION_LIMIT: i64 = 50;
 
 /// The sections in the order `inbox_items` numbers them, with their headings.
-const SECTIONS: [(&str, &str); 5] = [
+const SECTIONS: [(&str, &str); 6] = [
     (
         "Decisions waiting for your position",
         "No decision is waiting for your position.",
@@ -52,6 +52,10 @@ const SECTIONS: [(&str, &str); 5] = [
     (
         "Feedback windows closing soon with feedback to dispose of",
         "No feedback window of your teams closes within two days with feedback to dispose of.",
+    ),
+    (
+        "GitHub teams that differ from your teams' ledgers",
+        "Every linked GitHub team of your teams matches its ledger.",
     ),
 ];
 
@@ -122,6 +126,17 @@ fn item(row: &Row, now: OffsetDateTime) -> Item {
             );
             (title, format!("/calls/{}", row.id), row.team.clone(), None)
         }
+        6 => {
+            let n = row.n.unwrap_or(0);
+            let title = format!(
+                "{}: {n} difference{} with its GitHub team",
+                row.title,
+                if n == 1 { "" } else { "s" }
+            );
+            let slug = row.post_path.as_deref().unwrap_or_default();
+            let context = format!("found on {}", row.at.map(format_utc).unwrap_or_default());
+            (title, format!("/teams/{slug}/github"), context, None)
+        }
         _ => {
             // A window still open links to the RFC; a closed one to its disposition.
             let url = if row.at.is_some_and(|at| at <= now) {
@@ -165,7 +180,7 @@ mod tests {
     fn rows_fall_into_their_sections_with_what_is_left_unlisted() {
         let rows = [row(1, 7, 3), row(1, 8, 3), row(4, 2, 1)];
         let sections = sections(&rows, NOW);
-        assert_eq!(sections.len(), 5);
+        assert_eq!(sections.len(), 6);
         assert_eq!(sections[0].items.len(), 2);
         assert_eq!(sections[0].more, 1);
         assert!(sections[1].items.is_empty());
@@ -177,7 +192,7 @@ mod tests {
 
     #[test]
     fn each_section_links_where_the_person_acts() {
-        let urls: Vec<String> = (1..=5)
+        let urls: Vec<String> = (1..=6)
             .map(|s| {
                 sections(&[row(s, 9, 1)], NOW)[(s - 1) as usize].items[0]
                     .url
@@ -191,7 +206,8 @@ mod tests {
                 "/posts/infra/hello",
                 "/nominations/9",
                 "/calls/9",
-                "/rfcs/9/disposition"
+                "/rfcs/9/disposition",
+                "/teams/infra/hello/github"
             ]
         );
         let open = Row {

@@ -151,6 +151,26 @@ pub async fn new_call(
     ))
 }
 
+/// Why a call cannot be open to the GitHub team it names: the App is off, GitHub has no
+/// such team, or GitHub cannot be asked.
+async fn github_team_problem(
+    state: &AppState,
+    new: &model::NewCall,
+    now: time::OffsetDateTime,
+) -> Option<String> {
+    let slug = new.eligible_github_team.as_deref()?;
+    let Some(app) = &state.github_app else {
+        return Some(
+            "The GitHub App is not configured on this site, so a call cannot be open to a GitHub team.".into(),
+        );
+    };
+    match app.team(slug, now).await {
+        Ok(Some(_)) => None,
+        Ok(None) => Some(format!("The organization {} has no team {slug}.", app.org)),
+        Err(e) => Some(format!("{e}; try again in a moment.")),
+    }
+}
+
 pub async fn create_call(
     State(state): State<AppState>,
     layout: Layout,
@@ -172,6 +192,10 @@ pub async fn create_call(
             if new.eligible_team.is_some() && eligible_team.is_none() {
                 let mut errors = FormErrors::default();
                 errors.add("eligible_team", "There is no team with this slug.");
+                errors
+            } else if let Some(problem) = github_team_problem(&state, &new, now).await {
+                let mut errors = FormErrors::default();
+                errors.add("eligible_github_team", problem);
                 errors
             } else {
                 let message = "The call for nominations is open.";
@@ -266,7 +290,24 @@ pub async fn create_nomination(
         Err(errors) => errors,
         Ok((login, statement)) => {
             let mut errors = FormErrors::default();
-            if let Some(problem) = db::eligibility_problem(&state.pool, &call, &login).await? {
+            // A call open to a GitHub team's members asks GitHub first.
+            let in_github_team = match &call.eligibility {
+                model::Eligibility::GithubTeam(slug) => match &state.github_app {
+                    None => Err(
+                        "GitHub cannot be asked: the GitHub App is no longer configured on this site."
+                            .to_string(),
+                    ),
+                    Some(app) => crate::github::eligibility::is_member(app, slug, &login, now).await,
+                },
+                _ => Ok(false),
+            };
+            let problem = match in_github_team {
+                Err(why) => Some(format!(
+                    "We could not ask GitHub whether {login} is a member of the team this call is for ({why}). Nothing was sent; your text is kept below, so send it again in a few minutes."
+                )),
+                Ok(member) => db::eligibility_problem(&state.pool, &call, &login, member).await?,
+            };
+            if let Some(problem) = problem {
                 errors.add("nominee", problem);
             } else {
                 let mut tx = state.pool.begin().await?;

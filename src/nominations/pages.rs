@@ -114,6 +114,7 @@ pub struct CallFormPage {
     pub eligibility: Choice,
     pub eligible_team: Field,
     pub eligible_list: Field,
+    pub eligible_github_team: Field,
     pub seats: Field,
     pub opens_at: Field,
     pub closes_at: Field,
@@ -127,6 +128,10 @@ impl CallFormPage {
             ("open", "Anyone"),
             ("team", "Current members of a team"),
             ("list", "People on a list kept by the administrators"),
+            (
+                "github_team",
+                "Members of a GitHub team (through the GitHub App)",
+            ),
         ];
         CallFormPage {
             idempotency_key: crate::web::idempotency::key_or_new(&form.idempotency_key),
@@ -172,6 +177,14 @@ impl CallFormPage {
                 errors,
             )
             .hint("For “people on a list”: the list's name."),
+            eligible_github_team: Field::new(
+                "eligible_github_team",
+                "GitHub team (slug)",
+                &form.eligible_github_team,
+                100,
+                errors,
+            )
+            .hint("For “members of a GitHub team”: the team's slug in the organization, e.g. committers."),
             seats: Field::new("seats", "Seats", &form.seats, 3, errors),
             opens_at: Field::new("opens_at", "Opens (UTC)", &form.opens_at, 16, errors)
                 .hint("Read as UTC, not your local time."),

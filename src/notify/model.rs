@@ -54,10 +54,11 @@ pub enum Kind {
     CharterReview,
     TokenExpiring,
     TokenLeaked,
+    GithubDrift,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Nominated,
         Kind::NominationMoved,
         Kind::DecisionOpened,
@@ -72,6 +73,7 @@ impl Kind {
         Kind::CharterReview,
         Kind::TokenExpiring,
         Kind::TokenLeaked,
+        Kind::GithubDrift,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -90,6 +92,7 @@ impl Kind {
             Kind::CharterReview => "charter_review",
             Kind::TokenExpiring => "token_expiring",
             Kind::TokenLeaked => "token_leaked",
+            Kind::GithubDrift => "github_drift",
         }
     }
 
@@ -118,6 +121,7 @@ impl Kind {
                 "An API token of yours expires, or is revoked for disuse, within 7 days"
             }
             Kind::TokenLeaked => "An API token of yours was reported leaked and revoked",
+            Kind::GithubDrift => "Your team's GitHub team no longer matches its ledger",
         }
     }
 
@@ -133,7 +137,8 @@ impl Kind {
             Kind::PostAwaitsReview
             | Kind::WindowClosing
             | Kind::NominationStale
-            | Kind::CharterReview => "You get this because you are a member of this team.",
+            | Kind::CharterReview
+            | Kind::GithubDrift => "You get this because you are a member of this team.",
             Kind::PostReviewed => "You get this because you wrote this post.",
             Kind::ActionItemDue => "You get this because you own this action item.",
             Kind::TokenExpiring | Kind::TokenLeaked => {
@@ -147,7 +152,8 @@ impl Kind {
             Kind::DecisionClosed
             | Kind::WindowClosing
             | Kind::NominationStale
-            | Kind::CharterReview => Delivery::Digest,
+            | Kind::CharterReview
+            | Kind::GithubDrift => Delivery::Digest,
             _ => Delivery::Immediate,
         }
     }

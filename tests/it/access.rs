@@ -87,6 +87,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/", "VSNOMXA"),
     ("GET", "/admin/people", "......A"),
     ("GET", "/admin/tokens", "......A"),
+    // Without the App configured the page says so (tests/it/github.rs has it on).
+    ("GET", "/admin/github", "......A"),
     // Only a token opens it; cookies never do (tests/it/tokens.rs has real ones).
     ("GET", "/api/v1/me", "......."),
     ("GET", "/api", "VSNOMXA"),
@@ -180,6 +182,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     // permission check (tests/it/teams.rs covers who revokes a delegated team).
     ("GET", "/teams/{slug}/revoke", ".SNOMXA"),
     ("GET", "/teams/{slug}/webhooks", "....M.A"),
+    // The team's members see it; its leads and administrators link (tests/it/github.rs).
+    ("GET", "/teams/{slug}/github", "....M.A"),
     // Without a token: a clear 400 for everyone, signed in or not.
     ("GET", "/unsubscribe", "VSNOMXA"),
     ("POST", "/admin/people", "......A"),
@@ -277,6 +281,10 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/teams/{slug}/members/{login}/role", "....M.A"),
     ("POST", "/teams/{slug}/revoke", ".SNOMXA"),
     ("POST", "/teams/{slug}/webhooks", "....M.A"),
+    // Without the App: 409 for an administrator, refused for everyone else.
+    ("POST", "/teams/{slug}/github", "......A"),
+    ("POST", "/teams/{slug}/github/unlink", "......A"),
+    ("POST", "/admin/github/apply", "......A"),
     // The scenario has no webhook to remove.
     ("POST", "/teams/{slug}/webhooks/{id}/remove", "......."),
     ("POST", "/unsubscribe", "VSNOMXA"),

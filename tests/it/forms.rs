@@ -26,6 +26,9 @@ const CASES: usize = 24;
 pub const FORMS: &[(&str, &[&str])] = &[
     ("/admin/people", &["login", "action"]),
     ("/admin/tokens/{id}/revoke", &[]),
+    ("/admin/github/apply", &[]),
+    ("/teams/{slug}/github", &["github_slug"]),
+    ("/teams/{slug}/github/unlink", &[]),
     ("/settings/calendar", &[]),
     ("/settings/calendar/revoke", &[]),
     ("/calls/{id}/endorse", &["login", "endorsement"]),
@@ -206,6 +209,7 @@ pub const FORMS: &[(&str, &[&str])] = &[
             "eligibility",
             "eligible_team",
             "eligible_list",
+            "eligible_github_team",
             "seats",
             "opens_at",
             "closes_at",
@@ -280,6 +284,9 @@ pub const FORMS: &[(&str, &[&str])] = &[
 pub const ADMIN_FORMS: &[&str] = &[
     "/admin/people",
     "/admin/tokens/{id}/revoke",
+    "/admin/github/apply",
+    "/teams/{slug}/github",
+    "/teams/{slug}/github/unlink",
     "/eligibility",
     "/eligibility/{id}/remove",
     "/teams",
