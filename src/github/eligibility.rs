@@ -29,3 +29,41 @@ pub async fn is_member(
     app.memberships.insert(key, answer).await;
     Ok(answer)
 }
+
+/// What GitHub says of a nominee for a call: `Ok(false)` for calls not open to a GitHub
+/// team (their own rule decides), else whether the nominee is in the team, or why GitHub
+/// could not be asked.
+pub async fn nominee_in_team(
+    app: Option<&GithubApp>,
+    eligibility: &crate::nominations::model::Eligibility,
+    login: &str,
+    now: OffsetDateTime,
+) -> Result<bool, String> {
+    let crate::nominations::model::Eligibility::GithubTeam(slug) = eligibility else {
+        return Ok(false);
+    };
+    match app {
+        None => Err("the GitHub App is no longer configured on this site".into()),
+        Some(app) => is_member(app, slug, login, now).await,
+    }
+}
+
+/// Why a call cannot be open to the GitHub team it names (`slug`, if it names one): the
+/// App is off, the organization has no such team, or GitHub cannot be asked.
+pub async fn call_team_problem(
+    app: Option<&GithubApp>,
+    slug: Option<&str>,
+    now: OffsetDateTime,
+) -> Option<String> {
+    let slug = slug?;
+    let Some(app) = app else {
+        return Some(
+            "The GitHub App is not configured on this site, so a call cannot be open to a GitHub team.".into(),
+        );
+    };
+    match app.team(slug, now).await {
+        Ok(Some(_)) => None,
+        Ok(None) => Some(format!("The organization {} has no team {slug}.", app.org)),
+        Err(e) => Some(format!("{e}; try again in a moment.")),
+    }
+}

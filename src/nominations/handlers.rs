@@ -151,26 +151,6 @@ pub async fn new_call(
     ))
 }
 
-/// Why a call cannot be open to the GitHub team it names: the App is off, GitHub has no
-/// such team, or GitHub cannot be asked.
-async fn github_team_problem(
-    state: &AppState,
-    new: &model::NewCall,
-    now: time::OffsetDateTime,
-) -> Option<String> {
-    let slug = new.eligible_github_team.as_deref()?;
-    let Some(app) = &state.github_app else {
-        return Some(
-            "The GitHub App is not configured on this site, so a call cannot be open to a GitHub team.".into(),
-        );
-    };
-    match app.team(slug, now).await {
-        Ok(Some(_)) => None,
-        Ok(None) => Some(format!("The organization {} has no team {slug}.", app.org)),
-        Err(e) => Some(format!("{e}; try again in a moment.")),
-    }
-}
-
 pub async fn create_call(
     State(state): State<AppState>,
     layout: Layout,
@@ -193,7 +173,13 @@ pub async fn create_call(
                 let mut errors = FormErrors::default();
                 errors.add("eligible_team", "There is no team with this slug.");
                 errors
-            } else if let Some(problem) = github_team_problem(&state, &new, now).await {
+            } else if let Some(problem) = crate::github::eligibility::call_team_problem(
+                state.github_app.as_deref(),
+                new.eligible_github_team.as_deref(),
+                now,
+            )
+            .await
+            {
                 let mut errors = FormErrors::default();
                 errors.add("eligible_github_team", problem);
                 errors
@@ -291,16 +277,13 @@ pub async fn create_nomination(
         Ok((login, statement)) => {
             let mut errors = FormErrors::default();
             // A call open to a GitHub team's members asks GitHub first.
-            let in_github_team = match &call.eligibility {
-                model::Eligibility::GithubTeam(slug) => match &state.github_app {
-                    None => Err(
-                        "GitHub cannot be asked: the GitHub App is no longer configured on this site."
-                            .to_string(),
-                    ),
-                    Some(app) => crate::github::eligibility::is_member(app, slug, &login, now).await,
-                },
-                _ => Ok(false),
-            };
+            let in_github_team = crate::github::eligibility::nominee_in_team(
+                state.github_app.as_deref(),
+                &call.eligibility,
+                &login,
+                now,
+            )
+            .await;
             let problem = match in_github_team {
                 Err(why) => Some(format!(
                     "We could not ask GitHub whether {login} is a member of the team this call is for ({why}). Nothing was sent; your text is kept below, so send it again in a few minutes."
