@@ -62,11 +62,7 @@ pub async fn show_team(
         .await?
         .ok_or(AppError::NotFound)?;
     let teams = crate::teams::db::current_team_ids(&state.pool, user.id).await?;
-    if !(user.is_admin || teams.contains(&team.id)) {
-        return Err(AppError::Forbidden(
-            "only the team's members see its GitHub team",
-        ));
-    }
+    model::require_viewer(user.is_admin, teams.contains(&team.id))?;
     let lead = db::is_lead(&state.pool, team.id, user.id).await?;
     let may_link = model::require_linker(true, user.is_admin, lead).is_ok();
     team_page(&state, layout, &team, may_link, "", &FormErrors::default()).await

@@ -41,6 +41,18 @@ pub fn slug_problem(slug: &str) -> Option<&'static str> {
     }
 }
 
+/// A team's members and the site administrators see its GitHub page (the link and the
+/// drift the daily check found).
+pub fn require_viewer(is_admin: bool, is_member: bool) -> Result<(), AppError> {
+    if is_admin || is_member {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(
+            "only the team's members see its GitHub team",
+        ))
+    }
+}
+
 /// A team's leads and the site administrators link it to a GitHub team.
 pub fn require_linker(signed_in: bool, is_admin: bool, is_lead: bool) -> Result<(), AppError> {
     match (signed_in, is_admin || is_lead) {

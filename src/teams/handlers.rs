@@ -119,6 +119,7 @@ pub async fn show_team(
             && model::require_member_manager(&standing, has_lead(&state, &team, &standing).await?)
                 .is_ok(),
         edit_charter: active && model::require_charter_editor(&standing).is_ok(),
+        github: crate::github::model::require_viewer(standing.is_admin, standing.is_member).is_ok(),
         delegate: active && model::require_delegator(&standing).is_ok(),
         revoke: active && model::require_revoker(&standing, &team).is_ok(),
     };

@@ -318,6 +318,8 @@ pub struct SubTeamView {
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Actions {
     pub manage_members: bool,
+    /// The team's GitHub page (`github::model::require_viewer`).
+    pub github: bool,
     pub edit_charter: bool,
     pub delegate: bool,
     pub revoke: bool,

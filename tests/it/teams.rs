@@ -862,9 +862,13 @@ async fn only_members_and_administrators_manage_membership() {
 
     // A member and an administrator may.
     let pat = app.signed_in("pat").await;
-    pat.get("/teams/packages")
-        .await
-        .assert_contains("Manage members");
+    let page = pat.get("/teams/packages").await;
+    page.assert_contains("Manage members");
+    // Its members also find the team's GitHub page there.
+    assert_eq!(
+        crate::support::html::attrs(&page.body, "ul.actions a[href$='/github']", "href"),
+        ["/teams/packages/github"]
+    );
     pat.post(
         "/teams/packages/members",
         &[
@@ -1115,6 +1119,7 @@ async fn visitors_read_teams_and_the_home_page_lists_them() {
         .assert_lacks("Edit the charter")
         .assert_lacks("Revoke the delegation");
     assert_eq!(listed(&page), ["pat, member, member since 2026-03-02"]);
+    assert!(crate::support::html::attrs(&page.body, "a[href$='/github']", "href").is_empty());
     // Pages for visitors set no session cookie.
     assert!(page.set_cookies().is_empty());
     visitor.get("/teams/nothing-here").await.assert_status(404);
