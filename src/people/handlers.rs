@@ -16,6 +16,14 @@ pub async fn show_person(
         .await?
         .ok_or(AppError::NotFound)?;
     let ledger = crate::teams::db::person_ledger(&state.pool, person.id).await?;
+    let ids: Vec<i64> = ledger.iter().map(|row| row.team_id).collect();
+    let teams = crate::teams::db::team_names(&state.pool, &ids).await?;
     let contributions = db::contributions(&state.pool, person.id, now).await?;
-    Ok(PersonPage::new(layout, &person, &ledger, &contributions))
+    Ok(PersonPage::new(
+        layout,
+        &person,
+        &ledger,
+        &teams,
+        &contributions,
+    ))
 }

@@ -9,8 +9,8 @@
 //!   decisions and their published posts. What is private never enters the statement
 //!   (`db::contributions`).
 //! - The person themselves also finds their links: their nominations and settings.
-//! - A page costs a handful of statements whatever the person did: the person, their
-//!   ledger, and one statement for the latest contributions of each kind (bounded).
+//! - A page costs four statements whatever the person did: the person, their ledger, the
+//!   names of its teams, and one for the latest contributions of every kind (bounded).
 
 pub mod db;
 mod handlers;

@@ -1,5 +1,7 @@
 //! The person's page, every view field computed here.
 
+use std::collections::HashMap;
+
 use askama::Template;
 use askama_web::WebTemplate;
 
@@ -98,19 +100,23 @@ impl PersonPage {
     pub fn new(
         layout: Layout,
         person: &Person,
-        ledger: &[(LedgerRow, String, String)],
+        ledger: &[LedgerRow],
+        names: &HashMap<i64, (String, String)>,
         contributions: &[Contribution],
     ) -> Self {
         // The person's rows by team, in the order they first joined each.
-        let mut teams: Vec<(&str, &str, Vec<&LedgerRow>)> = Vec::new();
-        for (row, slug, name) in ledger {
-            match teams.iter_mut().find(|(s, _, _)| *s == slug.as_str()) {
-                Some((_, _, rows)) => rows.push(row),
-                None => teams.push((slug, name, vec![row])),
+        let mut teams: Vec<(i64, Vec<&LedgerRow>)> = Vec::new();
+        for row in ledger {
+            match teams.iter_mut().find(|(id, _)| *id == row.team_id) {
+                Some((_, rows)) => rows.push(row),
+                None => teams.push((row.team_id, vec![row])),
             }
         }
         let (mut current, mut former) = (Vec::new(), Vec::new());
-        for (slug, name, rows) in teams {
+        for (team_id, rows) in teams {
+            let Some((slug, name)) = names.get(&team_id) else {
+                continue;
+            };
             let spans: Vec<String> = stints(rows.iter().copied())
                 .iter()
                 .map(|s| match s.to {
@@ -120,8 +126,8 @@ impl PersonPage {
                 .collect();
             let open = rows.iter().find(|row| row.left_at.is_none());
             let view = TeamView {
-                slug: slug.to_string(),
-                name: name.to_string(),
+                slug: slug.clone(),
+                name: name.clone(),
                 now: open.map_or_else(String::new, |row| {
                     format!("{} since {}", row.role.label(), format_day(row.joined_at))
                 }),
