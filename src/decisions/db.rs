@@ -236,7 +236,7 @@ pub async fn concerns(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Result
     sqlx::query_as!(
         Concern,
         "select c.id, c.raised_by, u.login as raised_by_login, c.title, c.raised_at, c.resolved_at, c.resolution,
-                c.handed_to, h.login as \"handed_to_login?\"
+                c.handed_to, h.login as \"handed_to_login?\", c.overruled_by
          from decision_concerns c join users u on u.id = c.raised_by
          left join users h on h.id = c.handed_to
          where c.decision_id = $1
@@ -327,6 +327,20 @@ pub(super) async fn record(
     Ok(())
 }
 
+/// Who decides a decision being opened.
+pub(super) enum Seats<'a> {
+    /// The team's current members who are not on leave (and the leave proxies' principals),
+    /// under the team's rule.
+    Roster,
+    /// An overrule of a concern of `of` (`overrule`): `of`'s deciders who are still
+    /// members and not on leave, without the concern's raiser, under `of`'s frozen rule.
+    Overrule {
+        of: &'a Decision,
+        concern_id: i64,
+        raiser: i64,
+    },
+}
+
 /// Opens a decision on `team`, freezing its rule and its deciders: the current members
 /// who are not on leave. Refused if the team was revoked or nobody could decide.
 pub async fn open_decision(
@@ -334,6 +348,17 @@ pub async fn open_decision(
     team: &Team,
     new: &NewDecision,
     opener: &User,
+    now: OffsetDateTime,
+) -> Result<i64, WriteError> {
+    open_seated(tx, team, new, opener, Seats::Roster, now).await
+}
+
+pub(super) async fn open_seated(
+    tx: &mut Transaction<'_, Postgres>,
+    team: &Team,
+    new: &NewDecision,
+    opener: &User,
+    seats: Seats<'_>,
     now: OffsetDateTime,
 ) -> Result<i64, WriteError> {
     // A shared lock on the team: membership changes (which lock it for update) wait, so
@@ -349,17 +374,29 @@ pub async fn open_decision(
             "The team's delegation was revoked; it no longer decides anything.".into(),
         ));
     }
-    let rule = sqlx::query!(
-        "select rule_kind, rule_n, hold_days from teams where id = $1",
-        team.id
-    )
-    .fetch_one(&mut **tx)
-    .await?;
+    let (rule_kind, rule_n, hold_days, overrules) = match &seats {
+        Seats::Roster => {
+            let rule = sqlx::query!(
+                "select rule_kind, rule_n, hold_days from teams where id = $1",
+                team.id
+            )
+            .fetch_one(&mut **tx)
+            .await?;
+            (rule.rule_kind, rule.rule_n, rule.hold_days, None)
+        }
+        Seats::Overrule { of, concern_id, .. } => (
+            of.rule.kind.as_str().to_string(),
+            of.rule.n,
+            of.hold_days,
+            Some(*concern_id),
+        ),
+    };
     let effect = serde_json::to_value(&new.effect)
         .map_err(|e| WriteError::Refused(format!("The effect could not be stored: {e}")))?;
     let id = sqlx::query_scalar!(
-        "insert into decisions (team_id, question, body, is_public, opened_by, opened_at, closes_at, rule_kind, rule_n, effect, hold_days)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        "insert into decisions (team_id, question, body, is_public, opened_by, opened_at, closes_at, rule_kind, rule_n, effect, hold_days,
+                                overrules_concern_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          returning id",
         team.id,
         new.question,
@@ -368,31 +405,58 @@ pub async fn open_decision(
         opener.id,
         now,
         new.closes_at,
-        rule.rule_kind,
-        rule.rule_n,
+        rule_kind,
+        rule_n,
         effect,
-        rule.hold_days
+        hold_days,
+        overrules
     )
     .fetch_one(&mut **tx)
     .await?;
-    let frozen = sqlx::query_scalar!(
-        "insert into decision_deciders (decision_id, user_id)
-         select $1, m.user_id from memberships m
-         where m.team_id = $2 and m.left_at is null and m.role <> 'on_leave'
-         returning user_id",
-        id,
-        team.id
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    if frozen.is_empty() {
-        return Err(WriteError::Refused(format!(
-            "Nobody in {} could decide: every member is on leave.",
-            team.name
-        )));
-    }
-    let seated = super::proxies::db::seat_leave_proxies(tx, id, team.id, &frozen, now).await?;
-    let frozen: Vec<i64> = frozen.into_iter().chain(seated).collect();
+    let frozen = match &seats {
+        Seats::Roster => {
+            let frozen = sqlx::query_scalar!(
+                "insert into decision_deciders (decision_id, user_id)
+                 select $1, m.user_id from memberships m
+                 where m.team_id = $2 and m.left_at is null and m.role <> 'on_leave'
+                 returning user_id",
+                id,
+                team.id
+            )
+            .fetch_all(&mut **tx)
+            .await?;
+            if frozen.is_empty() {
+                return Err(WriteError::Refused(format!(
+                    "Nobody in {} could decide: every member is on leave.",
+                    team.name
+                )));
+            }
+            let seated =
+                super::proxies::db::seat_leave_proxies(tx, id, team.id, &frozen, now).await?;
+            frozen.into_iter().chain(seated).collect()
+        }
+        Seats::Overrule { of, raiser, .. } => {
+            let frozen: Vec<i64> = sqlx::query_scalar!(
+                "insert into decision_deciders (decision_id, user_id)
+                 select $1, dd.user_id from decision_deciders dd
+                 join memberships m on m.team_id = $2 and m.user_id = dd.user_id and m.left_at is null
+                 where dd.decision_id = $3 and dd.user_id <> $4 and m.role <> 'on_leave'
+                 returning user_id",
+                id,
+                team.id,
+                of.id,
+                raiser
+            )
+            .fetch_all(&mut **tx)
+            .await?;
+            if frozen.is_empty() {
+                return Err(WriteError::Refused(
+                    "Nobody else among the deciders could decide an overrule: they have left or are on leave.".into(),
+                ));
+            }
+            frozen
+        }
+    };
     let decision = find_decision(&mut **tx, id)
         .await?
         .ok_or_else(|| WriteError::Refused("The decision vanished.".into()))?;
@@ -816,6 +880,14 @@ async fn apply_effect(
                 now,
             )
             .await?;
+            Ok(Applied::default())
+        }
+        Effect::OverruleConcern {
+            decision_id,
+            concern_id,
+            ..
+        } => {
+            super::overrule::apply(tx, decision, *decision_id, *concern_id, actor, now).await?;
             Ok(Applied::default())
         }
         Effect::AdmitNominee {

@@ -84,7 +84,12 @@ async fn record_of(
     let recorded = db::recorded_outcome(&state.pool, decision.id).await?;
     let proxies = super::proxies::db::decision_proxies(&state.pool, decision.id).await?;
     let holds = super::holds::holds(&state.pool, decision.id).await?;
+    let overrule = {
+        let mut conn = state.pool.acquire().await?;
+        super::overrule::standings(&mut conn, &decision, now).await?
+    };
     Ok(Record {
+        overrule,
         holds,
         proxies,
         decision,
@@ -227,6 +232,8 @@ async fn check_effect(
         }
         // Opened from the nominations room's pages, which check them there.
         Effect::ShortlistNominations { .. } | Effect::AdmitNominee { .. } => {}
+        // Opened from the concern, which checks it (`overrule::open_overrule`).
+        Effect::OverruleConcern { .. } => {}
         Effect::DelegateTeam(delegation) => {
             if teams_db::find_team(&mut **tx, &delegation.slug)
                 .await?

@@ -20,6 +20,10 @@
 //! - Any decider raises a named concern; only whoever raised it resolves it, or the decider
 //!   they handed it over to (`model::handover`, `handover`). An unresolved
 //!   concern holds the decision (the rule is not met while it stands).
+//! - When a concern's raiser is on leave, has left the team, or has not answered for the
+//!   charter's days, another decider may open a linked decision to overrule it, decided
+//!   by the same deciders without the raiser under the same rule; when it passes and its
+//!   outcome is recorded the concern is marked overruled (`model::overrule`, `overrule`).
 //! - The outcome (open, passed, blocked, lapsed, withdrawn) is computed from the stored
 //!   positions, concerns, the frozen rule and `now` (`model::outcome`), never stored. It
 //!   passes early once every decider has spoken and the rule is met; otherwise it is judged
@@ -46,6 +50,7 @@ mod handlers;
 pub mod handover;
 pub mod holds;
 pub mod model;
+pub mod overrule;
 mod pages;
 pub mod proxies;
 
@@ -87,6 +92,10 @@ pub fn routes() -> Routes {
         .route(
             "/decisions/{id}/concerns/{concern_id}/hand-over",
             post(handover::hand_over_concern),
+        )
+        .route(
+            "/decisions/{id}/concerns/{concern_id}/overrule",
+            post(overrule::open),
         )
         .route("/decisions/{id}/outcome", post(handlers::record_outcome))
         .route(

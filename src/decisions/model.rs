@@ -16,6 +16,7 @@ use crate::web::form::FormErrors;
 
 pub mod handover;
 pub mod holds;
+pub mod overrule;
 pub mod proxies;
 
 pub const QUESTION_MAX: usize = 200;
@@ -383,6 +384,8 @@ pub struct Concern {
     /// The decider the raiser handed it over to (`handover`).
     pub handed_to: Option<i64>,
     pub handed_to_login: Option<String>,
+    /// The decision that overruled it (`overrule`); it is resolved then too.
+    pub overruled_by: Option<i64>,
 }
 
 /// The outcome statement of a passed decision, and what its effect made.
@@ -449,6 +452,15 @@ pub enum Effect {
         title: String,
         resolution: crate::rfcs::model::Resolution,
     },
+    /// A concern on another decision of the team is marked overruled
+    /// (`decisions::overrule`); its raiser could not be reached. The title and raiser are
+    /// kept for the record.
+    OverruleConcern {
+        decision_id: i64,
+        concern_id: i64,
+        title: String,
+        raised_by: String,
+    },
 }
 
 /// A nomination as an effect names it.
@@ -483,6 +495,7 @@ impl Delegation {
                 rule: self.rule,
                 review_on: self.review_on,
                 hold_days: crate::teams::model::HOLD_DAYS_DEFAULT,
+                answer_days: overrule::ANSWER_DAYS_DEFAULT,
             },
             note: Some(format!("Delegated by decision #{decision_id}.")),
         }
@@ -525,6 +538,14 @@ impl Effect {
                 title,
                 resolution,
             } => format!("{team} {}s RFC {rfc_id}, “{title}”.", resolution.verb()),
+            Effect::OverruleConcern {
+                decision_id,
+                title,
+                raised_by,
+                ..
+            } => format!(
+                "The concern “{title}” raised by {raised_by} on decision #{decision_id} is overruled: it no longer holds that decision."
+            ),
         }
     }
 

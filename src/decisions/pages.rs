@@ -227,6 +227,8 @@ pub struct Record {
     /// Every proxy named in the decision, live or taken back.
     pub proxies: Vec<Proxy>,
     pub holds: Vec<Hold>,
+    /// Where each concern stands towards overruling (`overrule`).
+    pub overrule: super::overrule::Standings,
     pub now: OffsetDateTime,
 }
 
@@ -308,6 +310,12 @@ pub struct ConcernView {
     pub may_hand_over: bool,
     pub resolution_input: String,
     pub resolution_error: Option<String>,
+    /// The decision that overruled it.
+    pub overruled_by: Option<i64>,
+    /// The overrule decision opened on it that is still open.
+    pub pending_overrule: Option<i64>,
+    /// Why the signed-in decider may open an overrule of it, when they may.
+    pub may_overrule: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -378,6 +386,31 @@ pub struct DecisionPage {
     pub proxy_stance_error: Option<String>,
     pub proxy_comment: String,
     pub proxy_comment_error: Option<String>,
+    /// (decision, concern title) of the concern this decision would overrule.
+    pub overrules: Option<(i64, String)>,
+}
+
+/// The ground on which the signed-in person may open an overrule of `concern`, if they
+/// may (`model::overrule`): a decider who may act, not its raiser, none pending.
+fn overrule_ground(record: &Record, concern: &Concern, may_act: bool) -> Option<String> {
+    let me = record.user_id?;
+    let raiser = record.overrule.raisers.get(&concern.id).copied()?;
+    let days = record.overrule.answer_days;
+    if !may_act
+        || model::overrule::opening_problem(
+            concern,
+            me,
+            raiser,
+            days,
+            record.overrule.pending(concern.id),
+            record.now,
+        )
+        .is_some()
+    {
+        return None;
+    }
+    model::overrule::ground(raiser, days, record.now)
+        .map(|g| g.describe(&concern.raised_by_login, days))
 }
 
 fn explanation(
@@ -487,6 +520,9 @@ impl DecisionPage {
                     } else {
                         None
                     },
+                    overruled_by: c.overruled_by,
+                    pending_overrule: record.overrule.pending(c.id),
+                    may_overrule: overrule_ground(record, c, is_open && may_act),
                 }
             })
             .collect();
@@ -604,6 +640,12 @@ impl DecisionPage {
             proxy_stance_error: errors.get("proxy_stance").map(str::to_string),
             proxy_comment: inputs.proxy_position.comment.clone(),
             proxy_comment_error: errors.get("proxy_comment").map(str::to_string),
+            overrules: match &d.effect {
+                model::Effect::OverruleConcern {
+                    decision_id, title, ..
+                } => Some((*decision_id, title.clone())),
+                _ => None,
+            },
             id: d.id,
             question: d.question.clone(),
             team_slug: d.team_slug.clone(),

@@ -40,6 +40,7 @@ pub async fn seed(
             },
             review_on: Some((now + Duration::days(120)).date()),
             hold_days: 5,
+            answer_days: 10,
         },
         note: Some("A team of two: proxies and holds keep it deciding.".into()),
     };

@@ -149,6 +149,9 @@ pub struct Charter {
     pub review_on: Option<Date>,
     /// How many days a hold on one of its decisions lasts (`decisions::model::holds`).
     pub hold_days: i32,
+    /// How many days a concern's raiser may stay silent before another decider may open
+    /// a decision to overrule it (`decisions::model::overrule`).
+    pub answer_days: i32,
 }
 
 /// How long a hold lasts unless the charter says otherwise, and the most it may say.
@@ -313,6 +316,7 @@ pub struct CharterFields {
     pub rule_n: String,
     pub review_on: String,
     pub hold_days: String,
+    pub answer_days: String,
 }
 
 impl CharterFields {
@@ -326,6 +330,7 @@ impl CharterFields {
                 .map(crate::web::dates::format_date)
                 .unwrap_or_default(),
             hold_days: charter.hold_days.to_string(),
+            answer_days: charter.answer_days.to_string(),
         }
     }
 
@@ -377,13 +382,30 @@ impl CharterFields {
                 format!("Days a hold lasts is a whole number from 1 to {HOLD_DAYS_MAX}."),
             );
         }
-        match (kind, n, review_on, hold_days) {
-            (Some(kind), Some(n), Ok(review_on), Some(hold_days)) if errors.is_empty() => {
+        use crate::decisions::model::overrule::{ANSWER_DAYS_DEFAULT, ANSWER_DAYS_MAX};
+        let answer_days = match self.answer_days.trim() {
+            "" => Some(ANSWER_DAYS_DEFAULT),
+            text => text
+                .parse::<i32>()
+                .ok()
+                .filter(|n| (1..=ANSWER_DAYS_MAX).contains(n)),
+        };
+        if answer_days.is_none() {
+            errors.add(
+                "answer_days",
+                format!("Days a concern's raiser may stay silent is a whole number from 1 to {ANSWER_DAYS_MAX}."),
+            );
+        }
+        match (kind, n, review_on, hold_days, answer_days) {
+            (Some(kind), Some(n), Ok(review_on), Some(hold_days), Some(answer_days))
+                if errors.is_empty() =>
+            {
                 Some(Charter {
                     mandate,
                     rule: DecisionRule { kind, n },
                     review_on,
                     hold_days,
+                    answer_days,
                 })
             }
             _ => None,
@@ -507,6 +529,9 @@ pub fn changed_fields(team: &Team, change: &CharterChange) -> Vec<&'static str> 
     }
     if team.charter.hold_days != change.charter.hold_days {
         fields.push("hold_days");
+    }
+    if team.charter.answer_days != change.charter.answer_days {
+        fields.push("answer_days");
     }
     if team.charter.review_on != change.charter.review_on {
         fields.push("review_on");
@@ -877,6 +902,7 @@ mod tests {
                 },
                 review_on: Some(date!(2027 - 06 - 30)),
                 hold_days: 7,
+                answer_days: 14,
             },
             parent_id,
             parent_slug: parent_id.map(|_| "core".into()),
@@ -1014,6 +1040,7 @@ mod tests {
             rule_n: rule_n.into(),
             review_on: review_on.into(),
             hold_days: String::new(),
+            answer_days: String::new(),
         }
     }
 

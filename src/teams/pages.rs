@@ -81,6 +81,7 @@ pub struct CharterInputs {
     pub rule_n: Field,
     pub review_on: Field,
     pub hold_days: Field,
+    pub answer_days: Field,
 }
 
 impl CharterInputs {
@@ -95,6 +96,8 @@ impl CharterInputs {
                 .hint("When the charter is next reviewed, as YYYY-MM-DD."),
             hold_days: Field::new("hold_days", "Days a hold lasts", &fields.hold_days, 2, errors)
                 .hint("A decider's hold (“I need time to read”) keeps a decision from passing early for this many days at most, 1 to 60. Empty: 7."),
+            answer_days: Field::new("answer_days", "Days a concern's raiser may stay silent", &fields.answer_days, 2, errors)
+                .hint("After this many days without a word from whoever raised a concern, another decider may open a decision to overrule it, 1 to 90. Empty: 14."),
         }
     }
 }

@@ -188,6 +188,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/calls/{id}/shortlist", "....M.."),
     ("POST", "/decisions/{id}/concerns", "....M.."),
     ("POST", "/decisions/{id}/concerns/{concern_id}/hand-over", "....M.."),
+    // The member raised the scenario's concern: a 409, the raiser does not overrule it.
+    ("POST", "/decisions/{id}/concerns/{concern_id}/overrule", "....M.."),
     ("POST", "/decisions/{id}/concerns/{concern_id}/resolve", "....M.."),
     // The member places a hold (or, the decision closed, is told so); has none to release.
     ("POST", "/decisions/{id}/holds", "....M.."),

@@ -22,6 +22,7 @@ mod nominations;
 mod notify;
 mod odd_input;
 mod openapi;
+mod overrule;
 mod page_cache;
 mod posts;
 mod previews;
