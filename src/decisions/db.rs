@@ -190,6 +190,38 @@ pub async fn tallies(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<HashM
         .collect())
 }
 
+/// Which of the decisions `ids` are open at `now` (`model::outcome`), in two statements.
+pub async fn still_open(
+    db: &mut sqlx::PgConnection,
+    ids: &[i64],
+    now: OffsetDateTime,
+) -> sqlx::Result<std::collections::HashSet<i64>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = sqlx::query!(
+        "select id, rule_kind, rule_n, closes_at, withdrawn_at from decisions where id = any($1)",
+        ids
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    let tallies = tallies(&mut *db, ids).await?;
+    let mut open = std::collections::HashSet::new();
+    for r in rows {
+        let rule = DecisionRule {
+            kind: RuleKind::parse(&r.rule_kind)
+                .ok_or_else(|| decode_error("rule", &r.rule_kind))?,
+            n: r.rule_n,
+        };
+        let tally = tallies.get(&r.id).copied().unwrap_or_default();
+        if super::model::outcome(&tally, rule, r.closes_at, r.withdrawn_at.is_some(), now).is_open()
+        {
+            open.insert(r.id);
+        }
+    }
+    Ok(open)
+}
+
 pub async fn deciders(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Result<Vec<Decider>> {
     sqlx::query_as!(
         Decider,

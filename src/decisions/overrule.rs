@@ -13,7 +13,7 @@ use serde_json::json;
 use sqlx::{PgExecutor, Postgres, Transaction};
 use time::OffsetDateTime;
 
-use super::db::{Seats, concerns, lock_decision, open_seated, record, tallies};
+use super::db::{Seats, concerns, lock_decision, open_seated, record, still_open};
 use super::handlers::{load_decision, to_page};
 use super::model::overrule::{self, Raiser};
 use super::model::{self, Concern, Decision, Effect, NewDecision, require_open};
@@ -21,7 +21,7 @@ use crate::app::AppState;
 use crate::auth::model::User;
 use crate::error::AppError;
 use crate::teams::db::WriteError;
-use crate::teams::model::{DecisionRule, Role, RuleKind};
+use crate::teams::model::Role;
 use crate::web::extract::CurrentUser;
 use crate::web::flash::done;
 
@@ -101,7 +101,7 @@ async fn overrules_of(
     now: OffsetDateTime,
 ) -> sqlx::Result<HashMap<i64, Vec<(i64, bool)>>> {
     let rows = sqlx::query!(
-        "select d.id, d.overrules_concern_id as \"concern_id!\", d.rule_kind, d.rule_n, d.closes_at, d.withdrawn_at
+        "select d.id, d.overrules_concern_id as \"concern_id!\"
          from decisions d join decision_concerns c on c.id = d.overrules_concern_id
          where c.decision_id = $1
          order by d.id",
@@ -110,17 +110,13 @@ async fn overrules_of(
     .fetch_all(&mut *db)
     .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let tallies = tallies(&mut *db, &ids).await?;
+    let open = still_open(&mut *db, &ids, now).await?;
     let mut found: HashMap<i64, Vec<(i64, bool)>> = HashMap::new();
     for r in rows {
-        let rule = DecisionRule {
-            kind: RuleKind::parse(&r.rule_kind).unwrap_or(RuleKind::Unanimous),
-            n: r.rule_n,
-        };
-        let tally = tallies.get(&r.id).copied().unwrap_or_default();
-        let open =
-            model::outcome(&tally, rule, r.closes_at, r.withdrawn_at.is_some(), now).is_open();
-        found.entry(r.concern_id).or_default().push((r.id, open));
+        found
+            .entry(r.concern_id)
+            .or_default()
+            .push((r.id, open.contains(&r.id)));
     }
     Ok(found)
 }

@@ -228,6 +228,9 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/posts/{team}/{slug}/request-changes", "....M.."),
     ("POST", "/posts/{team}/{slug}/submit", "......."),
     ("POST", "/rfcs", "....M.."),
+    ("POST", "/rfcs/{id}/concerns", "....M.."),
+    // The scenario's concern is the decision's, not the RFC's: a 409 for the member.
+    ("POST", "/rfcs/{id}/concerns/{concern_id}/resolve", "....M.."),
     ("POST", "/rfcs/{id}/decision", "....M.."),
     ("POST", "/rfcs/{id}/disposition/publish", "....M.."),
     ("POST", "/rfcs/{id}/edit", "....M.."),

@@ -161,6 +161,8 @@ pub const FORMS: &[(&str, &[&str])] = &[
             "form_key",
         ],
     ),
+    ("/rfcs/{id}/concerns", &["concern"]),
+    ("/rfcs/{id}/concerns/{concern_id}/resolve", &["resolution"]),
     ("/rfcs/{id}/decision", &["resolution", "body", "closes_at"]),
     ("/rfcs/{id}/disposition/publish", &[]),
     (
