@@ -413,7 +413,7 @@ async fn seed_decisions(
     let comment = Some("It is about me, so I stand aside.");
     decisions_db::take_position(tx, id, cedar, Stance::StandAside, comment, ago(37)).await?;
     let statement = "Cedar Lark leads the mirrors work from today.";
-    decisions_db::record_outcome(tx, id, hazel, statement, ago(36)).await?;
+    decisions_db::record_outcome(tx, id, hazel, statement, None, ago(36)).await?;
 
     // Blocked at its closing time by an objection.
     let id = decisions_db::open_decision(

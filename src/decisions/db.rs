@@ -284,7 +284,7 @@ pub async fn recorded_outcome(
     decision_id: i64,
 ) -> sqlx::Result<Option<RecordedOutcome>> {
     let row = sqlx::query!(
-        "select o.statement, u.login as recorded_by, o.recorded_at, o.membership_id,
+        "select o.statement, u.login as recorded_by, o.recorded_at, o.membership_id, o.review_on,
                 t.slug as \"team_slug?\", t.name as \"team_name?\"
          from decision_outcomes o
          join users u on u.id = o.recorded_by
@@ -300,6 +300,7 @@ pub async fn recorded_outcome(
         recorded_at: r.recorded_at,
         membership_id: r.membership_id,
         delegated_team: r.team_slug.zip(r.team_name),
+        review_on: r.review_on,
     }))
 }
 
@@ -726,6 +727,7 @@ pub async fn record_outcome(
     decision_id: i64,
     person: &User,
     statement: &str,
+    review_on: Option<time::Date>,
     now: OffsetDateTime,
 ) -> Result<Applied, WriteError> {
     let (decision, tally) = lock_decision(tx, decision_id).await?;
@@ -749,14 +751,15 @@ pub async fn record_outcome(
     }
     let applied = apply_effect(tx, &decision, person, now).await?;
     sqlx::query!(
-        "insert into decision_outcomes (decision_id, statement, recorded_by, recorded_at, membership_id, delegated_team_id)
-         values ($1, $2, $3, $4, $5, $6)",
+        "insert into decision_outcomes (decision_id, statement, recorded_by, recorded_at, membership_id, delegated_team_id, review_on)
+         values ($1, $2, $3, $4, $5, $6, $7)",
         decision_id,
         statement,
         person.id,
         now,
         applied.membership_id,
-        applied.delegated_team_id
+        applied.delegated_team_id,
+        review_on
     )
     .execute(&mut **tx)
     .await?;
@@ -765,6 +768,7 @@ pub async fn record_outcome(
         "effect": decision.effect.describe(&decision.team_name),
         "membership_id": applied.membership_id,
         "delegated_team_id": applied.delegated_team_id,
+        "review_on": review_on.map(crate::web::dates::format_date),
     });
     record(
         tx,

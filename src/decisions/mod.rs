@@ -30,6 +30,9 @@
 //!   at its closing time: the rule met passes, an objection or unresolved concern blocks,
 //!   anything else lapses. Once the outcome is not open, positions, concerns and withdrawal
 //!   are refused, so an outcome never moves.
+//! - A passed decision's outcome may carry a review date; from 14 days before it the team
+//!   page and the inbox list it, reminders go 14 days ahead and on the day, and any member
+//!   opens the review, a new decision linked to the old (`model::reviews`, `reviews`).
 //! - The member who opened a decision may withdraw it, with a reason, while it is open.
 //! - A passed decision gets an outcome statement from a current member. Recording it applies
 //!   the typed effect in the same transaction, with the decision as the cause in the ledger
@@ -53,6 +56,7 @@ pub mod model;
 pub mod overrule;
 mod pages;
 pub mod proxies;
+pub mod reviews;
 
 use crate::web::routes::{Routes, get, post};
 
@@ -98,6 +102,7 @@ pub fn routes() -> Routes {
             post(overrule::open),
         )
         .route("/decisions/{id}/outcome", post(handlers::record_outcome))
+        .route("/decisions/{id}/review", post(reviews::open))
         .route(
             "/decisions/{id}/withdraw",
             post(handlers::withdraw_decision),

@@ -18,6 +18,7 @@ pub mod handover;
 pub mod holds;
 pub mod overrule;
 pub mod proxies;
+pub mod reviews;
 
 pub const QUESTION_MAX: usize = 200;
 pub const BODY_MAX: usize = 20_000;
@@ -396,6 +397,8 @@ pub struct RecordedOutcome {
     pub recorded_at: OffsetDateTime,
     pub membership_id: Option<i64>,
     pub delegated_team: Option<(String, String)>,
+    /// When the team looks at it again (`reviews`).
+    pub review_on: Option<Date>,
 }
 
 /// The tally of a decision from its full record.
@@ -949,16 +952,27 @@ impl ResolveForm {
 #[serde(default)]
 pub struct OutcomeForm {
     pub statement: String,
+    /// When the team looks at the outcome again (`reviews`); optional.
+    pub review_on: String,
 }
 
 impl OutcomeForm {
-    pub fn validate(&self) -> Result<String, FormErrors> {
-        one_text(
+    pub fn validate(&self, now: OffsetDateTime) -> Result<(String, Option<Date>), FormErrors> {
+        let mut errors = FormErrors::default();
+        let statement = errors.required(
             "statement",
             "Outcome statement",
             &self.statement,
             STATEMENT_MAX,
-        )
+        );
+        let review_on = crate::teams::model::review_date(&self.review_on, now);
+        if let Err(message) = review_on {
+            errors.add("review_on", message);
+        }
+        match review_on {
+            Ok(review_on) if errors.is_empty() => Ok((statement, review_on)),
+            _ => Err(errors),
+        }
     }
 }
 
@@ -1673,11 +1687,27 @@ mod tests {
         );
         assert!(
             OutcomeForm {
-                statement: String::new()
+                statement: String::new(),
+                review_on: String::new(),
             }
-            .validate()
+            .validate(datetime!(2026-05-01 12:00 UTC))
             .is_err()
         );
+        let now = datetime!(2026-05-01 12:00 UTC);
+        let outcome = |review_on: &str| {
+            OutcomeForm {
+                statement: "Adopted.".into(),
+                review_on: review_on.into(),
+            }
+            .validate(now)
+        };
+        assert_eq!(outcome("").ok(), Some(("Adopted.".into(), None)));
+        assert_eq!(
+            outcome("2026-11-01").ok(),
+            Some(("Adopted.".into(), Some(date!(2026 - 11 - 01))))
+        );
+        assert!(outcome("2026-04-30").is_err());
+        assert!(outcome("someday").is_err());
         assert!(
             WithdrawForm {
                 reason: "Superseded.".into()

@@ -229,6 +229,7 @@ pub struct Record {
     pub holds: Vec<Hold>,
     /// Where each concern stands towards overruling (`overrule`).
     pub overrule: super::overrule::Standings,
+    pub reviews: super::reviews::Links,
     pub now: OffsetDateTime,
 }
 
@@ -241,6 +242,7 @@ pub struct Inputs {
     /// The concern whose resolution form was submitted.
     pub resolving: Option<i64>,
     pub statement: String,
+    pub review_on: String,
     pub reason: String,
     pub proxy_login: String,
     /// A position typed by a proxy for their principal.
@@ -325,6 +327,12 @@ pub struct RecordedView {
     pub at: String,
     /// What the effect made, with a link: (text, url).
     pub made: Option<(String, String)>,
+    /// "2026-06-30", when the team looks at it again.
+    pub review_on: Option<String>,
+    /// The decision that reviews it, once opened.
+    pub reviewed_by: Option<i64>,
+    /// Whether the signed-in member may open its review now.
+    pub may_review: bool,
 }
 
 #[derive(Template, WebTemplate)]
@@ -370,6 +378,9 @@ pub struct DecisionPage {
     pub comment: Field,
     pub concern: Field,
     pub statement: Field,
+    pub review_on: Field,
+    /// The decision this one reviews.
+    pub reviews: Option<i64>,
     pub reason: Field,
     pub holds: Vec<HoldView>,
     pub may_place_hold: bool,
@@ -548,6 +559,11 @@ impl DecisionPage {
                 )),
                 (None, None) => None,
             },
+            review_on: r.review_on.map(crate::web::dates::format_date),
+            reviewed_by: record.reviews.reviewed_by,
+            may_review: r.review_on.is_some()
+                && record.reviews.reviewed_by.is_none()
+                && model::require_member(&record.standing).is_ok(),
         });
         let stances: Vec<(&'static str, &'static str)> = Stance::ALL
             .iter()
@@ -708,6 +724,15 @@ impl DecisionPage {
                 errors,
             )
             .hint("What was decided, in Markdown, for the record."),
+            review_on: Field::new(
+                "review_on",
+                "Review date (optional)",
+                &inputs.review_on,
+                10,
+                errors,
+            )
+            .hint("When the team looks at this outcome again, as YYYY-MM-DD. The team is reminded 14 days ahead and on the day."),
+            reviews: record.reviews.reviews,
             reason: Field::new(
                 "reason",
                 "Why it is withdrawn",

@@ -98,7 +98,7 @@ pub async fn seed(
     proxies_db::take_position_for(tx, id, juniper, kestrel.id, Stance::Agree, comment, ago(9))
         .await?;
     let statement = "The community call is on Thursdays at 16:00 UTC from next week.";
-    decisions_db::record_outcome(tx, id, juniper, statement, ago(9)).await?;
+    decisions_db::record_outcome(tx, id, juniper, statement, None, ago(9)).await?;
 
     // Open: both agree, but kestrel asked for time to read.
     let id = decisions_db::open_decision(

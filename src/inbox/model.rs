@@ -32,7 +32,7 @@ pub struct Section {
 pub const SECTION_LIMIT: i64 = 50;
 
 /// The sections in the order `inbox_items` numbers them, with their headings.
-const SECTIONS: [(&str, &str); 5] = [
+const SECTIONS: [(&str, &str); 7] = [
     (
         "Decisions waiting for your position",
         "No decision is waiting for your position.",
@@ -52,6 +52,14 @@ const SECTIONS: [(&str, &str); 5] = [
     (
         "Feedback windows closing soon with feedback to dispose of",
         "No feedback window of your teams closes within two days with feedback to dispose of.",
+    ),
+    (
+        "Decisions of your teams due for review",
+        "No decision of your teams is due for review.",
+    ),
+    (
+        "Decisions where you hold a proxy",
+        "You hold no proxy in an open decision.",
     ),
 ];
 
@@ -122,6 +130,32 @@ fn item(row: &Row, now: OffsetDateTime) -> Item {
             );
             (title, format!("/calls/{}", row.id), row.team.clone(), None)
         }
+        6 => (
+            format!("Review: {}", row.title),
+            format!("/decisions/{}", row.id),
+            format!(
+                "{}, to be reviewed on {}",
+                row.team,
+                row.at
+                    .map(|at| crate::web::dates::format_date(at.date()))
+                    .unwrap_or_default()
+            ),
+            None,
+        ),
+        7 => (
+            format!(
+                "For {}: {}",
+                row.author.as_deref().unwrap_or_default(),
+                row.title
+            ),
+            format!("/decisions/{}", row.id),
+            format!(
+                "{}, you may take a position as {}'s proxy",
+                row.team,
+                row.author.as_deref().unwrap_or_default()
+            ),
+            row.at,
+        ),
         _ => {
             // A window still open links to the RFC; a closed one to its disposition.
             let url = if row.at.is_some_and(|at| at <= now) {
@@ -165,7 +199,7 @@ mod tests {
     fn rows_fall_into_their_sections_with_what_is_left_unlisted() {
         let rows = [row(1, 7, 3), row(1, 8, 3), row(4, 2, 1)];
         let sections = sections(&rows, NOW);
-        assert_eq!(sections.len(), 5);
+        assert_eq!(sections.len(), 7);
         assert_eq!(sections[0].items.len(), 2);
         assert_eq!(sections[0].more, 1);
         assert!(sections[1].items.is_empty());
@@ -177,7 +211,7 @@ mod tests {
 
     #[test]
     fn each_section_links_where_the_person_acts() {
-        let urls: Vec<String> = (1..=5)
+        let urls: Vec<String> = (1..=7)
             .map(|s| {
                 sections(&[row(s, 9, 1)], NOW)[(s - 1) as usize].items[0]
                     .url
@@ -191,7 +225,9 @@ mod tests {
                 "/posts/infra/hello",
                 "/nominations/9",
                 "/calls/9",
-                "/rfcs/9/disposition"
+                "/rfcs/9/disposition",
+                "/decisions/9",
+                "/decisions/9"
             ]
         );
         let open = Row {
@@ -199,5 +235,9 @@ mod tests {
             ..row(5, 9, 1)
         };
         assert_eq!(sections(&[open], NOW)[4].items[0].url, "/rfcs/9");
+        let held = &sections(&[row(7, 9, 1)], NOW)[6].items[0];
+        assert_eq!(held.title, "For Ada: Item 9");
+        let review = &sections(&[row(6, 9, 1)], NOW)[5].items[0];
+        assert_eq!(review.context, "Infra, to be reviewed on 2026-03-01");
     }
 }

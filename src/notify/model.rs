@@ -54,10 +54,11 @@ pub enum Kind {
     CharterReview,
     TokenExpiring,
     TokenLeaked,
+    DecisionReview,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 14] = [
+    pub const ALL: [Kind; 15] = [
         Kind::Nominated,
         Kind::NominationMoved,
         Kind::DecisionOpened,
@@ -72,6 +73,7 @@ impl Kind {
         Kind::CharterReview,
         Kind::TokenExpiring,
         Kind::TokenLeaked,
+        Kind::DecisionReview,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -90,6 +92,7 @@ impl Kind {
             Kind::CharterReview => "charter_review",
             Kind::TokenExpiring => "token_expiring",
             Kind::TokenLeaked => "token_leaked",
+            Kind::DecisionReview => "decision_review",
         }
     }
 
@@ -118,6 +121,9 @@ impl Kind {
                 "An API token of yours expires, or is revoked for disuse, within 7 days"
             }
             Kind::TokenLeaked => "An API token of yours was reported leaked and revoked",
+            Kind::DecisionReview => {
+                "A decision of your team is to be reviewed within 14 days, or today"
+            }
         }
     }
 
@@ -133,7 +139,8 @@ impl Kind {
             Kind::PostAwaitsReview
             | Kind::WindowClosing
             | Kind::NominationStale
-            | Kind::CharterReview => "You get this because you are a member of this team.",
+            | Kind::CharterReview
+            | Kind::DecisionReview => "You get this because you are a member of this team.",
             Kind::PostReviewed => "You get this because you wrote this post.",
             Kind::ActionItemDue => "You get this because you own this action item.",
             Kind::TokenExpiring | Kind::TokenLeaked => {
@@ -147,7 +154,8 @@ impl Kind {
             Kind::DecisionClosed
             | Kind::WindowClosing
             | Kind::NominationStale
-            | Kind::CharterReview => Delivery::Digest,
+            | Kind::CharterReview
+            | Kind::DecisionReview => Delivery::Digest,
             _ => Delivery::Immediate,
         }
     }

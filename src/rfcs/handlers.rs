@@ -187,6 +187,12 @@ async fn rfc_page(
     };
     let changes = db::window_changes(&state.pool, rfc.id).await?;
     let concerns = super::concerns::concerns(&state.pool, rfc.id).await?;
+    let review_on = match rfc.decision_id {
+        Some(decision) => crate::decisions::db::recorded_outcome(&state.pool, decision)
+            .await?
+            .and_then(|o| o.review_on),
+        None => None,
+    };
     let pending = if is_member && rfc.resolution.is_none() {
         let mut conn = state.pool.acquire().await?;
         super::concerns::pending_settlement(&mut conn, rfc.id, now).await?
@@ -215,6 +221,7 @@ async fn rfc_page(
             edits: &edits,
             changes: &changes,
             concerns: &concerns,
+            review_on,
             may_raise: is_member && super::concerns::raising_problem(rfc, pending).is_none(),
             summary,
             is_member,

@@ -390,6 +390,7 @@ pub struct RfcPageData<'a> {
     pub edits: &'a [FeedbackEdit],
     pub changes: &'a [WindowChangeRow],
     pub concerns: &'a [super::concerns::RfcConcern],
+    pub review_on: Option<time::Date>,
     /// Whether the viewer may raise a concern now.
     pub may_raise: bool,
     /// Only once the disposition is published.
@@ -440,6 +441,8 @@ pub struct RfcPage {
     pub decision_id: Option<i64>,
     pub concerns: Vec<RfcConcernView>,
     pub may_raise: bool,
+    /// The review date of the settling decision's outcome (`decisions::reviews`).
+    pub review_on: Option<String>,
 }
 
 /// A concern on the RFC as its page shows it.
@@ -543,6 +546,7 @@ impl RfcPage {
                 })
                 .collect(),
             may_raise: data.may_raise,
+            review_on: data.review_on.map(crate::web::dates::format_date),
             layout,
         }
     }

@@ -134,6 +134,18 @@ pub async fn show_team(
         .collect();
     let open = crate::posts::db::team_action_items(&state.pool, team.id, true, 50).await?;
     page.open = crate::posts::pages::team_action_views(&open, &team.slug, now);
+    page.reviews =
+        crate::decisions::reviews::due_for_team(&state.pool, team.id, standing.is_member, now)
+            .await?
+            .into_iter()
+            .map(|d| {
+                (
+                    d.id,
+                    d.question,
+                    crate::web::dates::format_date(d.review_on),
+                )
+            })
+            .collect();
     Ok(page)
 }
 

@@ -307,6 +307,23 @@ pub fn slug_problem(slug: &str) -> Option<&'static str> {
     }
 }
 
+/// A review date as typed (a charter's, a decision's outcome's): empty for none, else a
+/// real day from today on and within ten years.
+pub fn review_date(text: &str, now: OffsetDateTime) -> Result<Option<Date>, &'static str> {
+    let today = now.date();
+    match text.trim() {
+        "" => Ok(None),
+        text => match parse_date(text) {
+            None => Err("Enter the review date as YYYY-MM-DD, for example 2027-06-30."),
+            Some(day) if day < today => Err("The review date must be today or later."),
+            Some(day) if day.year() > today.year() + REVIEW_HORIZON_YEARS => {
+                Err("The review date must be within ten years.")
+            }
+            Some(day) => Ok(Some(day)),
+        },
+    }
+}
+
 /// The charter fields as typed into a form.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
@@ -354,18 +371,7 @@ impl CharterFields {
                 format!("N is a whole number from 0 to {RULE_N_MAX}."),
             );
         }
-        let today = now.date();
-        let review_on = match self.review_on.trim() {
-            "" => Ok(None),
-            text => match parse_date(text) {
-                None => Err("Enter the review date as YYYY-MM-DD, for example 2027-06-30."),
-                Some(day) if day < today => Err("The review date must be today or later."),
-                Some(day) if day.year() > today.year() + REVIEW_HORIZON_YEARS => {
-                    Err("The review date must be within ten years.")
-                }
-                Some(day) => Ok(Some(day)),
-            },
-        };
+        let review_on = review_date(&self.review_on, now);
         if let Err(message) = review_on {
             errors.add("review_on", message);
         }

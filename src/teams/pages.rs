@@ -359,6 +359,8 @@ pub struct TeamPage {
     pub updates: Vec<crate::posts::pages::PostItem>,
     /// Open action items of the team's incident reports.
     pub open: Vec<crate::posts::pages::ActionView>,
+    /// Decisions due for review: (id, question, day), filled in by the handler.
+    pub reviews: Vec<(i64, String, String)>,
 }
 
 impl TeamPage {
@@ -433,6 +435,7 @@ impl TeamPage {
             stale_nominations: String::new(),
             updates: Vec::new(),
             open: Vec::new(),
+            reviews: Vec::new(),
         }
     }
 }

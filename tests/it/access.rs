@@ -195,6 +195,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/decisions/{id}/holds", "....M.."),
     ("POST", "/decisions/{id}/holds/release", "....M.."),
     ("POST", "/decisions/{id}/outcome", "....M.."),
+    // The scenario's decision has no outcome with a review date: a 409 for the member.
+    ("POST", "/decisions/{id}/review", "....M.."),
     ("POST", "/decisions/{id}/positions", "....M.."),
     ("POST", "/decisions/{id}/proxy", "....M.."),
     // Nobody in the scenario holds a proxy (tests/it/proxies.rs has proxies that do).

@@ -43,7 +43,8 @@ pub const FORMS: &[(&str, &[&str])] = &[
     ),
     ("/decisions/{id}/holds", &[]),
     ("/decisions/{id}/holds/release", &[]),
-    ("/decisions/{id}/outcome", &["statement"]),
+    ("/decisions/{id}/outcome", &["statement", "review_on"]),
+    ("/decisions/{id}/review", &[]),
     ("/decisions/{id}/positions", &["stance", "comment"]),
     ("/decisions/{id}/proxy", &["proxy_login"]),
     (

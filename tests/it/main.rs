@@ -28,6 +28,7 @@ mod posts;
 mod previews;
 mod proxies;
 mod reliability;
+mod reviews;
 mod rfc_concerns;
 mod rfcs;
 mod scale;

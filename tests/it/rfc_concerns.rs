@@ -118,4 +118,29 @@ async fn concerns_raised_on_an_rfc_are_carried_into_the_decision_that_settles_it
     .await
     .assert_status(409)
     .assert_contains(&format!("carried into decision #{decision}"));
+
+    // Settled there, the acceptance carries a review date that the RFC shows.
+    let on_decision = concern_ids(&bob.get(&format!("/decisions/{decision}")).await);
+    bob.post(
+        &format!("/decisions/{decision}/concerns/{}/resolve", on_decision[0]),
+        &[("resolution", "Narrowed in revision 2.")],
+    )
+    .await
+    .assert_redirect(&format!("/decisions/{decision}"));
+    for p in [&bob, &carol] {
+        crate::decisions::position(p, decision, "agree", "").await;
+    }
+    carol
+        .post(
+            &format!("/decisions/{decision}/outcome"),
+            &[("statement", "Accepted."), ("review_on", "2027-03-10")],
+        )
+        .await
+        .assert_redirect(&format!("/decisions/{decision}"));
+    let rfc = visitor.get(&format!("/rfcs/{id}")).await;
+    rfc.assert_status(200);
+    assert_eq!(
+        texts(&rfc.body, "span.review"),
+        vec!["To be reviewed on 2027-03-10."]
+    );
 }
