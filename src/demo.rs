@@ -670,6 +670,10 @@ async fn seed_rfcs(
     );
     text.change_note = "Name the label automated pull requests carry".into();
     rfcs_db::revise(tx, open, &text, elm, ago(1)).await?;
+    // A concern raised before any decision settles the RFC: the settling decision will
+    // carry it in (`rfcs::concerns`).
+    let concern = "The policy does not say who vets a tool before it may open pull requests.";
+    crate::rfcs::concerns::raise(tx, open, elm, concern, ago(1) + Duration::hours(1)).await?;
     give_feedback(
         tx,
         open,

@@ -2,7 +2,9 @@
 //! kestrel-vane is on leave and has named juniper-holt proxy for the decisions opened
 //! meanwhile. One decision passed with juniper's position for kestrel; one is open,
 //! agreed by both, and held by kestrel's hold ("I need time to read"), which lapses by
-//! itself after the charter's five days.
+//! itself after the charter's five days. Kestrel's concern on the venue, raised before
+//! the leave, was overruled by a linked decision that juniper alone decided; the call's
+//! move comes back for review within two weeks.
 
 use sqlx::{Postgres, Transaction};
 use time::{Duration, OffsetDateTime};
@@ -62,6 +64,35 @@ pub async fn seed(
         )
         .await?;
     }
+    // Before the leave: kestrel raised a concern, then could not answer it.
+    let venue = decisions_db::open_decision(
+        tx,
+        &team,
+        &NewDecision {
+            question: "Hold the spring meetup in Lisbon?".into(),
+            body: "A venue near the station has offered its hall for free.".into(),
+            closes_at: now + Duration::days(6),
+            is_public: true,
+            effect: Effect::Text {
+                text: "The spring meetup is in Lisbon.".into(),
+            },
+        },
+        juniper,
+        ago(24),
+    )
+    .await?;
+    let comment = Some("Yes, if the hall is step-free.");
+    decisions_db::take_position(
+        tx,
+        venue,
+        &kestrel,
+        Stance::AgreeWithConcerns,
+        comment,
+        ago(23),
+    )
+    .await?;
+    let concern = "Is the hall step-free?";
+    let concern_id = decisions_db::raise_concern(tx, venue, &kestrel, concern, ago(23)).await?;
     let reason = "Parental leave until spring";
     teams_db::change_role(
         tx,
@@ -98,7 +129,15 @@ pub async fn seed(
     proxies_db::take_position_for(tx, id, juniper, kestrel.id, Stance::Agree, comment, ago(9))
         .await?;
     let statement = "The community call is on Thursdays at 16:00 UTC from next week.";
-    decisions_db::record_outcome(tx, id, juniper, statement, None, ago(9)).await?;
+    let review_on = Some((now + Duration::days(10)).date());
+    decisions_db::record_outcome(tx, id, juniper, statement, review_on, ago(9)).await?;
+
+    // Kestrel is on leave: juniper overrules the venue concern, deciding alone.
+    let overrule =
+        crate::decisions::overrule::open_overrule(tx, venue, concern_id, juniper, ago(3)).await?;
+    decisions_db::take_position(tx, overrule, juniper, Stance::Agree, None, ago(3)).await?;
+    let statement = "The venue confirmed step-free access by mail; the concern is answered.";
+    decisions_db::record_outcome(tx, overrule, juniper, statement, None, ago(3)).await?;
 
     // Open: both agree, but kestrel asked for time to read.
     let id = decisions_db::open_decision(
