@@ -572,6 +572,8 @@ async fn create(
             review_on: Some((now + Duration::days(team.review_in_days)).date()),
             hold_days: crate::teams::model::HOLD_DAYS_DEFAULT,
             answer_days: crate::decisions::model::overrule::ANSWER_DAYS_DEFAULT,
+            inactivity_days: None,
+            inactivity_notice_days: crate::teams::inactivity::NOTICE_DAYS_DEFAULT,
         },
         note: None,
     };

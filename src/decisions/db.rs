@@ -361,10 +361,13 @@ pub(super) async fn record(
 }
 
 /// Who decides a decision being opened.
-pub(super) enum Seats<'a> {
+pub(crate) enum Seats<'a> {
     /// The team's current members who are not on leave (and the leave proxies' principals),
     /// under the team's rule.
     Roster,
+    /// The team's current members who are not on leave, without `user_id` (no leave
+    /// proxies are seated), under the team's rule: a decision about that member.
+    Without { user_id: i64 },
     /// An overrule of a concern of `of` (`overrule`): `of`'s deciders who are still
     /// members and not on leave, without the concern's raiser, under `of`'s frozen rule.
     Overrule {
@@ -386,7 +389,7 @@ pub async fn open_decision(
     open_seated(tx, team, new, opener, Seats::Roster, now).await
 }
 
-pub(super) async fn open_seated(
+pub(crate) async fn open_seated(
     tx: &mut Transaction<'_, Postgres>,
     team: &Team,
     new: &NewDecision,
@@ -408,7 +411,7 @@ pub(super) async fn open_seated(
         ));
     }
     let (rule_kind, rule_n, hold_days, overrules) = match &seats {
-        Seats::Roster => {
+        Seats::Roster | Seats::Without { .. } => {
             let rule = sqlx::query!(
                 "select rule_kind, rule_n, hold_days from teams where id = $1",
                 team.id
@@ -467,6 +470,26 @@ pub(super) async fn open_seated(
             let seated =
                 super::proxies::db::seat_leave_proxies(tx, id, team.id, &frozen, now).await?;
             frozen.into_iter().chain(seated).collect()
+        }
+        Seats::Without { user_id } => {
+            let frozen = sqlx::query_scalar!(
+                "insert into decision_deciders (decision_id, user_id)
+                 select $1, m.user_id from memberships m
+                 where m.team_id = $2 and m.left_at is null and m.role <> 'on_leave' and m.user_id <> $3
+                 returning user_id",
+                id,
+                team.id,
+                user_id
+            )
+            .fetch_all(&mut **tx)
+            .await?;
+            if frozen.is_empty() {
+                return Err(WriteError::Refused(format!(
+                    "Nobody else in {} could decide: the others are on leave.",
+                    team.name
+                )));
+            }
+            frozen
         }
         Seats::Overrule { of, raiser, .. } => {
             let frozen: Vec<i64> = sqlx::query_scalar!(
@@ -917,6 +940,35 @@ async fn apply_effect(
             )
             .await?;
             Ok(Applied::default())
+        }
+        Effect::MoveToAlumni { login } => {
+            let team = teams_db::find_team(&mut **tx, &decision.team_slug)
+                .await?
+                .ok_or_else(|| WriteError::Refused("The team no longer exists.".into()))?;
+            let person = auth::db::find_by_login(&mut **tx, login).await?;
+            let current = match &person {
+                None => None,
+                Some(person) => current_role(tx, team.id, person.id).await?,
+            };
+            let (Some(person), Some(_)) = (person, current) else {
+                return Err(WriteError::Refused(format!(
+                    "The effect cannot be applied: {login} is no longer a member."
+                )));
+            };
+            let membership_id = teams_db::record_leaving(
+                tx,
+                &team,
+                &person,
+                crate::teams::inactivity::LEDGER_REASON,
+                Some(actor),
+                cause,
+                now,
+            )
+            .await?;
+            Ok(Applied {
+                membership_id: Some(membership_id),
+                ..Applied::default()
+            })
         }
         Effect::OverruleConcern {
             decision_id,

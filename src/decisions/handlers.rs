@@ -236,6 +236,8 @@ async fn check_effect(
         Effect::ShortlistNominations { .. } | Effect::AdmitNominee { .. } => {}
         // Opened from the concern, which checks it (`overrule::open_overrule`).
         Effect::OverruleConcern { .. } => {}
+        // Opened from the team page, which checks it (`teams::inactivity`).
+        Effect::MoveToAlumni { .. } => {}
         Effect::DelegateTeam(delegation) => {
             if teams_db::find_team(&mut **tx, &delegation.slug)
                 .await?

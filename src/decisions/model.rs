@@ -464,6 +464,9 @@ pub enum Effect {
         title: String,
         raised_by: String,
     },
+    /// A member flagged as inactive whose notice ran out leaves the team, the ledger's
+    /// reason "inactive" (`teams::inactivity`). They are not among the deciders.
+    MoveToAlumni { login: String },
 }
 
 /// A nomination as an effect names it.
@@ -499,6 +502,8 @@ impl Delegation {
                 review_on: self.review_on,
                 hold_days: crate::teams::model::HOLD_DAYS_DEFAULT,
                 answer_days: overrule::ANSWER_DAYS_DEFAULT,
+                inactivity_days: None,
+                inactivity_notice_days: crate::teams::inactivity::NOTICE_DAYS_DEFAULT,
             },
             note: Some(format!("Delegated by decision #{decision_id}.")),
         }
@@ -549,6 +554,9 @@ impl Effect {
             } => format!(
                 "The concern “{title}” raised by {raised_by} on decision #{decision_id} is overruled: it no longer holds that decision."
             ),
+            Effect::MoveToAlumni { login } => {
+                format!("{login} moves to the alumni of {team}, as inactive.")
+            }
         }
     }
 

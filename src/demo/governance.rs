@@ -4,7 +4,8 @@
 //! agreed by both, and held by kestrel's hold ("I need time to read"), which lapses by
 //! itself after the charter's five days. Kestrel's concern on the venue, raised before
 //! the leave, was overruled by a linked decision that juniper alone decided; the call's
-//! move comes back for review within two weeks.
+//! move comes back for review within two weeks. Linden, who joined later and has not been
+//! seen for 200 days, is flagged as inactive with the notice running.
 
 use sqlx::{Postgres, Transaction};
 use time::{Duration, OffsetDateTime};
@@ -43,6 +44,8 @@ pub async fn seed(
             review_on: Some((now + Duration::days(120)).date()),
             hold_days: 5,
             answer_days: 10,
+            inactivity_days: Some(180),
+            inactivity_notice_days: 30,
         },
         note: Some("A team of two: proxies and holds keep it deciding.".into()),
     };
@@ -161,5 +164,20 @@ pub async fn seed(
     let comment = Some("Kestrel agreed to the draft in the thread.");
     proxies_db::take_position_for(tx, id, juniper, kestrel.id, Stance::Agree, comment, ago(1))
         .await?;
+
+    // Linden joined to help with the meetups and has not been seen since: past the
+    // charter's 180 days, flagged on the team page, the notice running (`teams::inactivity`).
+    let reason = "Helps with the meetups";
+    teams_db::add_member(
+        tx,
+        &team,
+        "linden-ash",
+        Role::Member,
+        reason,
+        Some(juniper),
+        Cause::DIRECT,
+        ago(200),
+    )
+    .await?;
     Ok(())
 }

@@ -55,10 +55,11 @@ pub enum Kind {
     TokenExpiring,
     TokenLeaked,
     DecisionReview,
+    InactivityNotice,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 16] = [
         Kind::Nominated,
         Kind::NominationMoved,
         Kind::DecisionOpened,
@@ -74,6 +75,7 @@ impl Kind {
         Kind::TokenExpiring,
         Kind::TokenLeaked,
         Kind::DecisionReview,
+        Kind::InactivityNotice,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -93,6 +95,7 @@ impl Kind {
             Kind::TokenExpiring => "token_expiring",
             Kind::TokenLeaked => "token_leaked",
             Kind::DecisionReview => "decision_review",
+            Kind::InactivityNotice => "inactivity_notice",
         }
     }
 
@@ -124,6 +127,7 @@ impl Kind {
             Kind::DecisionReview => {
                 "A decision of your team is to be reviewed within 14 days, or today"
             }
+            Kind::InactivityNotice => "You are flagged as inactive in a team",
         }
     }
 
@@ -140,7 +144,8 @@ impl Kind {
             | Kind::WindowClosing
             | Kind::NominationStale
             | Kind::CharterReview
-            | Kind::DecisionReview => "You get this because you are a member of this team.",
+            | Kind::DecisionReview
+            | Kind::InactivityNotice => "You get this because you are a member of this team.",
             Kind::PostReviewed => "You get this because you wrote this post.",
             Kind::ActionItemDue => "You get this because you own this action item.",
             Kind::TokenExpiring | Kind::TokenLeaked => {

@@ -38,6 +38,7 @@ pub async fn scan(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<u64> {
         (Kind::NominationStale, stale_nominations(pool, now).await?),
         (Kind::CharterReview, charter_reviews(pool, now).await?),
         (Kind::DecisionReview, decision_reviews(pool, now).await?),
+        (Kind::InactivityNotice, inactivity_notices(pool, now).await?),
         (Kind::TokenExpiring, tokens_ending(pool, now).await?),
     ] {
         if found.is_empty() {
@@ -447,6 +448,19 @@ async fn charter_reviews(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<Vec
 /// team's members.
 async fn decision_reviews(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<Vec<Found>> {
     Ok(crate::decisions::reviews::reminders(pool, now)
+        .await?
+        .into_iter()
+        .map(|(key, recipients, notice)| Found {
+            key,
+            recipients,
+            notice,
+        })
+        .collect())
+}
+
+/// Members flagged as inactive (`teams::inactivity`): themselves, once per flagging.
+async fn inactivity_notices(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<Vec<Found>> {
+    Ok(crate::teams::inactivity::notices(pool, now)
         .await?
         .into_iter()
         .map(|(key, recipients, notice)| Found {

@@ -57,6 +57,8 @@ struct TeamRecord {
     review_on: Option<Date>,
     hold_days: i32,
     answer_days: i32,
+    inactivity_days: Option<i32>,
+    inactivity_notice_days: i32,
     parent_id: Option<i64>,
     parent_slug: Option<String>,
     parent_name: Option<String>,
@@ -86,6 +88,8 @@ impl TryFrom<TeamRecord> for Team {
                 review_on: r.review_on,
                 hold_days: r.hold_days,
                 answer_days: r.answer_days,
+                inactivity_days: r.inactivity_days,
+                inactivity_notice_days: r.inactivity_notice_days,
             },
             id: r.id,
             slug: r.slug,
@@ -106,7 +110,7 @@ pub async fn find_team(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Opti
     }
     let record = sqlx::query_as!(
         TeamRecord,
-        "select t.id, t.slug, t.name, t.purpose, t.mandate, t.rule_kind, t.rule_n, t.review_on, t.hold_days, t.concern_answer_days as answer_days,
+        "select t.id, t.slug, t.name, t.purpose, t.mandate, t.rule_kind, t.rule_n, t.review_on, t.hold_days, t.concern_answer_days as answer_days, t.inactivity_days, t.inactivity_notice_days,
                 t.parent_id, p.slug as \"parent_slug?\", p.name as \"parent_name?\", t.created_at, t.revoked_at
          from teams t left join teams p on p.id = t.parent_id
          where t.slug = $1",
@@ -121,7 +125,7 @@ pub async fn find_team(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Opti
 pub async fn list_teams(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Team>> {
     sqlx::query_as!(
         TeamRecord,
-        "select t.id, t.slug, t.name, t.purpose, t.mandate, t.rule_kind, t.rule_n, t.review_on, t.hold_days, t.concern_answer_days as answer_days,
+        "select t.id, t.slug, t.name, t.purpose, t.mandate, t.rule_kind, t.rule_n, t.review_on, t.hold_days, t.concern_answer_days as answer_days, t.inactivity_days, t.inactivity_notice_days,
                 t.parent_id, p.slug as \"parent_slug?\", p.name as \"parent_name?\", t.created_at, t.revoked_at
          from teams t left join teams p on p.id = t.parent_id
          order by t.name, t.id"
@@ -211,7 +215,7 @@ pub async fn charter_events(
 ) -> sqlx::Result<Vec<CharterEvent>> {
     let rows = sqlx::query!(
         "select e.id, t.slug as team_slug, t.name as team_name, p.slug as \"parent_slug?\", p.name as \"parent_name?\",
-                e.kind, e.mandate, e.rule_kind, e.rule_n, e.review_on, e.hold_days, e.concern_answer_days, e.note, u.login as \"actor_login?\", e.at
+                e.kind, e.mandate, e.rule_kind, e.rule_n, e.review_on, e.hold_days, e.concern_answer_days, e.inactivity_days, e.inactivity_notice_days, e.note, u.login as \"actor_login?\", e.at
          from charter_events e
          join teams t on t.id = e.team_id
          left join teams p on p.id = e.parent_id
@@ -231,6 +235,8 @@ pub async fn charter_events(
                     review_on: r.review_on,
                     hold_days: r.hold_days,
                     answer_days: r.concern_answer_days,
+                    inactivity_days: r.inactivity_days,
+                    inactivity_notice_days: r.inactivity_notice_days,
                 },
                 id: r.id,
                 team_slug: r.team_slug,
@@ -479,6 +485,8 @@ fn charter_json(charter: &Charter) -> serde_json::Value {
         "review_on": charter.review_on.map(crate::web::dates::format_date),
         "hold_days": charter.hold_days,
         "concern_answer_days": charter.answer_days,
+        "inactivity_days": charter.inactivity_days,
+        "inactivity_notice_days": charter.inactivity_notice_days,
     })
 }
 
@@ -515,8 +523,9 @@ pub async fn create_team(
     let parent_id = parent.map(|p| p.id);
     let charter = &new.charter;
     let id = sqlx::query_scalar!(
-        "insert into teams (slug, name, purpose, mandate, rule_kind, rule_n, review_on, parent_id, created_at, updated_at, hold_days, concern_answer_days)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)
+        "insert into teams (slug, name, purpose, mandate, rule_kind, rule_n, review_on, parent_id, created_at, updated_at, hold_days, concern_answer_days,
+                            inactivity_days, inactivity_notice_days)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13)
          returning id",
         new.slug,
         new.name,
@@ -528,7 +537,9 @@ pub async fn create_team(
         parent_id,
         now,
         charter.hold_days,
-        charter.answer_days
+        charter.answer_days,
+        charter.inactivity_days,
+        charter.inactivity_notice_days
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -593,8 +604,9 @@ async fn insert_event(
 ) -> sqlx::Result<()> {
     let charter = event.charter;
     sqlx::query!(
-        "insert into charter_events (team_id, parent_id, kind, mandate, rule_kind, rule_n, review_on, note, actor_id, at, decision_id, hold_days, concern_answer_days)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        "insert into charter_events (team_id, parent_id, kind, mandate, rule_kind, rule_n, review_on, note, actor_id, at, decision_id, hold_days, concern_answer_days,
+                                    inactivity_days, inactivity_notice_days)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         event.team_id,
         event.parent_id,
         event.kind,
@@ -607,7 +619,9 @@ async fn insert_event(
         now,
         event.decision_id,
         charter.hold_days,
-        charter.answer_days
+        charter.answer_days,
+        charter.inactivity_days,
+        charter.inactivity_notice_days
     )
     .execute(&mut **tx)
     .await?;
@@ -626,7 +640,7 @@ pub async fn change_charter(
     let charter = &change.charter;
     sqlx::query!(
         "update teams set purpose = $2, mandate = $3, rule_kind = $4, rule_n = $5, review_on = $6, updated_at = $7,
-                          hold_days = $8, concern_answer_days = $9
+                          hold_days = $8, concern_answer_days = $9, inactivity_days = $10, inactivity_notice_days = $11
          where id = $1",
         team.id,
         change.purpose,
@@ -636,7 +650,9 @@ pub async fn change_charter(
         charter.review_on,
         now,
         charter.hold_days,
-        charter.answer_days
+        charter.answer_days,
+        charter.inactivity_days,
+        charter.inactivity_notice_days
     )
     .execute(&mut **tx)
     .await?;

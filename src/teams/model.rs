@@ -152,6 +152,11 @@ pub struct Charter {
     /// How many days a concern's raiser may stay silent before another decider may open
     /// a decision to overrule it (`decisions::model::overrule`).
     pub answer_days: i32,
+    /// After how many days without activity a member is flagged (`teams::inactivity`);
+    /// `None`: never.
+    pub inactivity_days: Option<i32>,
+    /// How long a flagged member has to answer.
+    pub inactivity_notice_days: i32,
 }
 
 /// How long a hold lasts unless the charter says otherwise, and the most it may say.
@@ -334,6 +339,8 @@ pub struct CharterFields {
     pub review_on: String,
     pub hold_days: String,
     pub answer_days: String,
+    pub inactivity_days: String,
+    pub inactivity_notice_days: String,
 }
 
 impl CharterFields {
@@ -348,6 +355,11 @@ impl CharterFields {
                 .unwrap_or_default(),
             hold_days: charter.hold_days.to_string(),
             answer_days: charter.answer_days.to_string(),
+            inactivity_days: charter
+                .inactivity_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            inactivity_notice_days: charter.inactivity_notice_days.to_string(),
         }
     }
 
@@ -402,6 +414,30 @@ impl CharterFields {
                 format!("Days a concern's raiser may stay silent is a whole number from 1 to {ANSWER_DAYS_MAX}."),
             );
         }
+        let inactivity_days = match self.inactivity_days.trim() {
+            "" => Some(None),
+            text => text
+                .parse::<i32>()
+                .ok()
+                .filter(|n| (30..=3650).contains(n))
+                .map(Some),
+        };
+        if inactivity_days.is_none() {
+            errors.add(
+                "inactivity_days",
+                "The inactivity period is a whole number of days from 30 to 3650, or empty for none.",
+            );
+        }
+        let notice_days = match self.inactivity_notice_days.trim() {
+            "" => Some(crate::teams::inactivity::NOTICE_DAYS_DEFAULT),
+            text => text.parse::<i32>().ok().filter(|n| (7..=180).contains(n)),
+        };
+        if notice_days.is_none() {
+            errors.add(
+                "inactivity_notice_days",
+                "The notice period is a whole number of days from 7 to 180.",
+            );
+        }
         match (kind, n, review_on, hold_days, answer_days) {
             (Some(kind), Some(n), Ok(review_on), Some(hold_days), Some(answer_days))
                 if errors.is_empty() =>
@@ -412,6 +448,9 @@ impl CharterFields {
                     review_on,
                     hold_days,
                     answer_days,
+                    inactivity_days: inactivity_days.flatten(),
+                    inactivity_notice_days: notice_days
+                        .unwrap_or(crate::teams::inactivity::NOTICE_DAYS_DEFAULT),
                 })
             }
             _ => None,
@@ -538,6 +577,11 @@ pub fn changed_fields(team: &Team, change: &CharterChange) -> Vec<&'static str> 
     }
     if team.charter.answer_days != change.charter.answer_days {
         fields.push("answer_days");
+    }
+    if team.charter.inactivity_days != change.charter.inactivity_days
+        || team.charter.inactivity_notice_days != change.charter.inactivity_notice_days
+    {
+        fields.push("inactivity");
     }
     if team.charter.review_on != change.charter.review_on {
         fields.push("review_on");
@@ -909,6 +953,8 @@ mod tests {
                 review_on: Some(date!(2027 - 06 - 30)),
                 hold_days: 7,
                 answer_days: 14,
+                inactivity_days: None,
+                inactivity_notice_days: 30,
             },
             parent_id,
             parent_slug: parent_id.map(|_| "core".into()),
@@ -1047,6 +1093,8 @@ mod tests {
             review_on: review_on.into(),
             hold_days: String::new(),
             answer_days: String::new(),
+            inactivity_days: String::new(),
+            inactivity_notice_days: String::new(),
         }
     }
 

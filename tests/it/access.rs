@@ -197,6 +197,12 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/decisions/{id}/outcome", "....M.."),
     // The scenario's decision has no outcome with a review date: a 409 for the member.
     ("POST", "/decisions/{id}/review", "....M.."),
+    // Members answer for themselves and vouch for one another (the scenario's team sets
+    // no inactivity period, but the answer is taken: it counts as activity).
+    ("POST", "/teams/{slug}/still-active", "....M.."),
+    ("POST", "/teams/{slug}/members/{login}/vouch", "....M.."),
+    // About oneself: a 409.
+    ("POST", "/teams/{slug}/members/{login}/alumni", "....M.."),
     ("POST", "/decisions/{id}/positions", "....M.."),
     ("POST", "/decisions/{id}/proxy", "....M.."),
     // Nobody in the scenario holds a proxy (tests/it/proxies.rs has proxies that do).

@@ -18,6 +18,7 @@ mod forms;
 mod handover;
 mod holds;
 mod idempotency;
+mod inactivity;
 mod nominations;
 mod notify;
 mod odd_input;

@@ -375,8 +375,18 @@ async fn the_demo_has_a_team_of_two_deciding_through_a_proxy_and_a_hold() {
         crate::support::html::texts(&team.body, ".reviews-due a"),
         vec!["Move the community call to Thursdays?"]
     );
-    // Juniper's inbox shows the proxy held for kestrel.
+    // Juniper's inbox shows the proxy held for kestrel; the team page, linden flagged.
     let juniper = app.signed_in("juniper-holt").await;
+    let team = juniper.get("/teams/stewards").await;
+    team.assert_status(200);
+    assert_eq!(
+        crate::support::html::texts(&team.body, ".inactive .login"),
+        vec!["linden-ash"]
+    );
+    assert_eq!(
+        crate::support::html::attrs(&team.body, "form.vouch", "action"),
+        vec!["/teams/stewards/members/linden-ash/vouch"]
+    );
     juniper
         .get("/inbox")
         .await
