@@ -1,9 +1,9 @@
--- Two more inbox sections (decisions::reviews, decisions::proxies): 6 decisions of the
--- person's teams due for review (`decision_review_due`) and not yet reviewed; 7 open
+-- Two more inbox sections (decisions::reviews, decisions::proxies): 7 decisions of the
+-- person's teams due for review (`decision_review_due`) and not yet reviewed; 8 open
 -- decisions in which the person holds a live proxy (`author` names the principal). The
--- rest of the function is as before (migration 20261125000100_inbox_items.sql). Both are
--- changed only by audited writes under the team (outcomes, reviews opened, proxies named
--- and taken back) or by the clock's day, so `inbox_version` needs no change.
+-- rest of the function is as before (migration 20261208100100_inbox_github_drift.sql).
+-- Both are changed only by audited writes under the team (outcomes, reviews opened,
+-- proxies named and taken back) or by the clock's day, so `inbox_version` needs no change.
 create or replace function inbox_items(p_user bigint, p_now timestamptz, p_soon timestamptz)
 returns table (section integer, id bigint, title text, team text, at timestamptz,
                post_path text, author text, n bigint)
@@ -51,7 +51,15 @@ language sql stable as $$
       and exists (select 1 from rfc_feedback f where f.rfc_id = r.id and f.withdrawn_at is null
                   and not exists (select 1 from rfc_dispositions d where d.feedback_id = f.id))
     union all
-    select 6, d.id, d.question, t.name, (o.review_on::timestamp at time zone 'UTC'), null, null, null
+    select 6, t.id, t.name, t.name, g.seen, t.slug, null, g.n
+    from memberships m
+    join teams t on t.id = m.team_id
+    cross join lateral (
+        select count(*) as n, min(d.seen_at) as seen from github_drift d where d.team_id = t.id
+    ) g
+    where m.user_id = p_user and m.left_at is null and g.n > 0
+    union all
+    select 7, d.id, d.question, t.name, (o.review_on::timestamp at time zone 'UTC'), null, null, null
     from memberships m
     join decisions d on d.team_id = m.team_id
     join decision_outcomes o on o.decision_id = d.id
@@ -60,7 +68,7 @@ language sql stable as $$
       and o.review_on is not null and decision_review_due(o.review_on, p_now)
       and not exists (select 1 from decisions r where r.reviews_decision_id = d.id)
     union all
-    select 7, d.id, d.question, t.name, d.closes_at, null, coalesce(u.name, u.login), null
+    select 8, d.id, d.question, t.name, d.closes_at, null, coalesce(u.name, u.login), null
     from decision_proxies dp
     join decisions d on d.id = dp.decision_id
     join teams t on t.id = d.team_id

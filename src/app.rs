@@ -19,6 +19,8 @@ pub struct Shared {
     pub pool: PgPool,
     pub config: Arc<Config>,
     pub github: Option<Arc<GithubClient>>,
+    /// The GitHub App (team sync), when configured; it keeps its installation token.
+    pub github_app: Option<Arc<crate::github::app::GithubApp>>,
     pub clock: Clock,
     pub rate_limits: Arc<RateLimits>,
     /// The JSON API's rendered documents, until the next recorded change.
@@ -40,6 +42,11 @@ impl AppState {
             .as_ref()
             .map(|github| GithubClient::new(github, &config.public_url).map(Arc::new))
             .transpose()?;
+        let github_app = config
+            .github_app
+            .as_ref()
+            .map(|app| crate::github::app::GithubApp::new(app).map(Arc::new))
+            .transpose()?;
         let mailer = crate::notify::mail::Mailer::from_config(&config.mail)
             .map_err(crate::error::AppError::Internal)?;
         let webhook_client = reqwest::Client::builder()
@@ -54,6 +61,7 @@ impl AppState {
             rate_limits: RateLimits::new(&config.limits),
             config: Arc::new(config),
             github,
+            github_app,
             clock,
             api_cache: Cache::default(),
             page_cache: Cache::default(),

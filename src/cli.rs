@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `migrate`, `seed-demo`, `seed-scale` and `admin`.
+//! The command line: `serve` (the default), `migrate`, `seed-demo`, `seed-scale`, `export`,
+//! `github` and `admin`.
 
 use std::error::Error;
 
@@ -53,6 +54,12 @@ pub enum Command {
         #[arg(long)]
         out: std::path::PathBuf,
     },
+    /// The GitHub App's team sync (needs GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY_FILE and
+    /// GITHUB_ORG).
+    Github {
+        #[command(subcommand)]
+        action: GithubAction,
+    },
     /// Manage site administrators.
     Admin {
         #[command(subcommand)]
@@ -78,6 +85,20 @@ pub enum AdminAction {
     /// Let a removed person sign in again. Recorded in the audit log.
     Restore { login: String },
 }
+
+#[derive(Debug, Subcommand)]
+pub enum GithubAction {
+    /// Print, for every linked team, who GitHub has that Concord's ledger does not and the
+    /// reverse, with the ledger row that explains each. Exits 2 when anything differs.
+    Plan,
+    /// Make GitHub match the ledger, writing each change to the audit log.
+    Apply,
+}
+
+/// `concord github plan` found differences: the process exits with status 2.
+#[derive(Debug, thiserror::Error)]
+#[error("GitHub differs from the ledger in {0} place(s)")]
+pub struct Drift(pub usize);
 
 type CliResult = Result<(), Box<dyn Error + Send + Sync>>;
 
@@ -117,6 +138,7 @@ pub async fn run(cli: Cli) -> CliResult {
             Ok(())
         }
         Command::Admin { action } => admin(&database, action).await,
+        Command::Github { action } => github(&database, &config, action).await,
     };
     database.close().await;
     result
@@ -141,6 +163,7 @@ async fn serve(database: &Database, config: crate::config::Config, seed: bool) -
     }
     let state = AppState::new(database.pool.clone(), config, clock)?;
     let cleanup = tokio::spawn(router::delete_expired_sessions(database.pool.clone()));
+    let github = tokio::spawn(crate::github::sync::run(state.clone()));
     let notifications = tokio::spawn(crate::notify::worker::run(state.clone()));
     let app = router::build(state);
     tracing::info!("Concord is listening on {public_url}");
@@ -152,6 +175,7 @@ async fn serve(database: &Database, config: crate::config::Config, seed: bool) -
     .await?;
     cleanup.abort();
     notifications.abort();
+    github.abort();
     tracing::info!("shut down");
     Ok(())
 }
@@ -200,6 +224,52 @@ async fn admin(database: &Database, action: AdminAction) -> CliResult {
         if grant { "now" } else { "no longer" }
     );
     Ok(())
+}
+
+async fn github(
+    database: &Database,
+    config: &crate::config::Config,
+    action: GithubAction,
+) -> CliResult {
+    use crate::github::{app::GithubApp, sync};
+    let Some(app_config) = &config.github_app else {
+        return Err(
+            "the GitHub App is not configured: set GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY_FILE and GITHUB_ORG"
+                .into(),
+        );
+    };
+    let app = GithubApp::new(app_config)?;
+    let now = Clock::system().now();
+    let plans = sync::plan_all(&database.pool, &app, now).await?;
+    if plans.is_empty() {
+        println!("No Concord team is linked to a GitHub team of {}.", app.org);
+    }
+    for plan in &plans {
+        println!(
+            "{} ({}) and {}:",
+            plan.link.team_name, plan.link.team_slug, plan.github_team
+        );
+        if plan.changes.is_empty() {
+            println!("  in step");
+        }
+        for change in &plan.changes {
+            let what = match change.action {
+                crate::github::model::Action::Add => "+ add   ",
+                crate::github::model::Action::Remove => "- remove",
+            };
+            println!("  {what} {}  ({})", change.login, change.why);
+        }
+    }
+    let drift: usize = plans.iter().map(|p| p.changes.len()).sum();
+    match action {
+        GithubAction::Plan if drift > 0 => Err(Box::new(Drift(drift))),
+        GithubAction::Plan => Ok(()),
+        GithubAction::Apply => {
+            let made = sync::apply(&database.pool, &app, &plans, None, now).await?;
+            println!("{made} change(s) made on GitHub.");
+            Ok(())
+        }
+    }
 }
 
 async fn remove(database: &Database, login: &str, removed: bool) -> CliResult {

@@ -94,6 +94,21 @@ pub struct ConfigArgs {
     )]
     pub github_api_url: Url,
 
+    /// The GitHub App Concord acts as (team sync, eligibility by GitHub team, pull-request
+    /// comments). Unset: all of that is off. Needs GITHUB_APP_PRIVATE_KEY_FILE and
+    /// GITHUB_ORG too.
+    #[arg(long, env = "GITHUB_APP_ID", global = true)]
+    pub github_app_id: Option<u64>,
+
+    /// A file holding the GitHub App's private key (PEM). The key is read from the file
+    /// only, never from a flag's value or the environment, and never logged.
+    #[arg(long, env = "GITHUB_APP_PRIVATE_KEY_FILE", global = true)]
+    pub github_app_private_key_file: Option<PathBuf>,
+
+    /// The GitHub organization the App is installed on, whose teams are linked.
+    #[arg(long, env = "GITHUB_ORG", global = true)]
+    pub github_org: Option<String>,
+
     /// Log filter, in tracing's EnvFilter syntax.
     #[arg(
         long,
@@ -169,6 +184,17 @@ pub struct GithubConfig {
     pub api_url: Url,
 }
 
+/// The GitHub App, present only when its id, key and organization are all configured.
+/// The API URL is sign-in's (`GITHUB_API_URL`).
+#[derive(Clone, Debug)]
+pub struct GithubAppConfig {
+    pub app_id: u64,
+    pub org: String,
+    pub api_url: Url,
+    /// The PEM text of the App's private key: `Debug` shows "[hidden]".
+    pub private_key: Secret,
+}
+
 /// The validated configuration the application runs with.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -178,6 +204,7 @@ pub struct Config {
     pub database_url: Option<String>,
     pub data_dir: PathBuf,
     pub github: Option<GithubConfig>,
+    pub github_app: Option<GithubAppConfig>,
     pub limits: Limits,
     pub mail: MailConfig,
 }
@@ -304,6 +331,14 @@ pub enum ConfigError {
     PublicUrl(Url),
     #[error("CONCORD_SMTP_URL: {0}")]
     Smtp(&'static str),
+    #[error("GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY_FILE and GITHUB_ORG must be set together")]
+    HalfGithubApp,
+    #[error("could not read the GitHub App's private key from {0}: {1}")]
+    AppKeyFile(PathBuf, std::io::Error),
+    #[error("{0} does not hold an RSA private key in PEM form (GitHub's download)")]
+    AppKeyUnreadable(PathBuf),
+    #[error("GITHUB_ORG {0:?} is not an organization's login")]
+    AppOrg(String),
     #[error("could not read the SMTP password from {0}: {1}")]
     SmtpPasswordFile(PathBuf, std::io::Error),
 }
@@ -328,7 +363,7 @@ impl ConfigArgs {
                 client_secret,
                 authorize_url: self.github_authorize_url,
                 token_url: self.github_token_url,
-                api_url: self.github_api_url,
+                api_url: self.github_api_url.clone(),
             }),
             (None, None) if production => {
                 return Err(ConfigError::Missing(
@@ -338,6 +373,12 @@ impl ConfigArgs {
             (None, None) => None,
             _ => return Err(ConfigError::HalfGithub),
         };
+        let github_app = github_app(
+            self.github_app_id,
+            self.github_app_private_key_file.as_deref(),
+            self.github_org.as_deref(),
+            &self.github_api_url,
+        )?;
         let public_url = match self.public_url {
             Some(url) => url,
             None if production => {
@@ -376,6 +417,7 @@ impl ConfigArgs {
             database_url: self.database_url,
             data_dir: self.data_dir,
             github,
+            github_app,
             limits: Limits {
                 rate_sign_ins_per_address: self.rate_sign_ins_per_address,
                 rate_writes_per_person: self.rate_writes_per_person,
@@ -386,6 +428,36 @@ impl ConfigArgs {
             },
         })
     }
+}
+
+/// The App's settings: all three or none. The key must parse as an RSA key now, so a
+/// wrong file is found at start, not at the first sync.
+fn github_app(
+    app_id: Option<u64>,
+    key_file: Option<&std::path::Path>,
+    org: Option<&str>,
+    api_url: &Url,
+) -> Result<Option<GithubAppConfig>, ConfigError> {
+    let org = org.map(str::trim).filter(|o| !o.is_empty());
+    let (app_id, key_file, org) = match (app_id, key_file, org) {
+        (None, None, None) => return Ok(None),
+        (Some(id), Some(file), Some(org)) => (id, file, org),
+        _ => return Err(ConfigError::HalfGithubApp),
+    };
+    if !crate::github::model::is_github_name(org) {
+        return Err(ConfigError::AppOrg(org.to_string()));
+    }
+    let pem = std::fs::read_to_string(key_file)
+        .map_err(|e| ConfigError::AppKeyFile(key_file.to_path_buf(), e))?;
+    if jsonwebtoken::EncodingKey::from_rsa_pem(pem.as_bytes()).is_err() {
+        return Err(ConfigError::AppKeyUnreadable(key_file.to_path_buf()));
+    }
+    Ok(Some(GithubAppConfig {
+        app_id,
+        org: org.to_string(),
+        api_url: api_url.clone(),
+        private_key: Secret(pem),
+    }))
 }
 
 fn mail_transport(

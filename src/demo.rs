@@ -513,6 +513,7 @@ async fn seed_nominations(
         eligibility: "open",
         eligible_team: None,
         eligible_list: None,
+        eligible_github_team: None,
         seats: 2,
         opens_at: ago(10),
         closes_at: now + Duration::days(14),

@@ -25,6 +25,8 @@ pub mod demo;
 pub mod error;
 /// Exports: ledgers as CSV and JSON, decision and RFC records, the public record archive.
 pub mod export;
+/// The GitHub App: linked teams, plan and apply, decisions taking effect on GitHub.
+pub mod github;
 /// The home page and health checks.
 pub mod home;
 /// The personal inbox: what awaits a signed-in person, a section per room.
@@ -33,6 +35,8 @@ pub mod inbox;
 pub mod nominations;
 /// Notifications: the outbox, mail, reminders, digests and unsubscribe links.
 pub mod notify;
+/// A page per person: who they are, their teams and their public contributions.
+pub mod people;
 /// Team update posts: four-eyes publishing, likes, comments, incident reports, feeds.
 pub mod posts;
 /// Policy RFCs: revisions, feedback windows, feedback and its disposition.

@@ -11,6 +11,10 @@ async fn main() -> std::process::ExitCode {
     let cli = concord::cli::Cli::parse();
     match concord::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) if e.is::<concord::cli::Drift>() => {
+            eprintln!("{e}");
+            std::process::ExitCode::from(2)
+        }
         Err(e) => {
             eprintln!("error: {e}");
             std::process::ExitCode::FAILURE

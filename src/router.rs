@@ -22,8 +22,8 @@ use crate::error::{render_error_pages, session_store_failures};
 use crate::web::routes::{Route, Routes};
 use crate::web::{csrf, flash, page_cache, rate_limit, security};
 use crate::{
-    api, audit, auth, calendar, decisions, export, home, inbox, nominations, notify, posts, rfcs,
-    search, settings, sitemap, teams, tokens,
+    api, audit, auth, calendar, decisions, export, home, inbox, nominations, notify, people, posts,
+    rfcs, search, settings, sitemap, teams, tokens,
 };
 
 /// The pages: behind sessions, the signed-in person and CSRF protection.
@@ -43,8 +43,10 @@ fn page_routes() -> Routes {
         .merge(api::page_routes())
         .merge(notify::routes())
         .merge(search::routes())
+        .merge(people::routes())
         .merge(calendar::routes())
         .merge(export::routes())
+        .merge(crate::github::routes())
 }
 
 /// Health checks, static files and feeds: no session, no cookies. (The API is the same,

@@ -28,7 +28,8 @@ pub struct CallJson {
     pub team: super::rfcs::TeamRef,
     pub title: String,
     pub looking_for: String,
-    /// `open`, `team:<slug>` (current members of that team) or `list:<name>`.
+    /// `open`, `team:<slug>` (current members of that team), `list:<name>` or
+    /// `github_team:<slug>` (members of that GitHub team of the App's organization).
     pub eligibility: String,
     pub seats: i32,
     pub opens_at: String,
@@ -71,6 +72,7 @@ fn call_json(state: &AppState, call: &Call, now: time::OffsetDateTime) -> CallJs
             Eligibility::Open => "open".to_string(),
             Eligibility::TeamMember { slug, .. } => format!("team:{slug}"),
             Eligibility::List(name) => format!("list:{name}"),
+            Eligibility::GithubTeam(slug) => format!("github_team:{slug}"),
         },
         seats: call.seats,
         opens_at: rfc3339(call.opens_at),

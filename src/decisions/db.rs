@@ -773,6 +773,10 @@ pub async fn record_outcome(
         )));
     }
     let applied = apply_effect(tx, &decision, person, now).await?;
+    // A linked team's GitHub team follows the ledger row (the outbox of `src/github`).
+    if let Some(membership_id) = applied.membership_id {
+        crate::github::db::queue_for_membership(tx, decision.id, membership_id, now).await?;
+    }
     sqlx::query!(
         "insert into decision_outcomes (decision_id, statement, recorded_by, recorded_at, membership_id, delegated_team_id, review_on)
          values ($1, $2, $3, $4, $5, $6, $7)",

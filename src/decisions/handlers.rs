@@ -89,7 +89,12 @@ async fn record_of(
         super::overrule::standings(&mut conn, &decision, now).await?
     };
     let reviews = super::reviews::links(&state.pool, decision.id).await?;
+    let github = match &recorded {
+        Some(_) => crate::github::db::decision_changes(&state.pool, decision.id).await?,
+        None => Vec::new(),
+    };
     Ok(Record {
+        github,
         reviews,
         overrule,
         holds,

@@ -740,6 +740,19 @@ pub fn current_positions<P>(history: &[P], decider: impl Fn(&P) -> i64) -> HashM
 
 // ----- forms -----
 
+/// A decision's closing time as typed (every form that opens a decision reads it here):
+/// UTC, at least an hour ahead and within 90 days.
+pub fn closing_time(text: &str, now: OffsetDateTime) -> Result<OffsetDateTime, String> {
+    match parse_datetime_local(text) {
+        None => Err(crate::web::dates::time_problem("the closing time")),
+        Some(at) if at < now + SHORTEST => {
+            Err("The closing time must be at least an hour from now.".into())
+        }
+        Some(at) if at > now + HORIZON => Err("The closing time must be within 90 days.".into()),
+        Some(at) => Ok(at),
+    }
+}
+
 /// The form that opens a decision. The delegation fields are the team form's.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
@@ -793,21 +806,9 @@ impl DecisionForm {
         let mut errors = FormErrors::default();
         let question = errors.required("question", "Question", &self.question, QUESTION_MAX);
         let body = errors.required("body", "Body", &self.body, BODY_MAX);
-        let closes_at = match self.closes_at.trim() {
-            "" => Err("Closing time is required."),
-            text => match parse_datetime_local(text) {
-                None => Err(
-                    "Enter the closing time as YYYY-MM-DD HH:MM in UTC, for example 2026-12-01 18:00.",
-                ),
-                Some(at) if at < now + SHORTEST => {
-                    Err("The closing time must be at least an hour from now.")
-                }
-                Some(at) if at > now + HORIZON => Err("The closing time must be within 90 days."),
-                Some(at) => Ok(at),
-            },
-        };
-        if let Err(message) = closes_at {
-            errors.add("closes_at", message);
+        let closes_at = closing_time(&self.closes_at, now);
+        if let Err(message) = &closes_at {
+            errors.add("closes_at", message.clone());
         }
         let is_public = match self.visibility.as_str() {
             "public" => Some(true),
@@ -1471,6 +1472,21 @@ mod tests {
             member_login: "@basil-moss".into(),
             ..DecisionForm::blank(CLOSES)
         }
+    }
+
+    #[test]
+    fn a_closing_time_is_at_least_an_hour_ahead_and_within_90_days() {
+        let now = CLOSES;
+        assert!(closing_time("2026-05-01T12:30", now).is_err());
+        assert_eq!(
+            closing_time("2026-05-08 12:00", now),
+            Ok(datetime!(2026-05-08 12:00 UTC))
+        );
+        assert!(closing_time("2026-08-01T12:00", now).is_err());
+        assert_eq!(
+            closing_time("next tuesday", now),
+            Err(crate::web::dates::time_problem("the closing time"))
+        );
     }
 
     #[test]

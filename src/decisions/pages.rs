@@ -137,9 +137,6 @@ pub struct DecisionFormPage {
     pub question: Field,
     pub body: Field,
     pub closes_at: Field,
-    /// Whether the typed closing time is a valid `datetime-local` value; if not, it is
-    /// shown again in a text input (a date input may not hold it).
-    pub closes_at_valid: bool,
     pub visibility: Choice,
     pub effect_kind: Choice,
     pub effect_text: Field,
@@ -178,9 +175,7 @@ impl DecisionFormPage {
             body: Field::new("body", "Body", &form.body, model::BODY_MAX, errors)
                 .hint("The background and the proposal, in Markdown."),
             closes_at: Field::new("closes_at", "Closing time (UTC)", &form.closes_at, 16, errors)
-                .hint("Read as UTC, not your local time: YYYY-MM-DD HH:MM, at least an hour from now and within 90 days. It can pass earlier once every decider has spoken."),
-            closes_at_valid: crate::web::dates::parse_datetime_local(&form.closes_at)
-                .is_some_and(|at| crate::web::dates::format_datetime_local(at) == form.closes_at.trim()),
+                .hint("Read as UTC, not your local time: at least an hour from now and within 90 days. It can pass earlier once every decider has spoken."),
             visibility: choice(
                 "visibility",
                 "Who may see it",
@@ -230,6 +225,8 @@ pub struct Record {
     /// Where each concern stands towards overruling (`overrule`).
     pub overrule: super::overrule::Standings,
     pub reviews: super::reviews::Links,
+    /// What the outcome asked of GitHub (a linked team), and how it went.
+    pub github: Vec<crate::github::db::DecisionChange>,
     pub now: OffsetDateTime,
 }
 
@@ -333,6 +330,8 @@ pub struct RecordedView {
     pub reviewed_by: Option<i64>,
     /// Whether the signed-in member may open its review now.
     pub may_review: bool,
+    /// The GitHub side of the effect, one sentence per change (`github::model::status`).
+    pub github: Vec<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -548,6 +547,11 @@ impl DecisionPage {
             statement_html: markdown::render(&r.statement),
             by: r.recorded_by.clone(),
             at: format_utc(r.recorded_at),
+            github: record
+                .github
+                .iter()
+                .map(crate::github::model::status_line)
+                .collect(),
             made: match (&r.delegated_team, r.membership_id) {
                 (Some((slug, name)), _) => Some((
                     format!("Delegated the team {name}"),

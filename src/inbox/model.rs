@@ -32,7 +32,7 @@ pub struct Section {
 pub const SECTION_LIMIT: i64 = 50;
 
 /// The sections in the order `inbox_items` numbers them, with their headings.
-const SECTIONS: [(&str, &str); 7] = [
+const SECTIONS: [(&str, &str); 8] = [
     (
         "Decisions waiting for your position",
         "No decision is waiting for your position.",
@@ -52,6 +52,10 @@ const SECTIONS: [(&str, &str); 7] = [
     (
         "Feedback windows closing soon with feedback to dispose of",
         "No feedback window of your teams closes within two days with feedback to dispose of.",
+    ),
+    (
+        "GitHub teams that differ from your teams' ledgers",
+        "Every linked GitHub team of your teams matches its ledger.",
     ),
     (
         "Decisions of your teams due for review",
@@ -130,7 +134,18 @@ fn item(row: &Row, now: OffsetDateTime) -> Item {
             );
             (title, format!("/calls/{}", row.id), row.team.clone(), None)
         }
-        6 => (
+        6 => {
+            let n = row.n.unwrap_or(0);
+            let title = format!(
+                "{}: {n} difference{} with its GitHub team",
+                row.title,
+                if n == 1 { "" } else { "s" }
+            );
+            let slug = row.post_path.as_deref().unwrap_or_default();
+            let context = format!("found on {}", row.at.map(format_utc).unwrap_or_default());
+            (title, format!("/teams/{slug}/github"), context, None)
+        }
+        7 => (
             format!("Review: {}", row.title),
             format!("/decisions/{}", row.id),
             format!(
@@ -142,7 +157,7 @@ fn item(row: &Row, now: OffsetDateTime) -> Item {
             ),
             None,
         ),
-        7 => (
+        8 => (
             format!(
                 "For {}: {}",
                 row.author.as_deref().unwrap_or_default(),
@@ -199,7 +214,7 @@ mod tests {
     fn rows_fall_into_their_sections_with_what_is_left_unlisted() {
         let rows = [row(1, 7, 3), row(1, 8, 3), row(4, 2, 1)];
         let sections = sections(&rows, NOW);
-        assert_eq!(sections.len(), 7);
+        assert_eq!(sections.len(), 8);
         assert_eq!(sections[0].items.len(), 2);
         assert_eq!(sections[0].more, 1);
         assert!(sections[1].items.is_empty());
@@ -211,7 +226,7 @@ mod tests {
 
     #[test]
     fn each_section_links_where_the_person_acts() {
-        let urls: Vec<String> = (1..=7)
+        let urls: Vec<String> = (1..=8)
             .map(|s| {
                 sections(&[row(s, 9, 1)], NOW)[(s - 1) as usize].items[0]
                     .url
@@ -226,6 +241,7 @@ mod tests {
                 "/nominations/9",
                 "/calls/9",
                 "/rfcs/9/disposition",
+                "/teams/infra/hello/github",
                 "/decisions/9",
                 "/decisions/9"
             ]
@@ -235,9 +251,9 @@ mod tests {
             ..row(5, 9, 1)
         };
         assert_eq!(sections(&[open], NOW)[4].items[0].url, "/rfcs/9");
-        let held = &sections(&[row(7, 9, 1)], NOW)[6].items[0];
+        let held = &sections(&[row(8, 9, 1)], NOW)[7].items[0];
         assert_eq!(held.title, "For Ada: Item 9");
-        let review = &sections(&[row(6, 9, 1)], NOW)[5].items[0];
+        let review = &sections(&[row(7, 9, 1)], NOW)[6].items[0];
         assert_eq!(review.context, "Infra, to be reviewed on 2026-03-01");
     }
 }

@@ -27,6 +27,7 @@ struct CallRecord {
     eligible_team_slug: Option<String>,
     eligible_team_name: Option<String>,
     eligible_list: Option<String>,
+    eligible_github_team: Option<String>,
     seats: i32,
     opens_at: OffsetDateTime,
     closes_at: OffsetDateTime,
@@ -49,6 +50,10 @@ impl From<CallRecord> for Call {
                 name,
             },
             ("list", _, _, _, Some(list)) => Eligibility::List(list),
+            ("github_team", ..) => match r.eligible_github_team {
+                Some(slug) => Eligibility::GithubTeam(slug),
+                None => Eligibility::Open,
+            },
             _ => Eligibility::Open,
         };
         Call {
@@ -73,7 +78,7 @@ pub async fn find_call(db: impl PgExecutor<'_>, id: i64) -> sqlx::Result<Option<
         CallRecord,
         "select c.id, c.team_id, t.slug as team_slug, t.name as team_name, c.title, c.looking_for,
                 c.eligibility, c.eligible_team_id, e.slug as \"eligible_team_slug?\", e.name as \"eligible_team_name?\",
-                c.eligible_list, c.seats, c.opens_at, c.closes_at, c.stale_after_days, u.login as opened_by_login
+                c.eligible_list, c.eligible_github_team, c.seats, c.opens_at, c.closes_at, c.stale_after_days, u.login as opened_by_login
          from calls c
          join teams t on t.id = c.team_id
          join users u on u.id = c.opened_by
@@ -92,7 +97,7 @@ pub async fn team_calls(db: impl PgExecutor<'_>, team_id: i64) -> sqlx::Result<V
         CallRecord,
         "select c.id, c.team_id, t.slug as team_slug, t.name as team_name, c.title, c.looking_for,
                 c.eligibility, c.eligible_team_id, e.slug as \"eligible_team_slug?\", e.name as \"eligible_team_name?\",
-                c.eligible_list, c.seats, c.opens_at, c.closes_at, c.stale_after_days, u.login as opened_by_login
+                c.eligible_list, c.eligible_github_team, c.seats, c.opens_at, c.closes_at, c.stale_after_days, u.login as opened_by_login
          from calls c
          join teams t on t.id = c.team_id
          join users u on u.id = c.opened_by
@@ -118,7 +123,7 @@ pub async fn open_calls(
         CallRecord,
         "select c.id, c.team_id, t.slug as team_slug, t.name as team_name, c.title, c.looking_for,
                 c.eligibility, c.eligible_team_id, e.slug as \"eligible_team_slug?\", e.name as \"eligible_team_name?\",
-                c.eligible_list, c.seats, c.opens_at, c.closes_at, c.stale_after_days, u.login as opened_by_login
+                c.eligible_list, c.eligible_github_team, c.seats, c.opens_at, c.closes_at, c.stale_after_days, u.login as opened_by_login
          from calls c
          join teams t on t.id = c.team_id
          join users u on u.id = c.opened_by
@@ -155,8 +160,8 @@ pub async fn create_call(
 ) -> sqlx::Result<i64> {
     let id = sqlx::query_scalar!(
         "insert into calls (team_id, title, looking_for, eligibility, eligible_team_id, eligible_list, seats,
-                            opens_at, closes_at, stale_after_days, opened_by, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                            opens_at, closes_at, stale_after_days, opened_by, created_at, eligible_github_team)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          returning id",
         team.id,
         new.title,
@@ -169,7 +174,8 @@ pub async fn create_call(
         new.closes_at,
         new.stale_after_days,
         opener.id,
-        now
+        now,
+        new.eligible_github_team
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -208,13 +214,16 @@ pub async fn create_call(
 }
 
 /// Why `login` may not be nominated in `call`, if they may not.
+/// `in_github_team` is GitHub's answer for a call open to a GitHub team's members.
 pub async fn eligibility_problem(
     db: &sqlx::PgPool,
     call: &Call,
     login: &str,
+    in_github_team: bool,
 ) -> sqlx::Result<Option<String>> {
     let (is_member, on_list) = match &call.eligibility {
         Eligibility::Open => (false, false),
+        Eligibility::GithubTeam(_) => (in_github_team, false),
         Eligibility::TeamMember { team_id, .. } => {
             let found = sqlx::query_scalar!(
                 "select exists(select 1 from memberships m join users u on u.id = m.user_id

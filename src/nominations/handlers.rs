@@ -173,6 +173,16 @@ pub async fn create_call(
                 let mut errors = FormErrors::default();
                 errors.add("eligible_team", "There is no team with this slug.");
                 errors
+            } else if let Some(problem) = crate::github::eligibility::call_team_problem(
+                state.github_app.as_deref(),
+                new.eligible_github_team.as_deref(),
+                now,
+            )
+            .await
+            {
+                let mut errors = FormErrors::default();
+                errors.add("eligible_github_team", problem);
+                errors
             } else {
                 let message = "The call for nominations is open.";
                 let mut tx = state.pool.begin().await?;
@@ -266,7 +276,21 @@ pub async fn create_nomination(
         Err(errors) => errors,
         Ok((login, statement)) => {
             let mut errors = FormErrors::default();
-            if let Some(problem) = db::eligibility_problem(&state.pool, &call, &login).await? {
+            // A call open to a GitHub team's members asks GitHub first.
+            let in_github_team = crate::github::eligibility::nominee_in_team(
+                state.github_app.as_deref(),
+                &call.eligibility,
+                &login,
+                now,
+            )
+            .await;
+            let problem = match in_github_team {
+                Err(why) => Some(format!(
+                    "We could not ask GitHub whether {login} is a member of the team this call is for ({why}). Nothing was sent; your text is kept below, so send it again in a few minutes."
+                )),
+                Ok(member) => db::eligibility_problem(&state.pool, &call, &login, member).await?,
+            };
+            if let Some(problem) = problem {
                 errors.add("nominee", problem);
             } else {
                 let mut tx = state.pool.begin().await?;
@@ -326,7 +350,7 @@ fn parse_decision_time(
     text: &str,
     now: time::OffsetDateTime,
 ) -> Result<time::OffsetDateTime, Vec<String>> {
-    model::decision_closes_at(text, now).map_err(|e| vec![e])
+    crate::decisions::model::closing_time(text, now).map_err(|e| vec![e])
 }
 
 pub async fn open_shortlist(
@@ -695,7 +719,7 @@ pub async fn open_admission(
         .ok_or(AppError::NotFound)?;
     let problem = model::require_stage(nomination.stage, EventKind::Admitted)
         .err()
-        .or_else(|| model::decision_closes_at(&form.closes_at, now).err());
+        .or_else(|| crate::decisions::model::closing_time(&form.closes_at, now).err());
     if let Some(problem) = problem {
         let input = NoteInput {
             form: "admit",
@@ -708,7 +732,8 @@ pub async fn open_admission(
         )
             .into_response());
     }
-    let closes_at = model::decision_closes_at(&form.closes_at, now).map_err(AppError::Conflict)?;
+    let closes_at =
+        crate::decisions::model::closing_time(&form.closes_at, now).map_err(AppError::Conflict)?;
     let new = NewDecision {
         question: format!("Admit {} to {}?", nomination.nominee_login, call.team_name),
         body: format!(

@@ -114,6 +114,7 @@ pub struct CallFormPage {
     pub eligibility: Choice,
     pub eligible_team: Field,
     pub eligible_list: Field,
+    pub eligible_github_team: Field,
     pub seats: Field,
     pub opens_at: Field,
     pub closes_at: Field,
@@ -127,6 +128,10 @@ impl CallFormPage {
             ("open", "Anyone"),
             ("team", "Current members of a team"),
             ("list", "People on a list kept by the administrators"),
+            (
+                "github_team",
+                "Members of a GitHub team (through the GitHub App)",
+            ),
         ];
         CallFormPage {
             idempotency_key: crate::web::idempotency::key_or_new(&form.idempotency_key),
@@ -172,11 +177,19 @@ impl CallFormPage {
                 errors,
             )
             .hint("For “people on a list”: the list's name."),
+            eligible_github_team: Field::new(
+                "eligible_github_team",
+                "GitHub team (slug)",
+                &form.eligible_github_team,
+                100,
+                errors,
+            )
+            .hint("For “members of a GitHub team”: the team's slug in the organization, e.g. committers."),
             seats: Field::new("seats", "Seats", &form.seats, 3, errors),
             opens_at: Field::new("opens_at", "Opens (UTC)", &form.opens_at, 16, errors)
-                .hint("YYYY-MM-DD HH:MM, in UTC."),
+                .hint("Read as UTC, not your local time."),
             closes_at: Field::new("closes_at", "Closes (UTC)", &form.closes_at, 16, errors)
-                .hint("YYYY-MM-DD HH:MM, in UTC, within a year."),
+                .hint("Read as UTC, not your local time; within a year."),
             stale_after_days: Field::new(
                 "stale_after_days",
                 "Stale after (days)",
@@ -392,6 +405,8 @@ pub struct NominationPage {
     pub forms: Vec<NoteBox>,
     pub may_admit: bool,
     pub admit_closes: String,
+    /// Whether `admit_closes` fits a date-time control (else a text box keeps it).
+    pub admit_closes_fits: bool,
     pub admit_error: Option<String>,
 }
 
@@ -537,6 +552,11 @@ impl NominationPage {
             }
         }
         let admitting = input.form == "admit";
+        let admit_closes = if admitting {
+            input.note.clone()
+        } else {
+            format_datetime_local(now + model::DECISION_OPEN_FOR)
+        };
         NominationPage {
             layout,
             id: n.id,
@@ -580,11 +600,8 @@ impl NominationPage {
                 .collect(),
             forms,
             may_admit: standing.is_member && allowed(EventKind::Admitted),
-            admit_closes: if admitting {
-                input.note.clone()
-            } else {
-                format_datetime_local(now + model::DECISION_OPEN_FOR)
-            },
+            admit_closes_fits: crate::web::dates::fits_datetime_local(admit_closes.trim()),
+            admit_closes,
             admit_error: if admitting { input.error } else { None },
         }
     }

@@ -56,10 +56,11 @@ pub enum Kind {
     TokenLeaked,
     DecisionReview,
     InactivityNotice,
+    GithubDrift,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 16] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Nominated,
         Kind::NominationMoved,
         Kind::DecisionOpened,
@@ -76,6 +77,7 @@ impl Kind {
         Kind::TokenLeaked,
         Kind::DecisionReview,
         Kind::InactivityNotice,
+        Kind::GithubDrift,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -96,6 +98,7 @@ impl Kind {
             Kind::TokenLeaked => "token_leaked",
             Kind::DecisionReview => "decision_review",
             Kind::InactivityNotice => "inactivity_notice",
+            Kind::GithubDrift => "github_drift",
         }
     }
 
@@ -128,6 +131,7 @@ impl Kind {
                 "A decision of your team is to be reviewed within 14 days, or today"
             }
             Kind::InactivityNotice => "You are flagged as inactive in a team",
+            Kind::GithubDrift => "Your team's GitHub team no longer matches its ledger",
         }
     }
 
@@ -145,7 +149,8 @@ impl Kind {
             | Kind::NominationStale
             | Kind::CharterReview
             | Kind::DecisionReview
-            | Kind::InactivityNotice => "You get this because you are a member of this team.",
+            | Kind::InactivityNotice
+            | Kind::GithubDrift => "You get this because you are a member of this team.",
             Kind::PostReviewed => "You get this because you wrote this post.",
             Kind::ActionItemDue => "You get this because you own this action item.",
             Kind::TokenExpiring | Kind::TokenLeaked => {
@@ -160,7 +165,8 @@ impl Kind {
             | Kind::WindowClosing
             | Kind::NominationStale
             | Kind::CharterReview
-            | Kind::DecisionReview => Delivery::Digest,
+            | Kind::DecisionReview
+            | Kind::GithubDrift => Delivery::Digest,
             _ => Delivery::Immediate,
         }
     }

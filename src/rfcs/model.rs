@@ -576,7 +576,7 @@ impl WindowForm {
                 None => {
                     errors.add(
                         "opens_at",
-                        "The opening time must be a date and time such as 2026-12-01T18:00 (UTC).",
+                        crate::web::dates::time_problem("the opening time"),
                     );
                     None
                 }
@@ -594,7 +594,7 @@ impl WindowForm {
             None => {
                 errors.add(
                     "closes_at",
-                    "The closing time must be a date and time such as 2026-12-08T18:00 (UTC).",
+                    crate::web::dates::time_problem("the closing time"),
                 );
                 None
             }

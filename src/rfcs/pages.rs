@@ -422,7 +422,12 @@ pub struct RfcPage {
     pub window: Option<WindowView>,
     pub time_left: Option<String>,
     pub window_closed: bool,
+    /// Whether feedback may be sent now (a refused form is kept for copying, unsent).
+    pub window_open: bool,
     pub changes: Vec<WindowChangeView>,
+    /// The latest change of a window already set (moved, extended or shortened), shown
+    /// next to the window with its reason rather than only in the collapsed history.
+    pub latest_change: Option<WindowChangeView>,
     pub feedback: Vec<FeedbackView>,
     /// Link to the page of earlier feedback, if there is any.
     pub earlier_href: Option<String>,
@@ -499,7 +504,14 @@ impl RfcPage {
                 .and_then(|w| w.time_left(now))
                 .map(describe_duration),
             window_closed: rfc.has_closed(now),
+            window_open,
             changes: window_change_views(data.changes),
+            latest_change: data
+                .changes
+                .iter()
+                .filter(|c| c.old_closes_at.is_some())
+                .max_by_key(|c| c.at)
+                .and_then(|c| window_change_views(std::slice::from_ref(c)).pop()),
             feedback: feedback_views(
                 data.feedback,
                 data.edits,
@@ -597,9 +609,9 @@ impl WindowPage {
             }),
             opening_editable,
             opens_at: Field::new("opens_at", "Opens at (UTC)", &form.opens_at, 20, errors)
-                .hint("A date and time in UTC, e.g. 2026-12-01T18:00. Leave empty to open now."),
+                .hint("Read as UTC, not your local time. Leave empty to open now."),
             closes_at: Field::new("closes_at", "Closes at (UTC)", &form.closes_at, 20, errors)
-                .hint("A date and time in UTC, e.g. 2026-12-08T18:00."),
+                .hint("Read as UTC, not your local time."),
             reason: Field::new(
                 "reason",
                 reason_label,
@@ -1041,7 +1053,7 @@ impl SettlePage {
             )
             .hint("What the deciders should weigh, in Markdown."),
             closes_at: Field::new("closes_at", "Closes at (UTC)", &form.closes_at, 20, errors)
-                .hint("At least an hour from now, e.g. 2026-12-01T18:00."),
+                .hint("Read as UTC, not your local time: at least an hour from now and within 90 days."),
             layout,
         }
     }

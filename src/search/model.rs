@@ -200,13 +200,8 @@ pub fn link(
             team_slug.unwrap_or_default(),
             slug.unwrap_or_default()
         ),
-        // People have no page of their own: a search for their login lists what they wrote.
-        Kind::Person => format!("/search?q={}", url_word(slug.unwrap_or_default())),
+        Kind::Person => format!("/people/{}", slug.unwrap_or_default()),
     }
-}
-
-fn url_word(word: &str) -> String {
-    url::form_urlencoded::byte_serialize(word.as_bytes()).collect()
 }
 
 /// The snippet as pieces of text, each marked as matched or not. Markdown's emphasis,
@@ -337,8 +332,8 @@ mod tests {
             "/posts/core/hello"
         );
         assert_eq!(
-            link(Kind::Person, 1, None, Some("ada lo"), None),
-            "/search?q=ada+lo"
+            link(Kind::Person, 1, None, Some("ada-lo"), None),
+            "/people/ada-lo"
         );
     }
 }

@@ -320,6 +320,52 @@ pub async fn ledger(db: impl PgExecutor<'_>, team_id: i64) -> sqlx::Result<Vec<L
     .collect()
 }
 
+/// Every ledger row of one person, in every team, oldest first, with the team's slug and
+/// name (for the person's page).
+pub async fn person_ledger(
+    db: impl PgExecutor<'_>,
+    user_id: i64,
+) -> sqlx::Result<Vec<(LedgerRow, String, String)>> {
+    let records = sqlx::query!(
+        "select m.id, m.team_id, m.user_id, u.login, u.name, m.role, m.joined_at, m.join_reason,
+                a.login as \"added_by?\", m.left_at, m.end_kind, m.leave_reason, c.login as \"closed_by?\",
+                m.decision_id, m.nomination_id, t.slug, t.name as team_name
+         from memberships m
+         join users u on u.id = m.user_id
+         join teams t on t.id = m.team_id
+         left join users a on a.id = m.added_by
+         left join users c on c.id = m.closed_by
+         where m.user_id = $1
+         order by m.joined_at, m.id",
+        user_id
+    )
+    .fetch_all(db)
+    .await?;
+    records
+        .into_iter()
+        .map(|r| {
+            let row = LedgerRow::try_from(LedgerRecord {
+                id: r.id,
+                team_id: r.team_id,
+                user_id: r.user_id,
+                login: r.login,
+                name: r.name,
+                role: r.role,
+                joined_at: r.joined_at,
+                join_reason: r.join_reason,
+                added_by: r.added_by,
+                left_at: r.left_at,
+                end_kind: r.end_kind,
+                leave_reason: r.leave_reason,
+                closed_by: r.closed_by,
+                decision_id: r.decision_id,
+                nomination_id: r.nomination_id,
+            })?;
+            Ok((row, r.slug, r.team_name))
+        })
+        .collect()
+}
+
 /// How many current members the team page lists at once.
 pub const MEMBER_PAGE: i64 = 100;
 /// How many alumni and history rows the team page shows (the latest).

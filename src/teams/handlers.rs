@@ -14,6 +14,7 @@ use super::pages::{
     Actions, CharterPage, MemberInputs, MemberPage, MembersPage, RevokePage, TeamFormPage,
     TeamPage, TreePage,
 };
+use super::staffing::{self, Founders};
 use crate::app::AppState;
 use crate::auth::model::User;
 use crate::error::AppError;
@@ -38,6 +39,12 @@ async fn load(
     };
     let standing = Standing::of(user, &team, &user_teams);
     Ok((team, standing))
+}
+
+/// Whether the team has a current lead, for `model::require_member_manager`; asked of the
+/// database only for the members of the delegating team, the only ones it concerns.
+async fn has_lead(state: &AppState, team: &Team, standing: &Standing) -> Result<bool, AppError> {
+    Ok(standing.is_parent_member && staffing::has_lead(&state.pool, team.id).await?)
 }
 
 async fn load_person(state: &AppState, login: &str) -> Result<User, AppError> {
@@ -108,7 +115,9 @@ pub async fn show_team(
     let ledger = db::ledger_page(&state.pool, team.id, offset).await?;
     let active = team.is_active();
     let actions = Actions {
-        manage_members: active && model::require_member_manager(&standing).is_ok(),
+        manage_members: active
+            && model::require_member_manager(&standing, has_lead(&state, &team, &standing).await?)
+                .is_ok(),
         edit_charter: active && model::require_charter_editor(&standing).is_ok(),
         delegate: active && model::require_delegator(&standing).is_ok(),
         revoke: active && model::require_revoker(&standing, &team).is_ok(),
@@ -123,6 +132,11 @@ pub async fn show_team(
         actions,
         now,
     );
+    let member_id = page.layout.user.as_ref().map(|u| u.id);
+    if let Some(user_id) = member_id.filter(|_| standing.is_member && active) {
+        let own = staffing::own_row(&state.pool, team.id, user_id).await?;
+        page.own = own.as_ref().map(super::pages::OwnMembership::of);
+    }
     if standing.is_member {
         let mut conn = state.pool.acquire().await?;
         let me = page.layout.user.as_ref().map(|u| u.id);
@@ -237,8 +251,16 @@ async fn save_team(
     form: TeamForm,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
+    let mut founder_errors = FormErrors::default();
+    let founders = Founders::read(&form.leads, &form.members, &mut founder_errors);
     let errors = match form.validate(now) {
-        Err(errors) => errors,
+        Err(mut errors) => {
+            for (field, message) in founder_errors.iter() {
+                errors.add(field, message.clone());
+            }
+            errors
+        }
+        Ok(_) if !founder_errors.is_empty() => founder_errors,
         Ok(new) => {
             let message = match parent {
                 Some(parent) => format!("{} delegated {}.", parent.name, new.name),
@@ -249,8 +271,13 @@ async fn save_team(
             if let Some(to) = idempotency::claim(&mut tx, user.id, &key, now).await? {
                 return done(tx, message, &to).await;
             }
-            match db::create_team(&mut tx, &new, parent, user, Cause::DIRECT, now).await {
-                Ok(_) => {
+            let made = match db::create_team(&mut tx, &new, parent, user, Cause::DIRECT, now).await
+            {
+                Ok(_) => founders.add(&mut tx, &new.slug, parent, user, now).await,
+                Err(e) => Err(e),
+            };
+            match made {
+                Ok(()) => {
                     let to = format!("/teams/{}", new.slug);
                     idempotency::made(&mut tx, user.id, &key, &to).await?;
                     return done(tx, message, &to).await;
@@ -379,7 +406,7 @@ pub async fn manage_members(
     Path(slug): Path<String>,
 ) -> Result<MembersPage, AppError> {
     let (team, standing) = load(&state, &slug, Some(&user)).await?;
-    model::require_member_manager(&standing)?;
+    model::require_member_manager(&standing, has_lead(&state, &team, &standing).await?)?;
     team.require_active()?;
     let ledger = db::ledger(&state.pool, team.id).await?;
     let form = MemberForm {
@@ -404,7 +431,7 @@ pub async fn add_member(
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let (team, standing) = load(&state, &slug, Some(&user)).await?;
-    model::require_member_manager(&standing)?;
+    model::require_member_manager(&standing, has_lead(&state, &team, &standing).await?)?;
     team.require_active()?;
     let errors = match form.validate() {
         Err(errors) => errors,
@@ -462,7 +489,7 @@ pub async fn show_member(
     Path((slug, login)): Path<(String, String)>,
 ) -> Result<MemberPage, AppError> {
     let (team, standing) = load(&state, &slug, Some(&user)).await?;
-    model::require_member_manager(&standing)?;
+    model::require_member_manager(&standing, has_lead(&state, &team, &standing).await?)?;
     team.require_active()?;
     let person = load_person(&state, &login).await?;
     let ledger = db::ledger(&state.pool, team.id).await?;
@@ -493,7 +520,7 @@ async fn member_context(
 ) -> Result<MemberContext, AppError> {
     let now = state.clock.now();
     let (team, standing) = load(state, slug, Some(user)).await?;
-    model::require_member_manager(&standing)?;
+    model::require_member_manager(&standing, has_lead(state, &team, &standing).await?)?;
     team.require_active()?;
     let person = load_person(state, login).await?;
     let ledger = db::ledger(&state.pool, team.id).await?;

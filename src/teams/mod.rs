@@ -21,6 +21,9 @@
 //! - A charter may set an inactivity period: members with nothing in the team for that
 //!   long are flagged on the team page (computed, never stored) until they say they are
 //!   still active or another member vouches for them (`inactivity`).
+//! - A new team may start with founding leads and members; the delegating team staffs a
+//!   team that has no lead yet; a member goes on leave, comes back and leaves from the
+//!   team page (`staffing`).
 //! - Every change writes its audit entry in the same transaction.
 
 pub mod db;
@@ -28,6 +31,7 @@ mod handlers;
 pub mod inactivity;
 pub mod model;
 mod pages;
+mod staffing;
 
 use crate::web::routes::{Routes, get, post};
 
@@ -73,4 +77,10 @@ pub fn routes() -> Routes {
             "/teams/{slug}/members/{login}/alumni",
             post(inactivity::open_alumni),
         )
+        .route(
+            "/teams/{slug}/leave",
+            get(staffing::confirm_leaving).post(staffing::leave),
+        )
+        .route("/teams/{slug}/away", post(staffing::go_on_leave))
+        .route("/teams/{slug}/back", post(staffing::come_back))
 }

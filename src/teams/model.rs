@@ -234,14 +234,15 @@ fn refuse(signed_in: bool, why: &'static str) -> Result<(), AppError> {
 
 /// A team's members and the site administrators add members, change roles and record
 /// leaving directly (a decision's membership effect does it too, with the decision as
-/// its cause).
-pub fn require_member_manager(standing: &Standing) -> Result<(), AppError> {
-    if standing.is_admin || standing.is_member {
+/// its cause). Until a delegated team has a lead of its own (`has_lead`), the members of
+/// the team that delegated it may staff it too.
+pub fn require_member_manager(standing: &Standing, has_lead: bool) -> Result<(), AppError> {
+    if standing.is_admin || standing.is_member || (standing.is_parent_member && !has_lead) {
         Ok(())
     } else {
         refuse(
             standing.signed_in,
-            "only the team's members and site administrators manage its membership",
+            "only the team's members, site administrators and, until the team has a lead, the members of the team that delegated it manage its membership",
         )
     }
 }
@@ -468,6 +469,10 @@ pub struct TeamForm {
     #[serde(flatten)]
     pub charter: CharterFields,
     pub note: String,
+    /// Founding leads and members: logins separated by spaces, commas or new lines
+    /// (`staffing::Founders`; the decision form's delegation leaves them empty).
+    pub leads: String,
+    pub members: String,
     /// Makes a repeated submission find the team the first one made (`web::idempotency`;
     /// inside the decision form, the decision's own key is read instead).
     pub idempotency_key: String,
@@ -1005,18 +1010,25 @@ mod tests {
             ..signed_in
         };
         assert!(matches!(
-            require_member_manager(&visitor),
+            require_member_manager(&visitor, false),
             Err(AppError::SignInRequired)
         ));
+        for has_lead in [true, false] {
+            assert!(matches!(
+                require_member_manager(&signed_in, has_lead),
+                Err(AppError::Forbidden(_))
+            ));
+            assert!(
+                require_member_manager(&member, has_lead).is_ok()
+                    && require_member_manager(&admin, has_lead).is_ok()
+            );
+        }
+        // The delegating team staffs a team until it has a lead of its own.
+        assert!(require_member_manager(&parent, false).is_ok());
         assert!(matches!(
-            require_member_manager(&signed_in),
+            require_member_manager(&parent, true),
             Err(AppError::Forbidden(_))
         ));
-        assert!(matches!(
-            require_member_manager(&parent),
-            Err(AppError::Forbidden(_))
-        ));
-        assert!(require_member_manager(&member).is_ok() && require_member_manager(&admin).is_ok());
 
         assert!(matches!(
             require_charter_editor(&signed_in),

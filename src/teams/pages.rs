@@ -332,6 +332,24 @@ pub struct Actions {
     pub revoke: bool,
 }
 
+/// "You are a lead of Core since 2026-03-02", with the buttons that change it.
+#[derive(Clone, Debug)]
+pub struct OwnMembership {
+    pub role: String,
+    pub since: String,
+    pub on_leave: bool,
+}
+
+impl OwnMembership {
+    pub fn of(row: &super::staffing::OwnRow) -> Self {
+        OwnMembership {
+            role: row.role.label().to_string(),
+            since: format_day(row.since),
+            on_leave: row.role == Role::OnLeave,
+        }
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "teams/show.html")]
 pub struct TeamPage {
@@ -361,6 +379,8 @@ pub struct TeamPage {
     pub actions: Actions,
     /// "2 stale nominations" in the team's calls, for its members; empty otherwise.
     pub stale_nominations: String,
+    /// The signed-in member's own role, for the "Your membership" buttons.
+    pub own: Option<OwnMembership>,
     /// The team's latest published updates, pinned first (filled in by the handler).
     pub updates: Vec<crate::posts::pages::PostItem>,
     /// Open action items of the team's incident reports.
@@ -442,6 +462,7 @@ impl TeamPage {
                 .collect(),
             actions,
             stale_nominations: String::new(),
+            own: None,
             updates: Vec::new(),
             open: Vec::new(),
             reviews: Vec::new(),
@@ -451,6 +472,9 @@ impl TeamPage {
 }
 
 // ----- forms -----
+
+/// Room for [`super::staffing::FOUNDERS_MAX`] logins of the longest kind.
+const FOUNDERS_FIELD_MAX: usize = 1000;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "teams/team_form.html")]
@@ -465,6 +489,8 @@ pub struct TeamFormPage {
     pub purpose: Field,
     pub charter: CharterInputs,
     pub note: Field,
+    pub leads: Field,
+    pub members: Field,
     pub idempotency_key: String,
 }
 
@@ -497,6 +523,13 @@ impl TeamFormPage {
             charter: CharterInputs::new(&form.charter, errors),
             note: Field::new("note", "Note for the record (optional)", &form.note, model::NOTE_MAX, errors)
                 .hint("Shown with the dated record of this delegation."),
+            leads: Field::new("leads", "Founding leads (optional)", &form.leads, FOUNDERS_FIELD_MAX, errors)
+                .hint(match parent {
+                    Some(_) => "GitHub logins, separated by spaces or commas: members of either team or anyone. Until the team has a lead, the members of the delegating team manage its membership.",
+                    None => "GitHub logins, separated by spaces or commas. They need not have signed in yet.",
+                }),
+            members: Field::new("members", "Founding members (optional)", &form.members, FOUNDERS_FIELD_MAX, errors)
+                .hint("GitHub logins, separated by spaces or commas."),
         }
     }
 }

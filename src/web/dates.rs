@@ -40,6 +40,18 @@ pub fn parse_datetime_local(text: &str) -> Option<OffsetDateTime> {
         .map(PrimitiveDateTime::assume_utc)
 }
 
+/// Whether `text` is what a `datetime-local` field holds (or empty), so a form may show it
+/// in one; anything else is shown in a text box, so that what was typed is kept.
+pub fn fits_datetime_local(text: &str) -> bool {
+    text.is_empty()
+        || parse_datetime_local(text).is_some_and(|at| format_datetime_local(at) == text)
+}
+
+/// The one message for a time that cannot be read, `what` being e.g. "the closing time".
+pub fn time_problem(what: &str) -> String {
+    format!("Enter {what} as a date and time in UTC, such as 2026-12-01 18:00.")
+}
+
 /// The value of a `datetime-local` field for `at`, in UTC: `2026-12-01T18:00`.
 pub fn format_datetime_local(at: OffsetDateTime) -> String {
     let format = format_description!("[year]-[month]-[day]T[hour]:[minute]");

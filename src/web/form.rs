@@ -176,6 +176,12 @@ impl Field {
         self
     }
 
+    /// Whether a time field may show its value in a `datetime-local` control
+    /// (`fields.html`'s `datetime` falls back to a text box, keeping what was typed).
+    pub fn fits_datetime_local(&self) -> bool {
+        crate::web::dates::fits_datetime_local(self.value.trim())
+    }
+
     /// The ids of the hint and the error message, for `aria-describedby`.
     pub fn described_by(&self) -> String {
         let mut ids = Vec::new();

@@ -87,6 +87,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/", "VSNOMXA"),
     ("GET", "/admin/people", "......A"),
     ("GET", "/admin/tokens", "......A"),
+    // Without the App configured the page says so (tests/it/github.rs has it on).
+    ("GET", "/admin/github", "......A"),
     // Only a token opens it; cookies never do (tests/it/tokens.rs has real ones).
     ("GET", "/api/v1/me", "......."),
     ("GET", "/api", "VSNOMXA"),
@@ -137,6 +139,7 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/posts/{team}/{slug}/edit", "....M.."),
     ("GET", "/posts/{team}/{slug}/history", "VSNOMXA"),
     ("GET", "/readyz", "VSNOMXA"),
+    ("GET", "/people/{login}", "VSNOMXA"),
     ("GET", "/rfcs", "VSNOMXA"),
     ("GET", "/robots.txt", "VSNOMXA"),
     ("GET", "/rfcs/feed.xml", "VSNOMXA"),
@@ -172,12 +175,15 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("GET", "/teams/{slug}/delegate", "....M.A"),
     ("GET", "/teams/{slug}/ledger.csv", "VSNOMXA"),
     ("GET", "/teams/{slug}/ledger.json", "VSNOMXA"),
+    ("GET", "/teams/{slug}/leave", "....M.."),
     ("GET", "/teams/{slug}/members", "....M.A"),
     ("GET", "/teams/{slug}/members/{login}", "....M.A"),
     // A top-level team cannot be revoked: 409 for everyone signed in, before the
     // permission check (tests/it/teams.rs covers who revokes a delegated team).
     ("GET", "/teams/{slug}/revoke", ".SNOMXA"),
     ("GET", "/teams/{slug}/webhooks", "....M.A"),
+    // The team's members see it; its leads and administrators link (tests/it/github.rs).
+    ("GET", "/teams/{slug}/github", "....M.A"),
     // Without a token: a clear 400 for everyone, signed in or not.
     ("GET", "/unsubscribe", "VSNOMXA"),
     ("POST", "/admin/people", "......A"),
@@ -279,11 +285,19 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/teams/{slug}/decisions/proxy", "....M.."),
     ("POST", "/teams/{slug}/decisions/proxy/take-back", "....M.."),
     ("POST", "/teams/{slug}/delegate", "....M.A"),
+    // A member's own leave, return and leaving (the member's last writes but signing out).
+    ("POST", "/teams/{slug}/away", "....M.."),
+    ("POST", "/teams/{slug}/back", "....M.."),
+    ("POST", "/teams/{slug}/leave", "....M.."),
     ("POST", "/teams/{slug}/members", "....M.A"),
     ("POST", "/teams/{slug}/members/{login}/leave", "....M.A"),
     ("POST", "/teams/{slug}/members/{login}/role", "....M.A"),
     ("POST", "/teams/{slug}/revoke", ".SNOMXA"),
     ("POST", "/teams/{slug}/webhooks", "....M.A"),
+    // Without the App: 409 for an administrator, refused for everyone else.
+    ("POST", "/teams/{slug}/github", "......A"),
+    ("POST", "/teams/{slug}/github/unlink", "......A"),
+    ("POST", "/admin/github/apply", "......A"),
     // The scenario has no webhook to remove.
     ("POST", "/teams/{slug}/webhooks/{id}/remove", "......."),
     ("POST", "/unsubscribe", "VSNOMXA"),
@@ -361,7 +375,11 @@ async fn walk(
         |method: &Method, path: &str| table.iter().any(|r| r.method == *method && r.path == path);
     // Writes that may end this role's access go last, and signing out last of all.
     let order = |path: &str| match path {
-        "/logout" | "/settings/sign-out-everywhere" => 2,
+        "/logout" | "/settings/sign-out-everywhere" => 4,
+        "/teams/{slug}/leave" => 3,
+        // Away before back, so that the member comes back from the leave they went on.
+        "/teams/{slug}/away" => 1,
+        "/teams/{slug}/back" => 2,
         p if [
             "/leave",
             "/role",

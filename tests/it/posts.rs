@@ -464,11 +464,17 @@ async fn only_members_draft_and_forms_keep_what_was_typed() {
         &[("members", "@dave, carol")],
     )
     .await;
-    p.carol
-        .get(&linked)
-        .await
-        .assert_contains("Announced members")
-        .assert_contains("<span class=\"login\">dave</span>");
+    let page = p.carol.get(&linked).await;
+    page.assert_status(200);
+    // Each announced member is named and links to their page.
+    assert_eq!(
+        crate::support::html::attrs(
+            &page.body,
+            "section[aria-labelledby='links-heading'] a.person",
+            "href"
+        ),
+        ["/people/dave", "/people/carol"]
+    );
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@
 
 use time::Duration;
 
+use crate::support::html::texts;
 use crate::support::{Client, Page, START, TestApp};
 use crate::teams::{World, audit_entries, last_audit};
 
@@ -399,7 +400,7 @@ async fn the_window_is_set_extended_and_shortened_with_reasons_and_shown_in_utc(
     set_window(&carol, id, "", "next week", "")
         .await
         .assert_status(422)
-        .assert_contains("The closing time must be a date and time");
+        .assert_contains("Enter the closing time as a date and time in UTC");
     set_window(&carol, id, "2026-03-05T09:00", "2026-03-04T09:00", "")
         .await
         .assert_status(422)
@@ -464,6 +465,13 @@ async fn the_window_is_set_extended_and_shortened_with_reasons_and_shown_in_utc(
         .assert_contains("Reason: Two more days for the release")
         .assert_contains("Shortened the window from 2026-03-12 09:00 UTC to 2026-03-11 09:00 UTC")
         .assert_contains("by carol");
+    // The latest change is said beside the window, not only in the collapsed history.
+    assert_eq!(
+        texts(&page.body, ".window-box dl dd.window-change"),
+        [
+            "Shortened the window from 2026-03-12 09:00 UTC to 2026-03-11 09:00 UTC, 2026-03-03 11:00 UTC, by carol. Reason: Enough heard"
+        ]
+    );
     let entry = last_audit(app).await;
     assert_eq!(entry.action, "rfc.window_changed");
     assert_eq!(entry.visibility, "public");
@@ -537,6 +545,12 @@ async fn feedback_is_refused_one_second_outside_the_window_and_keeps_the_text() 
         .assert_contains("Your text is kept below")
         .assert_contains(">Just too late, **kept**</textarea>")
         .assert_contains("id=\"visibility-private\" name=\"visibility\" value=\"private\" checked");
+    // The kept text is there to copy; nothing offers to send it again.
+    assert_eq!(
+        texts(&page.body, "#give-feedback textarea"),
+        ["Just too late, **kept**"]
+    );
+    assert!(texts(&page.body, "#give-feedback button").is_empty());
     app.clock.set(closes + SECOND);
     give_feedback(&frank, id, "Later still", "public")
         .await
@@ -844,8 +858,13 @@ async fn private_feedback_never_leaks_before_or_after_the_disposition() {
                 assert!(!page.body.contains(SECRET));
             }
             // The disposition form is the team's.
-            let page = client.get(&format!("/rfcs/{id}/disposition")).await;
-            assert!(page.status.is_client_error() || page.status.is_redirection());
+            let path = format!("/rfcs/{id}/disposition");
+            let page = client.get(&path).await;
+            if who == "visitor" {
+                page.assert_redirect(&format!("/login?next={}", path.replace('/', "%2F")));
+            } else {
+                page.assert_status(403);
+            }
             assert!(!page.body.contains(SECRET));
         }
     };
@@ -890,12 +909,12 @@ async fn private_feedback_never_leaks_before_or_after_the_disposition() {
         .assert_contains("Private feedback: 1 piece, of which 1 accepted, 0 declined and 0 noted.");
     // The team-only audit entries stay the team's.
     let entries = audit_entries(app).await;
-    for e in entries
+    let recorded: Vec<&str> = entries
         .iter()
         .filter(|e| e.action == "rfc_disposition.recorded")
-    {
-        assert_eq!(e.visibility, "team");
-    }
+        .map(|e| e.visibility.as_str())
+        .collect();
+    assert_eq!(recorded, vec!["team"; ids.len()]);
     carol.get("/audit").await.assert_contains(SECRET_REASON);
 }
 

@@ -100,7 +100,18 @@ async fn a_tiny_seed_fills_every_room_and_the_pages_render() {
     );
     assert!(count(&app, "select count(*) from decision_positions").await > sizes.decisions);
     assert!(count(&app, "select count(*) from decision_outcomes").await > 0);
-    assert!(count(&app, "select count(*) from rfc_dispositions").await >= 0);
+    // Every piece of feedback on an RFC whose disposition is published has its verdict.
+    let disposed = count(
+        &app,
+        "select count(*) from rfc_feedback f join rfcs r on r.id = f.rfc_id
+         where r.disposition_published_at is not null",
+    )
+    .await;
+    assert!(disposed > 0);
+    assert_eq!(
+        count(&app, "select count(*) from rfc_dispositions").await,
+        disposed
+    );
     assert!(count(&app, "select count(*) from audit_entries").await > sizes.posts);
 
     // A second seed is refused: it only fills an empty database.

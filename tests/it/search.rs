@@ -57,7 +57,7 @@ async fn every_kind_is_found_by_its_words() {
         ("q=quokka", format!("/decisions/{decision}")),
         (
             &format!("q={}&kind=person", s.critic),
-            format!("/search?q={}", s.critic),
+            format!("/people/{}", s.critic),
         ),
     ];
     for (query, want) in &cases {
@@ -174,7 +174,7 @@ async fn filters_by_kind_and_team() {
         &format!("q={}&kind=person&team={}", s.member, s.team),
     )
     .await;
-    assert_eq!(hrefs(&page), vec![format!("/search?q={}", s.member)]);
+    assert_eq!(hrefs(&page), vec![format!("/people/{}", s.member)]);
     // The filters show what was chosen.
     let page = search(&visitor, &format!("q=pull&kind=rfc&team={}", s.team)).await;
     assert_eq!(
@@ -328,12 +328,12 @@ async fn a_team_filter_narrows_the_matches_before_the_newest_are_taken() {
     .unwrap();
     let visitor = app.visitor();
     let page = search(&visitor, &format!("q=walrus&kind=person&team={}", s.team)).await;
-    assert_eq!(hrefs(&page), vec![format!("/search?q={}", s.member)]);
+    assert_eq!(hrefs(&page), vec![format!("/people/{}", s.member)]);
     // Without the filter the newest come first, a page at a time.
     let page = search(&visitor, "q=walrus&kind=person&order=newest").await;
     assert_eq!(
         hrefs(&page).first(),
-        Some(&"/search?q=keeper-250".to_string())
+        Some(&"/people/keeper-250".to_string())
     );
     assert_eq!(hrefs(&page).len(), 20);
 }

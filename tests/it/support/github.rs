@@ -59,22 +59,40 @@ struct Grant {
 pub struct StandInGithub {
     pub url: String,
     inner: Arc<Mutex<Inner>>,
+    /// The GitHub App side (`support/github_app.rs`) and its clock.
+    pub(crate) app_side: super::github_app::Shared,
 }
 
 impl StandInGithub {
     pub async fn start() -> Self {
+        Self::start_with_clock(concord::app::Clock::system()).await
+    }
+
+    /// A stand-in whose App side checks expiry on `clock` (the test app's).
+    pub async fn start_with_clock(clock: concord::app::Clock) -> Self {
+        Self::start_on(0, clock).await
+    }
+
+    /// On a chosen loopback port (0: any), for `scripts/github-stand-in`.
+    pub async fn start_on(port: u16, clock: concord::app::Clock) -> Self {
         let inner = Arc::new(Mutex::new(Inner::default()));
+        let app_side: super::github_app::Shared = Arc::new((Mutex::new(Default::default()), clock));
         let router = Router::new()
             .route("/login/oauth/authorize", get(authorize))
             .route("/login/oauth/access_token", post(access_token))
             .route("/api/user", get(user))
-            .with_state(inner.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .with_state(inner.clone())
+            .merge(super::github_app::routes(app_side.clone()));
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .expect("bind stand-in GitHub");
         let url = format!("http://{}", listener.local_addr().expect("address"));
         tokio::spawn(async move { axum::serve(listener, router).await });
-        StandInGithub { url, inner }
+        StandInGithub {
+            url,
+            inner,
+            app_side,
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {

@@ -17,6 +17,16 @@ static ERRORS: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
 /// Every log line or span, at any level, that mentions a personal token's prefix.
 static TOKEN_LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
 const TOKEN_PREFIX: &str = "concord_pat_";
+/// Every log line or span, at any level, that looks as if it held a GitHub App secret:
+/// an installation token (`ghs_`), a JWT (`eyJ`, a JSON header in base64) or a PEM key.
+static SECRET_LINES: Mutex<Vec<String>> = Mutex::new(Vec::new());
+const SECRET_MARKERS: [&str; 4] = ["ghs_", "eyJ", "PRIVATE KEY", "MII"];
+
+fn keep_secret_line(line: &str) {
+    if SECRET_MARKERS.iter().any(|m| line.contains(m)) {
+        SECRET_LINES.lock().expect("lines").push(line.to_string());
+    }
+}
 /// The tests' own HTML parsing logs what it parses; that is not the application's log.
 const TEST_SIDE: [&str; 2] = ["log.target=\"html5ever", "log.target=\"selectors"];
 
@@ -45,6 +55,7 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
         let mut fields = Fields::default();
         attrs.record(&mut fields);
         let all = format!("{:?} {}", fields.path, fields.message);
+        keep_secret_line(&all);
         if all.contains(TOKEN_PREFIX) {
             TOKEN_LINES.lock().expect("lines").push(all);
         }
@@ -56,6 +67,9 @@ impl<S: Subscriber + for<'a> LookupSpan<'a>> Layer<S> for Capture {
     fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
         let mut fields = Fields::default();
         event.record(&mut fields);
+        if !TEST_SIDE.iter().any(|t| fields.message.contains(t)) {
+            keep_secret_line(&fields.message);
+        }
         if fields.message.contains(TOKEN_PREFIX)
             && !TEST_SIDE.iter().any(|t| fields.message.contains(t))
         {
@@ -102,6 +116,18 @@ pub fn errors_under(needle: &str) -> Vec<(String, String)> {
 /// a personal token's prefix.
 pub fn token_lines_with(needle: &str) -> Vec<String> {
     TOKEN_LINES
+        .lock()
+        .expect("lines")
+        .iter()
+        .filter(|line| line.contains(needle))
+        .cloned()
+        .collect()
+}
+
+/// Every log line (any level) or span that contained `needle`, among those that looked
+/// as if they held a GitHub App secret.
+pub fn secret_lines_with(needle: &str) -> Vec<String> {
+    SECRET_LINES
         .lock()
         .expect("lines")
         .iter()

@@ -7,6 +7,7 @@ pub mod browser;
 pub mod database;
 pub mod documents;
 pub mod github;
+pub mod github_app;
 pub mod html;
 pub mod logs;
 pub mod receiver;
@@ -36,6 +37,9 @@ pub const START: OffsetDateTime = datetime!(2026-03-02 09:00 UTC);
 pub struct Options {
     /// Configure sign-in with the stand-in GitHub (turns development sign-in off).
     pub github: bool,
+    /// Configure the GitHub App against the stand-in GitHub (sign-in stays as `github`
+    /// says).
+    pub github_app: bool,
     /// Pretend to be served over https (Secure cookies, HSTS).
     pub https: bool,
     pub environment: Option<Environment>,
@@ -82,8 +86,9 @@ impl TestApp {
             .expect("bind");
         let bind = listener.local_addr().expect("address");
         let address = format!("http://{bind}");
-        let github = match options.github {
-            true => Some(StandInGithub::start().await),
+        let clock = Clock::fixed(START);
+        let github = match options.github || options.github_app {
+            true => Some(StandInGithub::start_with_clock(clock.clone()).await),
             false => None,
         };
         let public_url = if options.https {
@@ -97,7 +102,14 @@ impl TestApp {
             public_url: public_url.parse().expect("public url"),
             database_url: None,
             data_dir: "unused".into(),
-            github: github.as_ref().map(StandInGithub::config),
+            github: github
+                .as_ref()
+                .filter(|_| options.github)
+                .map(StandInGithub::config),
+            github_app: github
+                .as_ref()
+                .filter(|_| options.github_app)
+                .map(StandInGithub::app_config),
             limits: options
                 .limits
                 .clone()
@@ -110,7 +122,6 @@ impl TestApp {
         if let Some(timeout) = options.request_timeout {
             config.limits.request_timeout = timeout;
         }
-        let clock = Clock::fixed(START);
         let state = AppState::new(pool.clone(), config.clone(), clock.clone()).expect("app state");
         let documents = Documents::default();
         let app = documents.record(concord::router::build(state.clone()));

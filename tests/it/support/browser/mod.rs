@@ -207,6 +207,22 @@ impl Browser {
                     )
                 }),
         };
+        // A date-time control takes typing in the order of the browser's locale, segment by
+        // segment; the value a person picks in it is set as the control would set it.
+        if field.attr("type").await.ok().flatten().as_deref() == Some("datetime-local") {
+            let element = serde_json::to_value(&field).expect("the element as JSON");
+            self.client
+                .execute(
+                    "arguments[0].value = arguments[1];
+                     arguments[0].dispatchEvent(new Event('input', { bubbles: true }));
+                     arguments[0].dispatchEvent(new Event('change', { bubbles: true }));
+                     return arguments[0].value;",
+                    vec![element, serde_json::json!(value)],
+                )
+                .await
+                .expect("set the date-time control");
+            return;
+        }
         field.clear().await.expect("clear the field");
         field.send_keys(value).await.expect("type into the field");
     }
@@ -399,6 +415,67 @@ impl Browser {
             });
         }
         Problems { pages }
+    }
+
+    /// From now on, shows pages as a phone does (360 CSS pixels wide, touch) in the dark
+    /// colour scheme, through the DevTools protocol; the accessibility check of every page
+    /// visited after this runs on what such a phone shows.
+    pub async fn as_phone_in_the_dark(&mut self) {
+        let http = reqwest::Client::new();
+        let url = format!(
+            "{}/session/{}/goog/cdp/execute",
+            self.tools.webdriver_url, self.session_id
+        );
+        for (cmd, params) in [
+            (
+                "Emulation.setDeviceMetricsOverride",
+                json!({ "width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": true }),
+            ),
+            (
+                "Emulation.setEmulatedMedia",
+                json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
+            ),
+        ] {
+            let response = http
+                .post(&url)
+                .json(&json!({ "cmd": cmd, "params": params }))
+                .send()
+                .await
+                .expect("chromedriver answers");
+            assert!(response.status().is_success(), "{cmd} failed");
+        }
+    }
+
+    /// After [`Browser::as_phone_in_the_dark`]: fails unless the page is shown 360 pixels
+    /// wide in the dark scheme and fits that width (nothing scrolls sideways).
+    pub async fn assert_fits_the_phone(&self) {
+        let widths = self
+            .client
+            .execute(
+                "const wide = [...document.querySelectorAll('body *')]
+                     .filter(e => e.getBoundingClientRect().right > 361)
+                     .slice(0, 3)
+                     .map(e => e.tagName + '.' + e.className + ': ' + (e.textContent || '').trim().slice(0, 60));
+                 return [document.documentElement.scrollWidth, window.innerWidth,
+                         window.matchMedia('(prefers-color-scheme: dark)').matches, wide];",
+                vec![],
+            )
+            .await
+            .expect("measure the page");
+        let (scroll, inner) = (widths[0].as_i64(), widths[1].as_i64());
+        assert_eq!(
+            (inner, widths[2].as_bool()),
+            (Some(360), Some(true)),
+            "{} is not shown as a phone in the dark; wider than the phone: {}",
+            self.path(),
+            widths[3]
+        );
+        assert!(
+            scroll <= inner,
+            "{} is {scroll:?} pixels wide in a window of {inner:?} (dark scheme: {})",
+            self.path(),
+            widths[2]
+        );
     }
 
     /// Checks every page visited and closes the browser; fails listing every problem.
