@@ -413,7 +413,7 @@ async fn seed_decisions(
     let comment = Some("It is about me, so I stand aside.");
     decisions_db::take_position(tx, id, cedar, Stance::StandAside, comment, ago(37)).await?;
     let statement = "Cedar Lark leads the mirrors work from today.";
-    decisions_db::record_outcome(tx, id, hazel, statement, ago(36)).await?;
+    decisions_db::record_outcome(tx, id, hazel, statement, None, ago(36)).await?;
 
     // Blocked at its closing time by an objection.
     let id = decisions_db::open_decision(
@@ -572,6 +572,9 @@ async fn create(
             },
             review_on: Some((now + Duration::days(team.review_in_days)).date()),
             hold_days: crate::teams::model::HOLD_DAYS_DEFAULT,
+            answer_days: crate::decisions::model::overrule::ANSWER_DAYS_DEFAULT,
+            inactivity_days: None,
+            inactivity_notice_days: crate::teams::inactivity::NOTICE_DAYS_DEFAULT,
         },
         note: None,
     };
@@ -670,6 +673,10 @@ async fn seed_rfcs(
     );
     text.change_note = "Name the label automated pull requests carry".into();
     rfcs_db::revise(tx, open, &text, elm, ago(1)).await?;
+    // A concern raised before any decision settles the RFC: the settling decision will
+    // carry it in (`rfcs::concerns`).
+    let concern = "The policy does not say who vets a tool before it may open pull requests.";
+    crate::rfcs::concerns::raise(tx, open, elm, concern, ago(1) + Duration::hours(1)).await?;
     give_feedback(
         tx,
         open,

@@ -190,6 +190,38 @@ pub async fn tallies(db: impl PgExecutor<'_>, ids: &[i64]) -> sqlx::Result<HashM
         .collect())
 }
 
+/// Which of the decisions `ids` are open at `now` (`model::outcome`), in two statements.
+pub async fn still_open(
+    db: &mut sqlx::PgConnection,
+    ids: &[i64],
+    now: OffsetDateTime,
+) -> sqlx::Result<std::collections::HashSet<i64>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = sqlx::query!(
+        "select id, rule_kind, rule_n, closes_at, withdrawn_at from decisions where id = any($1)",
+        ids
+    )
+    .fetch_all(&mut *db)
+    .await?;
+    let tallies = tallies(&mut *db, ids).await?;
+    let mut open = std::collections::HashSet::new();
+    for r in rows {
+        let rule = DecisionRule {
+            kind: RuleKind::parse(&r.rule_kind)
+                .ok_or_else(|| decode_error("rule", &r.rule_kind))?,
+            n: r.rule_n,
+        };
+        let tally = tallies.get(&r.id).copied().unwrap_or_default();
+        if super::model::outcome(&tally, rule, r.closes_at, r.withdrawn_at.is_some(), now).is_open()
+        {
+            open.insert(r.id);
+        }
+    }
+    Ok(open)
+}
+
 pub async fn deciders(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Result<Vec<Decider>> {
     sqlx::query_as!(
         Decider,
@@ -236,7 +268,7 @@ pub async fn concerns(db: impl PgExecutor<'_>, decision_id: i64) -> sqlx::Result
     sqlx::query_as!(
         Concern,
         "select c.id, c.raised_by, u.login as raised_by_login, c.title, c.raised_at, c.resolved_at, c.resolution,
-                c.handed_to, h.login as \"handed_to_login?\"
+                c.handed_to, h.login as \"handed_to_login?\", c.overruled_by
          from decision_concerns c join users u on u.id = c.raised_by
          left join users h on h.id = c.handed_to
          where c.decision_id = $1
@@ -252,7 +284,7 @@ pub async fn recorded_outcome(
     decision_id: i64,
 ) -> sqlx::Result<Option<RecordedOutcome>> {
     let row = sqlx::query!(
-        "select o.statement, u.login as recorded_by, o.recorded_at, o.membership_id,
+        "select o.statement, u.login as recorded_by, o.recorded_at, o.membership_id, o.review_on,
                 t.slug as \"team_slug?\", t.name as \"team_name?\"
          from decision_outcomes o
          join users u on u.id = o.recorded_by
@@ -268,6 +300,7 @@ pub async fn recorded_outcome(
         recorded_at: r.recorded_at,
         membership_id: r.membership_id,
         delegated_team: r.team_slug.zip(r.team_name),
+        review_on: r.review_on,
     }))
 }
 
@@ -327,6 +360,23 @@ pub(super) async fn record(
     Ok(())
 }
 
+/// Who decides a decision being opened.
+pub(crate) enum Seats<'a> {
+    /// The team's current members who are not on leave (and the leave proxies' principals),
+    /// under the team's rule.
+    Roster,
+    /// The team's current members who are not on leave, without `user_id` (no leave
+    /// proxies are seated), under the team's rule: a decision about that member.
+    Without { user_id: i64 },
+    /// An overrule of a concern of `of` (`overrule`): `of`'s deciders who are still
+    /// members and not on leave, without the concern's raiser, under `of`'s frozen rule.
+    Overrule {
+        of: &'a Decision,
+        concern_id: i64,
+        raiser: i64,
+    },
+}
+
 /// Opens a decision on `team`, freezing its rule and its deciders: the current members
 /// who are not on leave. Refused if the team was revoked or nobody could decide.
 pub async fn open_decision(
@@ -334,6 +384,17 @@ pub async fn open_decision(
     team: &Team,
     new: &NewDecision,
     opener: &User,
+    now: OffsetDateTime,
+) -> Result<i64, WriteError> {
+    open_seated(tx, team, new, opener, Seats::Roster, now).await
+}
+
+pub(crate) async fn open_seated(
+    tx: &mut Transaction<'_, Postgres>,
+    team: &Team,
+    new: &NewDecision,
+    opener: &User,
+    seats: Seats<'_>,
     now: OffsetDateTime,
 ) -> Result<i64, WriteError> {
     // A shared lock on the team: membership changes (which lock it for update) wait, so
@@ -349,17 +410,29 @@ pub async fn open_decision(
             "The team's delegation was revoked; it no longer decides anything.".into(),
         ));
     }
-    let rule = sqlx::query!(
-        "select rule_kind, rule_n, hold_days from teams where id = $1",
-        team.id
-    )
-    .fetch_one(&mut **tx)
-    .await?;
+    let (rule_kind, rule_n, hold_days, overrules) = match &seats {
+        Seats::Roster | Seats::Without { .. } => {
+            let rule = sqlx::query!(
+                "select rule_kind, rule_n, hold_days from teams where id = $1",
+                team.id
+            )
+            .fetch_one(&mut **tx)
+            .await?;
+            (rule.rule_kind, rule.rule_n, rule.hold_days, None)
+        }
+        Seats::Overrule { of, concern_id, .. } => (
+            of.rule.kind.as_str().to_string(),
+            of.rule.n,
+            of.hold_days,
+            Some(*concern_id),
+        ),
+    };
     let effect = serde_json::to_value(&new.effect)
         .map_err(|e| WriteError::Refused(format!("The effect could not be stored: {e}")))?;
     let id = sqlx::query_scalar!(
-        "insert into decisions (team_id, question, body, is_public, opened_by, opened_at, closes_at, rule_kind, rule_n, effect, hold_days)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+        "insert into decisions (team_id, question, body, is_public, opened_by, opened_at, closes_at, rule_kind, rule_n, effect, hold_days,
+                                overrules_concern_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
          returning id",
         team.id,
         new.question,
@@ -368,31 +441,78 @@ pub async fn open_decision(
         opener.id,
         now,
         new.closes_at,
-        rule.rule_kind,
-        rule.rule_n,
+        rule_kind,
+        rule_n,
         effect,
-        rule.hold_days
+        hold_days,
+        overrules
     )
     .fetch_one(&mut **tx)
     .await?;
-    let frozen = sqlx::query_scalar!(
-        "insert into decision_deciders (decision_id, user_id)
-         select $1, m.user_id from memberships m
-         where m.team_id = $2 and m.left_at is null and m.role <> 'on_leave'
-         returning user_id",
-        id,
-        team.id
-    )
-    .fetch_all(&mut **tx)
-    .await?;
-    if frozen.is_empty() {
-        return Err(WriteError::Refused(format!(
-            "Nobody in {} could decide: every member is on leave.",
-            team.name
-        )));
-    }
-    let seated = super::proxies::db::seat_leave_proxies(tx, id, team.id, &frozen, now).await?;
-    let frozen: Vec<i64> = frozen.into_iter().chain(seated).collect();
+    let frozen = match &seats {
+        Seats::Roster => {
+            let frozen = sqlx::query_scalar!(
+                "insert into decision_deciders (decision_id, user_id)
+                 select $1, m.user_id from memberships m
+                 where m.team_id = $2 and m.left_at is null and m.role <> 'on_leave'
+                 returning user_id",
+                id,
+                team.id
+            )
+            .fetch_all(&mut **tx)
+            .await?;
+            if frozen.is_empty() {
+                return Err(WriteError::Refused(format!(
+                    "Nobody in {} could decide: every member is on leave.",
+                    team.name
+                )));
+            }
+            let seated =
+                super::proxies::db::seat_leave_proxies(tx, id, team.id, &frozen, now).await?;
+            frozen.into_iter().chain(seated).collect()
+        }
+        Seats::Without { user_id } => {
+            let frozen = sqlx::query_scalar!(
+                "insert into decision_deciders (decision_id, user_id)
+                 select $1, m.user_id from memberships m
+                 where m.team_id = $2 and m.left_at is null and m.role <> 'on_leave' and m.user_id <> $3
+                 returning user_id",
+                id,
+                team.id,
+                user_id
+            )
+            .fetch_all(&mut **tx)
+            .await?;
+            if frozen.is_empty() {
+                return Err(WriteError::Refused(format!(
+                    "Nobody else in {} could decide: the others are on leave.",
+                    team.name
+                )));
+            }
+            frozen
+        }
+        Seats::Overrule { of, raiser, .. } => {
+            let frozen: Vec<i64> = sqlx::query_scalar!(
+                "insert into decision_deciders (decision_id, user_id)
+                 select $1, dd.user_id from decision_deciders dd
+                 join memberships m on m.team_id = $2 and m.user_id = dd.user_id and m.left_at is null
+                 where dd.decision_id = $3 and dd.user_id <> $4 and m.role <> 'on_leave'
+                 returning user_id",
+                id,
+                team.id,
+                of.id,
+                raiser
+            )
+            .fetch_all(&mut **tx)
+            .await?;
+            if frozen.is_empty() {
+                return Err(WriteError::Refused(
+                    "Nobody else among the deciders could decide an overrule: they have left or are on leave.".into(),
+                ));
+            }
+            frozen
+        }
+    };
     let decision = find_decision(&mut **tx, id)
         .await?
         .ok_or_else(|| WriteError::Refused("The decision vanished.".into()))?;
@@ -630,6 +750,7 @@ pub async fn record_outcome(
     decision_id: i64,
     person: &User,
     statement: &str,
+    review_on: Option<time::Date>,
     now: OffsetDateTime,
 ) -> Result<Applied, WriteError> {
     let (decision, tally) = lock_decision(tx, decision_id).await?;
@@ -657,14 +778,15 @@ pub async fn record_outcome(
         crate::github::db::queue_for_membership(tx, decision.id, membership_id, now).await?;
     }
     sqlx::query!(
-        "insert into decision_outcomes (decision_id, statement, recorded_by, recorded_at, membership_id, delegated_team_id)
-         values ($1, $2, $3, $4, $5, $6)",
+        "insert into decision_outcomes (decision_id, statement, recorded_by, recorded_at, membership_id, delegated_team_id, review_on)
+         values ($1, $2, $3, $4, $5, $6, $7)",
         decision_id,
         statement,
         person.id,
         now,
         applied.membership_id,
-        applied.delegated_team_id
+        applied.delegated_team_id,
+        review_on
     )
     .execute(&mut **tx)
     .await?;
@@ -673,6 +795,7 @@ pub async fn record_outcome(
         "effect": decision.effect.describe(&decision.team_name),
         "membership_id": applied.membership_id,
         "delegated_team_id": applied.delegated_team_id,
+        "review_on": review_on.map(crate::web::dates::format_date),
     });
     record(
         tx,
@@ -820,6 +943,43 @@ async fn apply_effect(
                 now,
             )
             .await?;
+            Ok(Applied::default())
+        }
+        Effect::MoveToAlumni { login } => {
+            let team = teams_db::find_team(&mut **tx, &decision.team_slug)
+                .await?
+                .ok_or_else(|| WriteError::Refused("The team no longer exists.".into()))?;
+            let person = auth::db::find_by_login(&mut **tx, login).await?;
+            let current = match &person {
+                None => None,
+                Some(person) => current_role(tx, team.id, person.id).await?,
+            };
+            let (Some(person), Some(_)) = (person, current) else {
+                return Err(WriteError::Refused(format!(
+                    "The effect cannot be applied: {login} is no longer a member."
+                )));
+            };
+            let membership_id = teams_db::record_leaving(
+                tx,
+                &team,
+                &person,
+                crate::teams::inactivity::LEDGER_REASON,
+                Some(actor),
+                cause,
+                now,
+            )
+            .await?;
+            Ok(Applied {
+                membership_id: Some(membership_id),
+                ..Applied::default()
+            })
+        }
+        Effect::OverruleConcern {
+            decision_id,
+            concern_id,
+            ..
+        } => {
+            super::overrule::apply(tx, decision, *decision_id, *concern_id, actor, now).await?;
             Ok(Applied::default())
         }
         Effect::AdmitNominee {

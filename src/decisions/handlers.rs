@@ -84,12 +84,19 @@ async fn record_of(
     let recorded = db::recorded_outcome(&state.pool, decision.id).await?;
     let proxies = super::proxies::db::decision_proxies(&state.pool, decision.id).await?;
     let holds = super::holds::holds(&state.pool, decision.id).await?;
+    let overrule = {
+        let mut conn = state.pool.acquire().await?;
+        super::overrule::standings(&mut conn, &decision, now).await?
+    };
+    let reviews = super::reviews::links(&state.pool, decision.id).await?;
     let github = match &recorded {
         Some(_) => crate::github::db::decision_changes(&state.pool, decision.id).await?,
         None => Vec::new(),
     };
     Ok(Record {
         github,
+        reviews,
+        overrule,
         holds,
         proxies,
         decision,
@@ -232,6 +239,10 @@ async fn check_effect(
         }
         // Opened from the nominations room's pages, which check them there.
         Effect::ShortlistNominations { .. } | Effect::AdmitNominee { .. } => {}
+        // Opened from the concern, which checks it (`overrule::open_overrule`).
+        Effect::OverruleConcern { .. } => {}
+        // Opened from the team page, which checks it (`teams::inactivity`).
+        Effect::MoveToAlumni { .. } => {}
         Effect::DelegateTeam(delegation) => {
             if teams_db::find_team(&mut **tx, &delegation.slug)
                 .await?
@@ -381,27 +392,29 @@ pub async fn record_outcome(
     let now = state.clock.now();
     let (decision, standing) = load_decision(&state, id, Some(&user)).await?;
     model::require_member(&standing)?;
-    let errors = match form.validate() {
+    let errors = match form.validate(now) {
         Err(errors) => errors,
-        Ok(statement) => {
+        Ok((statement, review_on)) => {
             let mut tx = state.pool.begin().await?;
-            let message = match db::record_outcome(&mut tx, id, &user, &statement, now).await {
-                Ok(_) if decision.effect.is_typed() => {
-                    "The outcome is recorded and its effect applied."
-                }
-                Ok(_) => "The outcome is recorded.",
-                Err(e) if e.constraint() == Some("decision_outcomes_pkey") => {
-                    return Err(AppError::Conflict(
-                        "The outcome of this decision is already recorded.".into(),
-                    ));
-                }
-                Err(e) => return Err(e.into()),
-            };
+            let message =
+                match db::record_outcome(&mut tx, id, &user, &statement, review_on, now).await {
+                    Ok(_) if decision.effect.is_typed() => {
+                        "The outcome is recorded and its effect applied."
+                    }
+                    Ok(_) => "The outcome is recorded.",
+                    Err(e) if e.constraint() == Some("decision_outcomes_pkey") => {
+                        return Err(AppError::Conflict(
+                            "The outcome of this decision is already recorded.".into(),
+                        ));
+                    }
+                    Err(e) => return Err(e.into()),
+                };
             return done(tx, message, &to_page(id)).await;
         }
     };
     let inputs = Inputs {
         statement: form.statement,
+        review_on: form.review_on,
         ..Inputs::default()
     };
     unprocessable(&state, layout, id, &user, inputs, &errors).await

@@ -20,12 +20,19 @@
 //! - Any decider raises a named concern; only whoever raised it resolves it, or the decider
 //!   they handed it over to (`model::handover`, `handover`). An unresolved
 //!   concern holds the decision (the rule is not met while it stands).
+//! - When a concern's raiser is on leave, has left the team, or has not answered for the
+//!   charter's days, another decider may open a linked decision to overrule it, decided
+//!   by the same deciders without the raiser under the same rule; when it passes and its
+//!   outcome is recorded the concern is marked overruled (`model::overrule`, `overrule`).
 //! - The outcome (open, passed, blocked, lapsed, withdrawn) is computed from the stored
 //!   positions, concerns, the frozen rule and `now` (`model::outcome`), never stored. It
 //!   passes early once every decider has spoken and the rule is met; otherwise it is judged
 //!   at its closing time: the rule met passes, an objection or unresolved concern blocks,
 //!   anything else lapses. Once the outcome is not open, positions, concerns and withdrawal
 //!   are refused, so an outcome never moves.
+//! - A passed decision's outcome may carry a review date; from 14 days before it the team
+//!   page and the inbox list it, reminders go 14 days ahead and on the day, and any member
+//!   opens the review, a new decision linked to the old (`model::reviews`, `reviews`).
 //! - The member who opened a decision may withdraw it, with a reason, while it is open.
 //! - A passed decision gets an outcome statement from a current member. Recording it applies
 //!   the typed effect in the same transaction, with the decision as the cause in the ledger
@@ -46,8 +53,10 @@ mod handlers;
 pub mod handover;
 pub mod holds;
 pub mod model;
+pub mod overrule;
 mod pages;
 pub mod proxies;
+pub mod reviews;
 
 use crate::web::routes::{Routes, get, post};
 
@@ -88,7 +97,12 @@ pub fn routes() -> Routes {
             "/decisions/{id}/concerns/{concern_id}/hand-over",
             post(handover::hand_over_concern),
         )
+        .route(
+            "/decisions/{id}/concerns/{concern_id}/overrule",
+            post(overrule::open),
+        )
         .route("/decisions/{id}/outcome", post(handlers::record_outcome))
+        .route("/decisions/{id}/review", post(reviews::open))
         .route(
             "/decisions/{id}/withdraw",
             post(handlers::withdraw_decision),

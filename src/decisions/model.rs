@@ -16,7 +16,9 @@ use crate::web::form::FormErrors;
 
 pub mod handover;
 pub mod holds;
+pub mod overrule;
 pub mod proxies;
+pub mod reviews;
 
 pub const QUESTION_MAX: usize = 200;
 pub const BODY_MAX: usize = 20_000;
@@ -383,6 +385,8 @@ pub struct Concern {
     /// The decider the raiser handed it over to (`handover`).
     pub handed_to: Option<i64>,
     pub handed_to_login: Option<String>,
+    /// The decision that overruled it (`overrule`); it is resolved then too.
+    pub overruled_by: Option<i64>,
 }
 
 /// The outcome statement of a passed decision, and what its effect made.
@@ -393,6 +397,8 @@ pub struct RecordedOutcome {
     pub recorded_at: OffsetDateTime,
     pub membership_id: Option<i64>,
     pub delegated_team: Option<(String, String)>,
+    /// When the team looks at it again (`reviews`).
+    pub review_on: Option<Date>,
 }
 
 /// The tally of a decision from its full record.
@@ -449,6 +455,18 @@ pub enum Effect {
         title: String,
         resolution: crate::rfcs::model::Resolution,
     },
+    /// A concern on another decision of the team is marked overruled
+    /// (`decisions::overrule`); its raiser could not be reached. The title and raiser are
+    /// kept for the record.
+    OverruleConcern {
+        decision_id: i64,
+        concern_id: i64,
+        title: String,
+        raised_by: String,
+    },
+    /// A member flagged as inactive whose notice ran out leaves the team, the ledger's
+    /// reason "inactive" (`teams::inactivity`). They are not among the deciders.
+    MoveToAlumni { login: String },
 }
 
 /// A nomination as an effect names it.
@@ -483,6 +501,9 @@ impl Delegation {
                 rule: self.rule,
                 review_on: self.review_on,
                 hold_days: crate::teams::model::HOLD_DAYS_DEFAULT,
+                answer_days: overrule::ANSWER_DAYS_DEFAULT,
+                inactivity_days: None,
+                inactivity_notice_days: crate::teams::inactivity::NOTICE_DAYS_DEFAULT,
             },
             note: Some(format!("Delegated by decision #{decision_id}.")),
         }
@@ -525,6 +546,17 @@ impl Effect {
                 title,
                 resolution,
             } => format!("{team} {}s RFC {rfc_id}, “{title}”.", resolution.verb()),
+            Effect::OverruleConcern {
+                decision_id,
+                title,
+                raised_by,
+                ..
+            } => format!(
+                "The concern “{title}” raised by {raised_by} on decision #{decision_id} is overruled: it no longer holds that decision."
+            ),
+            Effect::MoveToAlumni { login } => {
+                format!("{login} moves to the alumni of {team}, as inactive.")
+            }
         }
     }
 
@@ -929,16 +961,27 @@ impl ResolveForm {
 #[serde(default)]
 pub struct OutcomeForm {
     pub statement: String,
+    /// When the team looks at the outcome again (`reviews`); optional.
+    pub review_on: String,
 }
 
 impl OutcomeForm {
-    pub fn validate(&self) -> Result<String, FormErrors> {
-        one_text(
+    pub fn validate(&self, now: OffsetDateTime) -> Result<(String, Option<Date>), FormErrors> {
+        let mut errors = FormErrors::default();
+        let statement = errors.required(
             "statement",
             "Outcome statement",
             &self.statement,
             STATEMENT_MAX,
-        )
+        );
+        let review_on = crate::teams::model::review_date(&self.review_on, now);
+        if let Err(message) = review_on {
+            errors.add("review_on", message);
+        }
+        match review_on {
+            Ok(review_on) if errors.is_empty() => Ok((statement, review_on)),
+            _ => Err(errors),
+        }
     }
 }
 
@@ -1668,11 +1711,27 @@ mod tests {
         );
         assert!(
             OutcomeForm {
-                statement: String::new()
+                statement: String::new(),
+                review_on: String::new(),
             }
-            .validate()
+            .validate(datetime!(2026-05-01 12:00 UTC))
             .is_err()
         );
+        let now = datetime!(2026-05-01 12:00 UTC);
+        let outcome = |review_on: &str| {
+            OutcomeForm {
+                statement: "Adopted.".into(),
+                review_on: review_on.into(),
+            }
+            .validate(now)
+        };
+        assert_eq!(outcome("").ok(), Some(("Adopted.".into(), None)));
+        assert_eq!(
+            outcome("2026-11-01").ok(),
+            Some(("Adopted.".into(), Some(date!(2026 - 11 - 01))))
+        );
+        assert!(outcome("2026-04-30").is_err());
+        assert!(outcome("someday").is_err());
         assert!(
             WithdrawForm {
                 reason: "Superseded.".into()

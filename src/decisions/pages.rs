@@ -222,6 +222,9 @@ pub struct Record {
     /// Every proxy named in the decision, live or taken back.
     pub proxies: Vec<Proxy>,
     pub holds: Vec<Hold>,
+    /// Where each concern stands towards overruling (`overrule`).
+    pub overrule: super::overrule::Standings,
+    pub reviews: super::reviews::Links,
     /// What the outcome asked of GitHub (a linked team), and how it went.
     pub github: Vec<crate::github::db::DecisionChange>,
     pub now: OffsetDateTime,
@@ -236,6 +239,7 @@ pub struct Inputs {
     /// The concern whose resolution form was submitted.
     pub resolving: Option<i64>,
     pub statement: String,
+    pub review_on: String,
     pub reason: String,
     pub proxy_login: String,
     /// A position typed by a proxy for their principal.
@@ -305,6 +309,12 @@ pub struct ConcernView {
     pub may_hand_over: bool,
     pub resolution_input: String,
     pub resolution_error: Option<String>,
+    /// The decision that overruled it.
+    pub overruled_by: Option<i64>,
+    /// The overrule decision opened on it that is still open.
+    pub pending_overrule: Option<i64>,
+    /// Why the signed-in decider may open an overrule of it, when they may.
+    pub may_overrule: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -314,6 +324,12 @@ pub struct RecordedView {
     pub at: String,
     /// What the effect made, with a link: (text, url).
     pub made: Option<(String, String)>,
+    /// "2026-06-30", when the team looks at it again.
+    pub review_on: Option<String>,
+    /// The decision that reviews it, once opened.
+    pub reviewed_by: Option<i64>,
+    /// Whether the signed-in member may open its review now.
+    pub may_review: bool,
     /// The GitHub side of the effect, one sentence per change (`github::model::status`).
     pub github: Vec<String>,
 }
@@ -361,6 +377,9 @@ pub struct DecisionPage {
     pub comment: Field,
     pub concern: Field,
     pub statement: Field,
+    pub review_on: Field,
+    /// The decision this one reviews.
+    pub reviews: Option<i64>,
     pub reason: Field,
     pub holds: Vec<HoldView>,
     pub may_place_hold: bool,
@@ -377,6 +396,31 @@ pub struct DecisionPage {
     pub proxy_stance_error: Option<String>,
     pub proxy_comment: String,
     pub proxy_comment_error: Option<String>,
+    /// (decision, concern title) of the concern this decision would overrule.
+    pub overrules: Option<(i64, String)>,
+}
+
+/// The ground on which the signed-in person may open an overrule of `concern`, if they
+/// may (`model::overrule`): a decider who may act, not its raiser, none pending.
+fn overrule_ground(record: &Record, concern: &Concern, may_act: bool) -> Option<String> {
+    let me = record.user_id?;
+    let raiser = record.overrule.raisers.get(&concern.id).copied()?;
+    let days = record.overrule.answer_days;
+    if !may_act
+        || model::overrule::opening_problem(
+            concern,
+            me,
+            raiser,
+            days,
+            record.overrule.pending(concern.id),
+            record.now,
+        )
+        .is_some()
+    {
+        return None;
+    }
+    model::overrule::ground(raiser, days, record.now)
+        .map(|g| g.describe(&concern.raised_by_login, days))
 }
 
 fn explanation(
@@ -486,6 +530,9 @@ impl DecisionPage {
                     } else {
                         None
                     },
+                    overruled_by: c.overruled_by,
+                    pending_overrule: record.overrule.pending(c.id),
+                    may_overrule: overrule_ground(record, c, is_open && may_act),
                 }
             })
             .collect();
@@ -516,6 +563,11 @@ impl DecisionPage {
                 )),
                 (None, None) => None,
             },
+            review_on: r.review_on.map(crate::web::dates::format_date),
+            reviewed_by: record.reviews.reviewed_by,
+            may_review: r.review_on.is_some()
+                && record.reviews.reviewed_by.is_none()
+                && model::require_member(&record.standing).is_ok(),
         });
         let stances: Vec<(&'static str, &'static str)> = Stance::ALL
             .iter()
@@ -608,6 +660,12 @@ impl DecisionPage {
             proxy_stance_error: errors.get("proxy_stance").map(str::to_string),
             proxy_comment: inputs.proxy_position.comment.clone(),
             proxy_comment_error: errors.get("proxy_comment").map(str::to_string),
+            overrules: match &d.effect {
+                model::Effect::OverruleConcern {
+                    decision_id, title, ..
+                } => Some((*decision_id, title.clone())),
+                _ => None,
+            },
             id: d.id,
             question: d.question.clone(),
             team_slug: d.team_slug.clone(),
@@ -670,6 +728,15 @@ impl DecisionPage {
                 errors,
             )
             .hint("What was decided, in Markdown, for the record."),
+            review_on: Field::new(
+                "review_on",
+                "Review date (optional)",
+                &inputs.review_on,
+                10,
+                errors,
+            )
+            .hint("When the team looks at this outcome again, as YYYY-MM-DD. The team is reminded 14 days ahead and on the day."),
+            reviews: record.reviews.reviews,
             reason: Field::new(
                 "reason",
                 "Why it is withdrawn",

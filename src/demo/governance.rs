@@ -2,7 +2,10 @@
 //! kestrel-vane is on leave and has named juniper-holt proxy for the decisions opened
 //! meanwhile. One decision passed with juniper's position for kestrel; one is open,
 //! agreed by both, and held by kestrel's hold ("I need time to read"), which lapses by
-//! itself after the charter's five days.
+//! itself after the charter's five days. Kestrel's concern on the venue, raised before
+//! the leave, was overruled by a linked decision that juniper alone decided; the call's
+//! move comes back for review within two weeks. Linden, who joined later and has not been
+//! seen for 200 days, is flagged as inactive with the notice running.
 
 use sqlx::{Postgres, Transaction};
 use time::{Duration, OffsetDateTime};
@@ -40,6 +43,9 @@ pub async fn seed(
             },
             review_on: Some((now + Duration::days(120)).date()),
             hold_days: 5,
+            answer_days: 10,
+            inactivity_days: Some(180),
+            inactivity_notice_days: 30,
         },
         note: Some("A team of two: proxies and holds keep it deciding.".into()),
     };
@@ -61,6 +67,35 @@ pub async fn seed(
         )
         .await?;
     }
+    // Before the leave: kestrel raised a concern, then could not answer it.
+    let venue = decisions_db::open_decision(
+        tx,
+        &team,
+        &NewDecision {
+            question: "Hold the spring meetup in Lisbon?".into(),
+            body: "A venue near the station has offered its hall for free.".into(),
+            closes_at: now + Duration::days(6),
+            is_public: true,
+            effect: Effect::Text {
+                text: "The spring meetup is in Lisbon.".into(),
+            },
+        },
+        juniper,
+        ago(24),
+    )
+    .await?;
+    let comment = Some("Yes, if the hall is step-free.");
+    decisions_db::take_position(
+        tx,
+        venue,
+        &kestrel,
+        Stance::AgreeWithConcerns,
+        comment,
+        ago(23),
+    )
+    .await?;
+    let concern = "Is the hall step-free?";
+    let concern_id = decisions_db::raise_concern(tx, venue, &kestrel, concern, ago(23)).await?;
     let reason = "Parental leave until spring";
     teams_db::change_role(
         tx,
@@ -97,7 +132,15 @@ pub async fn seed(
     proxies_db::take_position_for(tx, id, juniper, kestrel.id, Stance::Agree, comment, ago(9))
         .await?;
     let statement = "The community call is on Thursdays at 16:00 UTC from next week.";
-    decisions_db::record_outcome(tx, id, juniper, statement, ago(9)).await?;
+    let review_on = Some((now + Duration::days(10)).date());
+    decisions_db::record_outcome(tx, id, juniper, statement, review_on, ago(9)).await?;
+
+    // Kestrel is on leave: juniper overrules the venue concern, deciding alone.
+    let overrule =
+        crate::decisions::overrule::open_overrule(tx, venue, concern_id, juniper, ago(3)).await?;
+    decisions_db::take_position(tx, overrule, juniper, Stance::Agree, None, ago(3)).await?;
+    let statement = "The venue confirmed step-free access by mail; the concern is answered.";
+    decisions_db::record_outcome(tx, overrule, juniper, statement, None, ago(3)).await?;
 
     // Open: both agree, but kestrel asked for time to read.
     let id = decisions_db::open_decision(
@@ -121,5 +164,20 @@ pub async fn seed(
     let comment = Some("Kestrel agreed to the draft in the thread.");
     proxies_db::take_position_for(tx, id, juniper, kestrel.id, Stance::Agree, comment, ago(1))
         .await?;
+
+    // Linden joined to help with the meetups and has not been seen since: past the
+    // charter's 180 days, flagged on the team page, the notice running (`teams::inactivity`).
+    let reason = "Helps with the meetups";
+    teams_db::add_member(
+        tx,
+        &team,
+        "linden-ash",
+        Role::Member,
+        reason,
+        Some(juniper),
+        Cause::DIRECT,
+        ago(200),
+    )
+    .await?;
     Ok(())
 }

@@ -32,7 +32,7 @@ pub struct Section {
 pub const SECTION_LIMIT: i64 = 50;
 
 /// The sections in the order `inbox_items` numbers them, with their headings.
-const SECTIONS: [(&str, &str); 6] = [
+const SECTIONS: [(&str, &str); 8] = [
     (
         "Decisions waiting for your position",
         "No decision is waiting for your position.",
@@ -56,6 +56,14 @@ const SECTIONS: [(&str, &str); 6] = [
     (
         "GitHub teams that differ from your teams' ledgers",
         "Every linked GitHub team of your teams matches its ledger.",
+    ),
+    (
+        "Decisions of your teams due for review",
+        "No decision of your teams is due for review.",
+    ),
+    (
+        "Decisions where you hold a proxy",
+        "You hold no proxy in an open decision.",
     ),
 ];
 
@@ -137,6 +145,32 @@ fn item(row: &Row, now: OffsetDateTime) -> Item {
             let context = format!("found on {}", row.at.map(format_utc).unwrap_or_default());
             (title, format!("/teams/{slug}/github"), context, None)
         }
+        7 => (
+            format!("Review: {}", row.title),
+            format!("/decisions/{}", row.id),
+            format!(
+                "{}, to be reviewed on {}",
+                row.team,
+                row.at
+                    .map(|at| crate::web::dates::format_date(at.date()))
+                    .unwrap_or_default()
+            ),
+            None,
+        ),
+        8 => (
+            format!(
+                "For {}: {}",
+                row.author.as_deref().unwrap_or_default(),
+                row.title
+            ),
+            format!("/decisions/{}", row.id),
+            format!(
+                "{}, you may take a position as {}'s proxy",
+                row.team,
+                row.author.as_deref().unwrap_or_default()
+            ),
+            row.at,
+        ),
         _ => {
             // A window still open links to the RFC; a closed one to its disposition.
             let url = if row.at.is_some_and(|at| at <= now) {
@@ -180,7 +214,7 @@ mod tests {
     fn rows_fall_into_their_sections_with_what_is_left_unlisted() {
         let rows = [row(1, 7, 3), row(1, 8, 3), row(4, 2, 1)];
         let sections = sections(&rows, NOW);
-        assert_eq!(sections.len(), 6);
+        assert_eq!(sections.len(), 8);
         assert_eq!(sections[0].items.len(), 2);
         assert_eq!(sections[0].more, 1);
         assert!(sections[1].items.is_empty());
@@ -192,7 +226,7 @@ mod tests {
 
     #[test]
     fn each_section_links_where_the_person_acts() {
-        let urls: Vec<String> = (1..=6)
+        let urls: Vec<String> = (1..=8)
             .map(|s| {
                 sections(&[row(s, 9, 1)], NOW)[(s - 1) as usize].items[0]
                     .url
@@ -207,7 +241,9 @@ mod tests {
                 "/nominations/9",
                 "/calls/9",
                 "/rfcs/9/disposition",
-                "/teams/infra/hello/github"
+                "/teams/infra/hello/github",
+                "/decisions/9",
+                "/decisions/9"
             ]
         );
         let open = Row {
@@ -215,5 +251,9 @@ mod tests {
             ..row(5, 9, 1)
         };
         assert_eq!(sections(&[open], NOW)[4].items[0].url, "/rfcs/9");
+        let held = &sections(&[row(8, 9, 1)], NOW)[7].items[0];
+        assert_eq!(held.title, "For Ada: Item 9");
+        let review = &sections(&[row(7, 9, 1)], NOW)[6].items[0];
+        assert_eq!(review.context, "Infra, to be reviewed on 2026-03-01");
     }
 }

@@ -54,11 +54,13 @@ pub enum Kind {
     CharterReview,
     TokenExpiring,
     TokenLeaked,
+    DecisionReview,
+    InactivityNotice,
     GithubDrift,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 15] = [
+    pub const ALL: [Kind; 17] = [
         Kind::Nominated,
         Kind::NominationMoved,
         Kind::DecisionOpened,
@@ -73,6 +75,8 @@ impl Kind {
         Kind::CharterReview,
         Kind::TokenExpiring,
         Kind::TokenLeaked,
+        Kind::DecisionReview,
+        Kind::InactivityNotice,
         Kind::GithubDrift,
     ];
 
@@ -92,6 +96,8 @@ impl Kind {
             Kind::CharterReview => "charter_review",
             Kind::TokenExpiring => "token_expiring",
             Kind::TokenLeaked => "token_leaked",
+            Kind::DecisionReview => "decision_review",
+            Kind::InactivityNotice => "inactivity_notice",
             Kind::GithubDrift => "github_drift",
         }
     }
@@ -121,6 +127,10 @@ impl Kind {
                 "An API token of yours expires, or is revoked for disuse, within 7 days"
             }
             Kind::TokenLeaked => "An API token of yours was reported leaked and revoked",
+            Kind::DecisionReview => {
+                "A decision of your team is to be reviewed within 14 days, or today"
+            }
+            Kind::InactivityNotice => "You are flagged as inactive in a team",
             Kind::GithubDrift => "Your team's GitHub team no longer matches its ledger",
         }
     }
@@ -138,6 +148,8 @@ impl Kind {
             | Kind::WindowClosing
             | Kind::NominationStale
             | Kind::CharterReview
+            | Kind::DecisionReview
+            | Kind::InactivityNotice
             | Kind::GithubDrift => "You get this because you are a member of this team.",
             Kind::PostReviewed => "You get this because you wrote this post.",
             Kind::ActionItemDue => "You get this because you own this action item.",
@@ -153,6 +165,7 @@ impl Kind {
             | Kind::WindowClosing
             | Kind::NominationStale
             | Kind::CharterReview
+            | Kind::DecisionReview
             | Kind::GithubDrift => Delivery::Digest,
             _ => Delivery::Immediate,
         }

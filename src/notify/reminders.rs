@@ -37,6 +37,8 @@ pub async fn scan(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<u64> {
         (Kind::ActionItemDue, action_items(pool, now).await?),
         (Kind::NominationStale, stale_nominations(pool, now).await?),
         (Kind::CharterReview, charter_reviews(pool, now).await?),
+        (Kind::DecisionReview, decision_reviews(pool, now).await?),
+        (Kind::InactivityNotice, inactivity_notices(pool, now).await?),
         (Kind::TokenExpiring, tokens_ending(pool, now).await?),
     ] {
         if found.is_empty() {
@@ -438,6 +440,33 @@ async fn charter_reviews(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<Vec
                 ),
                 path: format!("/teams/{}", r.slug),
             },
+        })
+        .collect())
+}
+
+/// Decisions to be reviewed within 14 days, and on the day (`decisions::reviews`): the
+/// team's members.
+async fn decision_reviews(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<Vec<Found>> {
+    Ok(crate::decisions::reviews::reminders(pool, now)
+        .await?
+        .into_iter()
+        .map(|(key, recipients, notice)| Found {
+            key,
+            recipients,
+            notice,
+        })
+        .collect())
+}
+
+/// Members flagged as inactive (`teams::inactivity`): themselves, once per flagging.
+async fn inactivity_notices(pool: &PgPool, now: OffsetDateTime) -> sqlx::Result<Vec<Found>> {
+    Ok(crate::teams::inactivity::notices(pool, now)
+        .await?
+        .into_iter()
+        .map(|(key, recipients, notice)| Found {
+            key,
+            recipients,
+            notice,
         })
         .collect())
 }

@@ -211,7 +211,7 @@ pub async fn find_by_form_key(
     .await
 }
 
-fn subject(id: i64, title: &str) -> Subject {
+pub(super) fn subject(id: i64, title: &str) -> Subject {
     let label: String = format!("RFC {id}: {title}").chars().take(200).collect();
     Subject {
         kind: "rfc",
@@ -221,7 +221,7 @@ fn subject(id: i64, title: &str) -> Subject {
 }
 
 /// Public once the RFC is public, else for the team only.
-fn visibility_at(rfc_public: bool) -> audit::Visibility {
+pub(super) fn visibility_at(rfc_public: bool) -> audit::Visibility {
     if rfc_public {
         audit::Visibility::Public
     } else {
@@ -304,7 +304,10 @@ async fn insert_revision(
 
 /// Locks the RFC's row for the rest of the transaction and reads it again: every write
 /// about one RFC takes this lock first, so each sees the others' outcome.
-async fn lock(tx: &mut Transaction<'_, Postgres>, rfc_id: i64) -> Result<Rfc, WriteError> {
+pub(super) async fn lock(
+    tx: &mut Transaction<'_, Postgres>,
+    rfc_id: i64,
+) -> Result<Rfc, WriteError> {
     sqlx::query!("select id from rfcs where id = $1 for update", rfc_id)
         .fetch_one(&mut **tx)
         .await?;

@@ -186,6 +186,19 @@ async fn rfc_page(
         db::feedback_edits_of(&state.pool, &edited).await?
     };
     let changes = db::window_changes(&state.pool, rfc.id).await?;
+    let concerns = super::concerns::concerns(&state.pool, rfc.id).await?;
+    let review_on = match rfc.decision_id {
+        Some(decision) => crate::decisions::db::recorded_outcome(&state.pool, decision)
+            .await?
+            .and_then(|o| o.review_on),
+        None => None,
+    };
+    let pending = if is_member && rfc.resolution.is_none() {
+        let mut conn = state.pool.acquire().await?;
+        super::concerns::pending_settlement(&mut conn, rfc.id, now).await?
+    } else {
+        None
+    };
     let summary = match rfc.disposition_published_at {
         Some(_) => Some(db::private_summary(&state.pool, rfc.id).await?),
         None => None,
@@ -207,6 +220,9 @@ async fn rfc_page(
             paged: before.is_some(),
             edits: &edits,
             changes: &changes,
+            concerns: &concerns,
+            review_on,
+            may_raise: is_member && super::concerns::raising_problem(rfc, pending).is_none(),
             summary,
             is_member,
             actions,
@@ -759,7 +775,19 @@ pub async fn open_settlement(
             let mut tx = state.pool.begin().await?;
             match decisions::db::open_decision(&mut tx, &team, &new, &user, now).await {
                 Ok(decision_id) => {
-                    let message = format!("The decision “{}” is open.", new.question);
+                    let carried =
+                        super::concerns::carry(&mut tx, rfc.id, decision_id, &user, now).await?;
+                    let message = match carried {
+                        0 => format!("The decision “{}” is open.", new.question),
+                        1 => format!(
+                            "The decision “{}” is open, with the RFC's open concern carried in.",
+                            new.question
+                        ),
+                        n => format!(
+                            "The decision “{}” is open, with the RFC's {n} open concerns carried in.",
+                            new.question
+                        ),
+                    };
                     return done(tx, message, &format!("/decisions/{decision_id}")).await;
                 }
                 Err(WriteError::Refused(why)) => errors.add("form", why),

@@ -24,10 +24,13 @@
 //!   declined or noted, with a reason, and publish the disposition once every piece has
 //!   one. The public then sees the disposition of public feedback, and a count by verdict
 //!   of private feedback, without its text.
+//! - Before a decision settles it, the team's members may raise named concerns on an RFC;
+//!   the decision that settles it carries the open ones in, named as before (`concerns`).
 //! - `/rfcs/feed.xml` is an Atom feed of RFCs open for feedback.
 //! - Every change writes its audit entry in the same transaction: public once the RFC is
 //!   public, team-only for drafts, private feedback and unpublished dispositions.
 
+pub mod concerns;
 pub mod db;
 mod handlers;
 pub mod model;
@@ -74,6 +77,11 @@ pub fn routes() -> Routes {
         .route(
             "/rfcs/{id}/decision",
             get(handlers::new_settlement).post(handlers::open_settlement),
+        )
+        .route("/rfcs/{id}/concerns", post(concerns::raise_concern))
+        .route(
+            "/rfcs/{id}/concerns/{concern_id}/resolve",
+            post(concerns::resolve_concern),
         )
         .route(
             "/rfcs/{id}/disposition/publish",

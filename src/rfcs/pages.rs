@@ -389,6 +389,10 @@ pub struct RfcPageData<'a> {
     pub paged: bool,
     pub edits: &'a [FeedbackEdit],
     pub changes: &'a [WindowChangeRow],
+    pub concerns: &'a [super::concerns::RfcConcern],
+    pub review_on: Option<time::Date>,
+    /// Whether the viewer may raise a concern now.
+    pub may_raise: bool,
     /// Only once the disposition is published.
     pub summary: Option<PrivateSummary>,
     pub is_member: bool,
@@ -440,6 +444,23 @@ pub struct RfcPage {
     pub private_summary: Option<SummaryView>,
     /// The decision that settled the RFC.
     pub decision_id: Option<i64>,
+    pub concerns: Vec<RfcConcernView>,
+    pub may_raise: bool,
+    /// The review date of the settling decision's outcome (`decisions::reviews`).
+    pub review_on: Option<String>,
+}
+
+/// A concern on the RFC as its page shows it.
+#[derive(Clone, Debug)]
+pub struct RfcConcernView {
+    pub id: i64,
+    pub title: String,
+    pub raised_by: String,
+    pub raised_at: String,
+    /// "Resolved on …: …", or empty.
+    pub resolved: Option<String>,
+    pub carried_into: Option<i64>,
+    pub may_resolve: bool,
 }
 
 impl RfcPage {
@@ -515,6 +536,29 @@ impl RfcPage {
                 noted: s.noted,
             }),
             decision_id: rfc.decision_id,
+            concerns: data
+                .concerns
+                .iter()
+                .map(|c| RfcConcernView {
+                    id: c.id,
+                    title: c.title.clone(),
+                    raised_by: c.raised_by_login.clone(),
+                    raised_at: format_utc(c.raised_at),
+                    resolved: c.resolved_at.map(|at| {
+                        format!(
+                            "Resolved on {}: {}",
+                            format_utc(at),
+                            c.resolution.clone().unwrap_or_default()
+                        )
+                    }),
+                    carried_into: c.carried_into,
+                    may_resolve: data.is_member
+                        && viewer_id
+                            .is_some_and(|me| super::concerns::resolving_problem(c, me).is_none()),
+                })
+                .collect(),
+            may_raise: data.may_raise,
+            review_on: data.review_on.map(crate::web::dates::format_date),
             layout,
         }
     }

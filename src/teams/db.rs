@@ -56,6 +56,9 @@ struct TeamRecord {
     rule_n: i32,
     review_on: Option<Date>,
     hold_days: i32,
+    answer_days: i32,
+    inactivity_days: Option<i32>,
+    inactivity_notice_days: i32,
     parent_id: Option<i64>,
     parent_slug: Option<String>,
     parent_name: Option<String>,
@@ -84,6 +87,9 @@ impl TryFrom<TeamRecord> for Team {
                 rule: rule(&r.rule_kind, r.rule_n)?,
                 review_on: r.review_on,
                 hold_days: r.hold_days,
+                answer_days: r.answer_days,
+                inactivity_days: r.inactivity_days,
+                inactivity_notice_days: r.inactivity_notice_days,
             },
             id: r.id,
             slug: r.slug,
@@ -104,7 +110,7 @@ pub async fn find_team(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Opti
     }
     let record = sqlx::query_as!(
         TeamRecord,
-        "select t.id, t.slug, t.name, t.purpose, t.mandate, t.rule_kind, t.rule_n, t.review_on, t.hold_days,
+        "select t.id, t.slug, t.name, t.purpose, t.mandate, t.rule_kind, t.rule_n, t.review_on, t.hold_days, t.concern_answer_days as answer_days, t.inactivity_days, t.inactivity_notice_days,
                 t.parent_id, p.slug as \"parent_slug?\", p.name as \"parent_name?\", t.created_at, t.revoked_at
          from teams t left join teams p on p.id = t.parent_id
          where t.slug = $1",
@@ -119,7 +125,7 @@ pub async fn find_team(db: impl PgExecutor<'_>, slug: &str) -> sqlx::Result<Opti
 pub async fn list_teams(db: impl PgExecutor<'_>) -> sqlx::Result<Vec<Team>> {
     sqlx::query_as!(
         TeamRecord,
-        "select t.id, t.slug, t.name, t.purpose, t.mandate, t.rule_kind, t.rule_n, t.review_on, t.hold_days,
+        "select t.id, t.slug, t.name, t.purpose, t.mandate, t.rule_kind, t.rule_n, t.review_on, t.hold_days, t.concern_answer_days as answer_days, t.inactivity_days, t.inactivity_notice_days,
                 t.parent_id, p.slug as \"parent_slug?\", p.name as \"parent_name?\", t.created_at, t.revoked_at
          from teams t left join teams p on p.id = t.parent_id
          order by t.name, t.id"
@@ -209,7 +215,7 @@ pub async fn charter_events(
 ) -> sqlx::Result<Vec<CharterEvent>> {
     let rows = sqlx::query!(
         "select e.id, t.slug as team_slug, t.name as team_name, p.slug as \"parent_slug?\", p.name as \"parent_name?\",
-                e.kind, e.mandate, e.rule_kind, e.rule_n, e.review_on, e.hold_days, e.note, u.login as \"actor_login?\", e.at
+                e.kind, e.mandate, e.rule_kind, e.rule_n, e.review_on, e.hold_days, e.concern_answer_days, e.inactivity_days, e.inactivity_notice_days, e.note, u.login as \"actor_login?\", e.at
          from charter_events e
          join teams t on t.id = e.team_id
          left join teams p on p.id = e.parent_id
@@ -228,6 +234,9 @@ pub async fn charter_events(
                     rule: rule(&r.rule_kind, r.rule_n)?,
                     review_on: r.review_on,
                     hold_days: r.hold_days,
+                    answer_days: r.concern_answer_days,
+                    inactivity_days: r.inactivity_days,
+                    inactivity_notice_days: r.inactivity_notice_days,
                 },
                 id: r.id,
                 team_slug: r.team_slug,
@@ -508,6 +517,9 @@ fn charter_json(charter: &Charter) -> serde_json::Value {
         "decision_rule": charter.rule.describe(),
         "review_on": charter.review_on.map(crate::web::dates::format_date),
         "hold_days": charter.hold_days,
+        "concern_answer_days": charter.answer_days,
+        "inactivity_days": charter.inactivity_days,
+        "inactivity_notice_days": charter.inactivity_notice_days,
     })
 }
 
@@ -544,8 +556,9 @@ pub async fn create_team(
     let parent_id = parent.map(|p| p.id);
     let charter = &new.charter;
     let id = sqlx::query_scalar!(
-        "insert into teams (slug, name, purpose, mandate, rule_kind, rule_n, review_on, parent_id, created_at, updated_at, hold_days)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)
+        "insert into teams (slug, name, purpose, mandate, rule_kind, rule_n, review_on, parent_id, created_at, updated_at, hold_days, concern_answer_days,
+                            inactivity_days, inactivity_notice_days)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12, $13)
          returning id",
         new.slug,
         new.name,
@@ -556,7 +569,10 @@ pub async fn create_team(
         charter.review_on,
         parent_id,
         now,
-        charter.hold_days
+        charter.hold_days,
+        charter.answer_days,
+        charter.inactivity_days,
+        charter.inactivity_notice_days
     )
     .fetch_one(&mut **tx)
     .await?;
@@ -621,8 +637,9 @@ async fn insert_event(
 ) -> sqlx::Result<()> {
     let charter = event.charter;
     sqlx::query!(
-        "insert into charter_events (team_id, parent_id, kind, mandate, rule_kind, rule_n, review_on, note, actor_id, at, decision_id, hold_days)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        "insert into charter_events (team_id, parent_id, kind, mandate, rule_kind, rule_n, review_on, note, actor_id, at, decision_id, hold_days, concern_answer_days,
+                                    inactivity_days, inactivity_notice_days)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         event.team_id,
         event.parent_id,
         event.kind,
@@ -634,7 +651,10 @@ async fn insert_event(
         actor.id,
         now,
         event.decision_id,
-        charter.hold_days
+        charter.hold_days,
+        charter.answer_days,
+        charter.inactivity_days,
+        charter.inactivity_notice_days
     )
     .execute(&mut **tx)
     .await?;
@@ -653,7 +673,7 @@ pub async fn change_charter(
     let charter = &change.charter;
     sqlx::query!(
         "update teams set purpose = $2, mandate = $3, rule_kind = $4, rule_n = $5, review_on = $6, updated_at = $7,
-                          hold_days = $8
+                          hold_days = $8, concern_answer_days = $9, inactivity_days = $10, inactivity_notice_days = $11
          where id = $1",
         team.id,
         change.purpose,
@@ -662,7 +682,10 @@ pub async fn change_charter(
         charter.rule.n,
         charter.review_on,
         now,
-        charter.hold_days
+        charter.hold_days,
+        charter.answer_days,
+        charter.inactivity_days,
+        charter.inactivity_notice_days
     )
     .execute(&mut **tx)
     .await?;

@@ -139,6 +139,31 @@ pub async fn show_team(
         page.own = own.as_ref().map(super::pages::OwnMembership::of);
     }
     if standing.is_member {
+        let mut conn = state.pool.acquire().await?;
+        let me = page.layout.user.as_ref().map(|u| u.id);
+        page.inactive = super::inactivity::flagged(&mut conn, &team, now)
+            .await?
+            .into_iter()
+            .map(|f| {
+                let text = match f.activity {
+                    super::inactivity::Activity::Flagged { since, until } => format!(
+                        "inactive since {}; the notice runs until {}",
+                        crate::web::dates::format_utc(since),
+                        crate::web::dates::format_utc(until)
+                    ),
+                    super::inactivity::Activity::NoticeOver { since } => format!(
+                        "inactive; the notice ran out on {}, and the team may move them to alumni by decision",
+                        crate::web::dates::format_utc(since)
+                    ),
+                    super::inactivity::Activity::Active => String::new(),
+                };
+                let over = matches!(
+                    f.activity,
+                    super::inactivity::Activity::NoticeOver { .. }
+                );
+                (f.login, text, Some(f.user_id) == me, over)
+            })
+            .collect();
         let stale = crate::nominations::db::team_stale_count(&state.pool, team.id, now).await?;
         page.stale_nominations = crate::nominations::pages::stale_text(stale);
     }
@@ -149,6 +174,18 @@ pub async fn show_team(
         .collect();
     let open = crate::posts::db::team_action_items(&state.pool, team.id, true, 50).await?;
     page.open = crate::posts::pages::team_action_views(&open, &team.slug, now);
+    page.reviews =
+        crate::decisions::reviews::due_for_team(&state.pool, team.id, standing.is_member, now)
+            .await?
+            .into_iter()
+            .map(|d| {
+                (
+                    d.id,
+                    d.question,
+                    crate::web::dates::format_date(d.review_on),
+                )
+            })
+            .collect();
     Ok(page)
 }
 

@@ -18,6 +18,9 @@
 //!   The team's members and site administrators manage membership directly; a passed
 //!   decision's membership effect writes the same ledger with the decision as its cause
 //!   (`decision_id` on the row it opens, `closed_by_decision_id` on the row it closes).
+//! - A charter may set an inactivity period: members with nothing in the team for that
+//!   long are flagged on the team page (computed, never stored) until they say they are
+//!   still active or another member vouches for them (`inactivity`).
 //! - A new team may start with founding leads and members; the delegating team staffs a
 //!   team that has no lead yet; a member goes on leave, comes back and leaves from the
 //!   team page (`staffing`).
@@ -25,6 +28,7 @@
 
 pub mod db;
 mod handlers;
+pub mod inactivity;
 pub mod model;
 mod pages;
 mod staffing;
@@ -63,6 +67,15 @@ pub fn routes() -> Routes {
         .route(
             "/teams/{slug}/members/{login}/leave",
             post(handlers::record_leaving),
+        )
+        .route("/teams/{slug}/still-active", post(inactivity::still_active))
+        .route(
+            "/teams/{slug}/members/{login}/vouch",
+            post(inactivity::vouch),
+        )
+        .route(
+            "/teams/{slug}/members/{login}/alumni",
+            post(inactivity::open_alumni),
         )
         .route(
             "/teams/{slug}/leave",

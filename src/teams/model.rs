@@ -149,6 +149,14 @@ pub struct Charter {
     pub review_on: Option<Date>,
     /// How many days a hold on one of its decisions lasts (`decisions::model::holds`).
     pub hold_days: i32,
+    /// How many days a concern's raiser may stay silent before another decider may open
+    /// a decision to overrule it (`decisions::model::overrule`).
+    pub answer_days: i32,
+    /// After how many days without activity a member is flagged (`teams::inactivity`);
+    /// `None`: never.
+    pub inactivity_days: Option<i32>,
+    /// How long a flagged member has to answer.
+    pub inactivity_notice_days: i32,
 }
 
 /// How long a hold lasts unless the charter says otherwise, and the most it may say.
@@ -305,6 +313,23 @@ pub fn slug_problem(slug: &str) -> Option<&'static str> {
     }
 }
 
+/// A review date as typed (a charter's, a decision's outcome's): empty for none, else a
+/// real day from today on and within ten years.
+pub fn review_date(text: &str, now: OffsetDateTime) -> Result<Option<Date>, &'static str> {
+    let today = now.date();
+    match text.trim() {
+        "" => Ok(None),
+        text => match parse_date(text) {
+            None => Err("Enter the review date as YYYY-MM-DD, for example 2027-06-30."),
+            Some(day) if day < today => Err("The review date must be today or later."),
+            Some(day) if day.year() > today.year() + REVIEW_HORIZON_YEARS => {
+                Err("The review date must be within ten years.")
+            }
+            Some(day) => Ok(Some(day)),
+        },
+    }
+}
+
 /// The charter fields as typed into a form.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default)]
@@ -314,6 +339,9 @@ pub struct CharterFields {
     pub rule_n: String,
     pub review_on: String,
     pub hold_days: String,
+    pub answer_days: String,
+    pub inactivity_days: String,
+    pub inactivity_notice_days: String,
 }
 
 impl CharterFields {
@@ -327,6 +355,12 @@ impl CharterFields {
                 .map(crate::web::dates::format_date)
                 .unwrap_or_default(),
             hold_days: charter.hold_days.to_string(),
+            answer_days: charter.answer_days.to_string(),
+            inactivity_days: charter
+                .inactivity_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            inactivity_notice_days: charter.inactivity_notice_days.to_string(),
         }
     }
 
@@ -350,18 +384,7 @@ impl CharterFields {
                 format!("N is a whole number from 0 to {RULE_N_MAX}."),
             );
         }
-        let today = now.date();
-        let review_on = match self.review_on.trim() {
-            "" => Ok(None),
-            text => match parse_date(text) {
-                None => Err("Enter the review date as YYYY-MM-DD, for example 2027-06-30."),
-                Some(day) if day < today => Err("The review date must be today or later."),
-                Some(day) if day.year() > today.year() + REVIEW_HORIZON_YEARS => {
-                    Err("The review date must be within ten years.")
-                }
-                Some(day) => Ok(Some(day)),
-            },
-        };
+        let review_on = review_date(&self.review_on, now);
         if let Err(message) = review_on {
             errors.add("review_on", message);
         }
@@ -378,13 +401,57 @@ impl CharterFields {
                 format!("Days a hold lasts is a whole number from 1 to {HOLD_DAYS_MAX}."),
             );
         }
-        match (kind, n, review_on, hold_days) {
-            (Some(kind), Some(n), Ok(review_on), Some(hold_days)) if errors.is_empty() => {
+        use crate::decisions::model::overrule::{ANSWER_DAYS_DEFAULT, ANSWER_DAYS_MAX};
+        let answer_days = match self.answer_days.trim() {
+            "" => Some(ANSWER_DAYS_DEFAULT),
+            text => text
+                .parse::<i32>()
+                .ok()
+                .filter(|n| (1..=ANSWER_DAYS_MAX).contains(n)),
+        };
+        if answer_days.is_none() {
+            errors.add(
+                "answer_days",
+                format!("Days a concern's raiser may stay silent is a whole number from 1 to {ANSWER_DAYS_MAX}."),
+            );
+        }
+        let inactivity_days = match self.inactivity_days.trim() {
+            "" => Some(None),
+            text => text
+                .parse::<i32>()
+                .ok()
+                .filter(|n| (30..=3650).contains(n))
+                .map(Some),
+        };
+        if inactivity_days.is_none() {
+            errors.add(
+                "inactivity_days",
+                "The inactivity period is a whole number of days from 30 to 3650, or empty for none.",
+            );
+        }
+        let notice_days = match self.inactivity_notice_days.trim() {
+            "" => Some(crate::teams::inactivity::NOTICE_DAYS_DEFAULT),
+            text => text.parse::<i32>().ok().filter(|n| (7..=180).contains(n)),
+        };
+        if notice_days.is_none() {
+            errors.add(
+                "inactivity_notice_days",
+                "The notice period is a whole number of days from 7 to 180.",
+            );
+        }
+        match (kind, n, review_on, hold_days, answer_days) {
+            (Some(kind), Some(n), Ok(review_on), Some(hold_days), Some(answer_days))
+                if errors.is_empty() =>
+            {
                 Some(Charter {
                     mandate,
                     rule: DecisionRule { kind, n },
                     review_on,
                     hold_days,
+                    answer_days,
+                    inactivity_days: inactivity_days.flatten(),
+                    inactivity_notice_days: notice_days
+                        .unwrap_or(crate::teams::inactivity::NOTICE_DAYS_DEFAULT),
                 })
             }
             _ => None,
@@ -512,6 +579,14 @@ pub fn changed_fields(team: &Team, change: &CharterChange) -> Vec<&'static str> 
     }
     if team.charter.hold_days != change.charter.hold_days {
         fields.push("hold_days");
+    }
+    if team.charter.answer_days != change.charter.answer_days {
+        fields.push("answer_days");
+    }
+    if team.charter.inactivity_days != change.charter.inactivity_days
+        || team.charter.inactivity_notice_days != change.charter.inactivity_notice_days
+    {
+        fields.push("inactivity");
     }
     if team.charter.review_on != change.charter.review_on {
         fields.push("review_on");
@@ -882,6 +957,9 @@ mod tests {
                 },
                 review_on: Some(date!(2027 - 06 - 30)),
                 hold_days: 7,
+                answer_days: 14,
+                inactivity_days: None,
+                inactivity_notice_days: 30,
             },
             parent_id,
             parent_slug: parent_id.map(|_| "core".into()),
@@ -1026,6 +1104,9 @@ mod tests {
             rule_n: rule_n.into(),
             review_on: review_on.into(),
             hold_days: String::new(),
+            answer_days: String::new(),
+            inactivity_days: String::new(),
+            inactivity_notice_days: String::new(),
         }
     }
 

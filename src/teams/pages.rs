@@ -81,6 +81,9 @@ pub struct CharterInputs {
     pub rule_n: Field,
     pub review_on: Field,
     pub hold_days: Field,
+    pub answer_days: Field,
+    pub inactivity_days: Field,
+    pub inactivity_notice_days: Field,
 }
 
 impl CharterInputs {
@@ -95,6 +98,12 @@ impl CharterInputs {
                 .hint("When the charter is next reviewed, as YYYY-MM-DD."),
             hold_days: Field::new("hold_days", "Days a hold lasts", &fields.hold_days, 2, errors)
                 .hint("A decider's hold (“I need time to read”) keeps a decision from passing early for this many days at most, 1 to 60. Empty: 7."),
+            answer_days: Field::new("answer_days", "Days a concern's raiser may stay silent", &fields.answer_days, 2, errors)
+                .hint("After this many days without a word from whoever raised a concern, another decider may open a decision to overrule it, 1 to 90. Empty: 14."),
+            inactivity_days: Field::new("inactivity_days", "Inactivity period in days (optional)", &fields.inactivity_days, 4, errors)
+                .hint("A member with nothing in the team (a position, feedback, a post, a review, a comment, a nomination note) for this many days is flagged, 30 to 3650. Empty: never."),
+            inactivity_notice_days: Field::new("inactivity_notice_days", "Notice period in days", &fields.inactivity_notice_days, 3, errors)
+                .hint("How long a flagged member has to say they are still active, or someone to vouch for them, 7 to 180. Empty: 30."),
         }
     }
 }
@@ -378,6 +387,11 @@ pub struct TeamPage {
     pub updates: Vec<crate::posts::pages::PostItem>,
     /// Open action items of the team's incident reports.
     pub open: Vec<crate::posts::pages::ActionView>,
+    /// Decisions due for review: (id, question, day), filled in by the handler.
+    pub reviews: Vec<(i64, String, String)>,
+    /// Members flagged as inactive, for the team's members: (login, sentence, it is me,
+    /// the notice ran out).
+    pub inactive: Vec<(String, String, bool, bool)>,
 }
 
 impl TeamPage {
@@ -453,6 +467,8 @@ impl TeamPage {
             own: None,
             updates: Vec::new(),
             open: Vec::new(),
+            reviews: Vec::new(),
+            inactive: Vec::new(),
         }
     }
 }

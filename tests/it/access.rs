@@ -194,11 +194,21 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/calls/{id}/shortlist", "....M.."),
     ("POST", "/decisions/{id}/concerns", "....M.."),
     ("POST", "/decisions/{id}/concerns/{concern_id}/hand-over", "....M.."),
+    // The member raised the scenario's concern: a 409, the raiser does not overrule it.
+    ("POST", "/decisions/{id}/concerns/{concern_id}/overrule", "....M.."),
     ("POST", "/decisions/{id}/concerns/{concern_id}/resolve", "....M.."),
     // The member places a hold (or, the decision closed, is told so); has none to release.
     ("POST", "/decisions/{id}/holds", "....M.."),
     ("POST", "/decisions/{id}/holds/release", "....M.."),
     ("POST", "/decisions/{id}/outcome", "....M.."),
+    // The scenario's decision has no outcome with a review date: a 409 for the member.
+    ("POST", "/decisions/{id}/review", "....M.."),
+    // Members answer for themselves and vouch for one another (the scenario's team sets
+    // no inactivity period, but the answer is taken: it counts as activity).
+    ("POST", "/teams/{slug}/still-active", "....M.."),
+    ("POST", "/teams/{slug}/members/{login}/vouch", "....M.."),
+    // About oneself: a 409.
+    ("POST", "/teams/{slug}/members/{login}/alumni", "....M.."),
     ("POST", "/decisions/{id}/positions", "....M.."),
     ("POST", "/decisions/{id}/proxy", "....M.."),
     // Nobody in the scenario holds a proxy (tests/it/proxies.rs has proxies that do).
@@ -232,6 +242,9 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ("POST", "/posts/{team}/{slug}/request-changes", "....M.."),
     ("POST", "/posts/{team}/{slug}/submit", "......."),
     ("POST", "/rfcs", "....M.."),
+    ("POST", "/rfcs/{id}/concerns", "....M.."),
+    // The scenario's concern is the decision's, not the RFC's: a 409 for the member.
+    ("POST", "/rfcs/{id}/concerns/{concern_id}/resolve", "....M.."),
     ("POST", "/rfcs/{id}/decision", "....M.."),
     ("POST", "/rfcs/{id}/disposition/publish", "....M.."),
     ("POST", "/rfcs/{id}/edit", "....M.."),

@@ -766,6 +766,68 @@ async fn a_two_person_team_decides_while_one_is_on_leave() {
     browser.finish().await;
 }
 
+/// The pair again: Basil raised a concern, then went on leave; Amber, alone, opens the
+/// linked decision to overrule it, passes it, records it, and the concern is marked
+/// overruled with the link back.
+#[tokio::test]
+async fn a_concern_whose_raiser_is_on_leave_is_overruled() {
+    let app = TestApp::spawn().await;
+    app.make_admin("amber").await;
+    let admin = app.signed_in("amber").await;
+    team_of_two(&admin, "pair", "Pair", "Keeps the project going.").await;
+    let page = admin
+        .post(
+            "/teams/pair/decisions",
+            &crate::decisions::decision_fields("Move the meeting to Thursdays?"),
+        )
+        .await;
+    let decision = page.location().expect("the decision").to_string();
+    let basil = app.signed_in("basil").await;
+    basil
+        .post(
+            &format!("{decision}/concerns"),
+            &[("concern", "Thursdays clash with the release call")],
+        )
+        .await
+        .assert_redirect(&decision);
+    admin
+        .post(
+            "/teams/pair/members/basil/role",
+            &[("role", "on_leave"), ("role_reason", "Travelling")],
+        )
+        .await
+        .assert_redirect("/teams/pair");
+    let Some(mut browser) = Browser::open(&app).await else {
+        return;
+    };
+    browser.sign_in_dev("amber").await;
+    browser.goto(&decision).await;
+    browser
+        .assert_text("basil is on leave: another decider may open a decision")
+        .await;
+    browser.click_button("Open a decision to overrule it").await;
+    let overrule = browser.path().to_string();
+    assert_ne!(overrule, decision);
+    browser
+        .assert_text("Overrule the concern “Thursdays clash with the release call” raised by basil")
+        .await;
+    browser.assert_text("Not yet spoken: amber.").await;
+    browser.choose("#stance-agree").await;
+    browser.click_button("Record my position").await;
+    browser.assert_text("Passed").await;
+    browser
+        .fill(
+            "Outcome statement",
+            "The release call moves; Thursdays stand.",
+        )
+        .await;
+    browser.click_button("Record the outcome").await;
+    assert_eq!(browser.path(), overrule);
+    browser.goto(&decision).await;
+    browser.assert_text("Overruled on").await;
+    browser.finish().await;
+}
+
 /// As a new user would: the footer leads to `/api`, whose curl example is run as shown
 /// (by `sh`, with the token in `$CONCORD_TOKEN`) against this Concord; after revoking the
 /// token in the browser, the same command gets a 401's JSON.

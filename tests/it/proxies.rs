@@ -125,6 +125,14 @@ async fn proxies_cannot_act_after_being_taken_back() {
     );
     let id = open(&alice, "core", &decision_fields("Adopt the guideline?")).await;
     name(&bob, id, "carol").await;
+    // The inbox shows carol what she holds.
+    let inbox = carol.get("/inbox").await;
+    inbox.assert_status(200);
+    assert!(
+        texts(&inbox.body, "li a").contains(&"For bob: Adopt the guideline?".to_string()),
+        "{:?}",
+        texts(&inbox.body, "li a")
+    );
     // Carol names alice for her own seat: alice acts for carol, never for bob.
     name(&carol, id, "alice").await;
     for_principal(&alice, id, "bob", "agree")
@@ -140,6 +148,8 @@ async fn proxies_cannot_act_after_being_taken_back() {
     let entry = last_audit(&world.app).await;
     assert_eq!(entry.action, "decision.proxy_taken_back");
     assert_eq!(entry.visibility, "team");
+    let inbox = carol.get("/inbox").await;
+    inbox.assert_status(200).assert_lacks("For bob:");
     let page = carol.get(&format!("/decisions/{id}")).await;
     page.assert_status(200)
         .assert_lacks("Take a position for bob")
@@ -319,7 +329,7 @@ async fn the_demo_has_a_team_of_two_deciding_through_a_proxy_and_a_hold() {
     let list = visitor.get("/teams/stewards/decisions").await;
     list.assert_status(200);
     let ids = crate::support::html::attrs(&list.body, "table a[href^='/decisions/']", "href");
-    assert_eq!(ids.len(), 2, "{ids:?}");
+    assert_eq!(ids.len(), 4, "{ids:?}");
     let mut seen = Vec::new();
     for id in ids {
         let page = visitor.get(&id).await;
@@ -338,4 +348,38 @@ async fn the_demo_has_a_team_of_two_deciding_through_a_proxy_and_a_hold() {
         .expect("the held decision");
     assert!(held.contains("outcome outcome-open"));
     assert!(held.contains("kestrel-vane placed a hold; it stands until"));
+    // Kestrel's concern, raised before the leave, overruled by a linked decision.
+    let venue = seen
+        .iter()
+        .find(|b| b.contains("<h1>Hold the spring meetup in Lisbon?"))
+        .expect("the decision with the overruled concern");
+    assert_eq!(
+        crate::support::html::texts(venue, ".overruled").len(),
+        1,
+        "the concern is marked overruled"
+    );
+    // The passed decision comes back for review, on the team page.
+    let team = visitor.get("/teams/stewards").await;
+    team.assert_status(200);
+    assert_eq!(
+        crate::support::html::texts(&team.body, ".reviews-due a"),
+        vec!["Move the community call to Thursdays?"]
+    );
+    // Juniper's inbox shows the proxy held for kestrel; the team page, linden flagged.
+    let juniper = app.signed_in("juniper-holt").await;
+    let team = juniper.get("/teams/stewards").await;
+    team.assert_status(200);
+    assert_eq!(
+        crate::support::html::texts(&team.body, ".inactive .login"),
+        vec!["linden-ash"]
+    );
+    assert_eq!(
+        crate::support::html::attrs(&team.body, "form.vouch", "action"),
+        vec!["/teams/stewards/members/linden-ash/vouch"]
+    );
+    juniper
+        .get("/inbox")
+        .await
+        .assert_status(200)
+        .assert_contains("For Kestrel Vane: Adopt the revised code of conduct?");
 }

@@ -89,7 +89,7 @@ fn local(at: time::OffsetDateTime) -> String {
 
 /// The world, with `core`'s RFC drafted by carol and open for feedback from now for a
 /// week (closing 2026-03-09 09:00 UTC).
-async fn open_rfc() -> (World, Client, i64) {
+pub async fn open_rfc() -> (World, Client, i64) {
     let world = World::new().await;
     let carol = world.app.signed_in("carol").await;
     let id = draft(
@@ -1404,7 +1404,7 @@ async fn the_demo_data_has_an_open_and_a_disposed_rfc() {
 }
 
 /// Opens a decision from the RFC's page; returns its id.
-async fn open_settlement(member: &Client, id: i64, resolution: &str) -> Page {
+pub async fn open_settlement(member: &Client, id: i64, resolution: &str) -> Page {
     member
         .post(
             &format!("/rfcs/{id}/decision"),
@@ -1417,7 +1417,7 @@ async fn open_settlement(member: &Client, id: i64, resolution: &str) -> Page {
         .await
 }
 
-fn decision_id(page: &Page) -> i64 {
+pub fn decision_id(page: &Page) -> i64 {
     page.location()
         .and_then(|l| l.strip_prefix("/decisions/"))
         .and_then(|n| n.parse().ok())

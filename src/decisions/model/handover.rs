@@ -64,6 +64,7 @@ mod tests {
             resolution: None,
             handed_to,
             handed_to_login: None,
+            overruled_by: None,
         }
     }
 
