@@ -53,7 +53,7 @@ async fn load_person(state: &AppState, login: &str) -> Result<User, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-fn unprocessable(page: impl IntoResponse) -> Result<Response, AppError> {
+pub(super) fn unprocessable(page: impl IntoResponse) -> Result<Response, AppError> {
     Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 

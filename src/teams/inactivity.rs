@@ -205,21 +205,37 @@ async fn team_of(state: &AppState, slug: &str) -> Result<crate::teams::model::Te
         .ok_or(AppError::NotFound)
 }
 
+/// The team of `slug`, refused with `why` unless `user` is a current member of it.
+async fn member_team(
+    state: &AppState,
+    slug: &str,
+    user: &User,
+    why: &'static str,
+) -> Result<crate::teams::model::Team, AppError> {
+    let team = team_of(state, slug).await?;
+    if crate::teams::db::current_team_ids(&state.pool, user.id)
+        .await?
+        .contains(&team.id)
+    {
+        Ok(team)
+    } else {
+        Err(AppError::Forbidden(why))
+    }
+}
+
 pub async fn still_active(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(slug): Path<String>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let team = team_of(&state, &slug).await?;
-    if !crate::teams::db::current_team_ids(&state.pool, user.id)
-        .await?
-        .contains(&team.id)
-    {
-        return Err(AppError::Forbidden(
-            "only the team's members answer for themselves",
-        ));
-    }
+    let team = member_team(
+        &state,
+        &slug,
+        &user,
+        "only the team's members answer for themselves",
+    )
+    .await?;
     let mut tx = state.pool.begin().await?;
     answer(&mut tx, &team, &user, &user, now).await?;
     let message = "Thank you: you are counted as active in the team from now.";
@@ -232,15 +248,13 @@ pub async fn vouch(
     Path((slug, login)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let team = team_of(&state, &slug).await?;
-    if !crate::teams::db::current_team_ids(&state.pool, user.id)
-        .await?
-        .contains(&team.id)
-    {
-        return Err(AppError::Forbidden(
-            "only the team's members vouch for one another",
-        ));
-    }
+    let team = member_team(
+        &state,
+        &slug,
+        &user,
+        "only the team's members vouch for one another",
+    )
+    .await?;
     let member = crate::auth::db::find_by_login(&state.pool, &login)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -346,15 +360,13 @@ pub async fn open_alumni(
     Path((slug, login)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
-    let team = team_of(&state, &slug).await?;
-    if !crate::teams::db::current_team_ids(&state.pool, user.id)
-        .await?
-        .contains(&team.id)
-    {
-        return Err(AppError::Forbidden(
-            "only the team's members open its decisions",
-        ));
-    }
+    let team = member_team(
+        &state,
+        &slug,
+        &user,
+        "only the team's members open its decisions",
+    )
+    .await?;
     let member = crate::auth::db::find_by_login(&state.pool, &login)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -13,13 +13,13 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use sqlx::{PgExecutor, Postgres, Transaction};
 use time::OffsetDateTime;
 
 use super::db::{self, WriteError};
+use super::handlers::unprocessable;
 use super::model::{Cause, REASON_MAX, Role, Team};
 use crate::app::AppState;
 use crate::auth::model::{User, login_problem};
@@ -249,10 +249,6 @@ async fn own_membership(
             "only a current member of the team changes their own membership",
         ))?;
     Ok((team, row))
-}
-
-fn unprocessable(page: impl IntoResponse) -> Result<Response, AppError> {
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 pub async fn confirm_leaving(

@@ -90,21 +90,29 @@ struct AxeNode {
 /// page's own scripts, through the DevTools protocol (chromedriver's `goog/cdp` endpoint):
 /// that spares sending its 650 kB through WebDriver for each page.
 pub async fn preload_axe(tools: &Tools, session_id: &str) {
+    devtools(
+        tools,
+        session_id,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": tools.axe_source }),
+    )
+    .await;
+}
+
+/// Sends one DevTools protocol command to the session's browser, through chromedriver.
+pub async fn devtools(tools: &Tools, session_id: &str, cmd: &str, params: serde_json::Value) {
     let response = reqwest::Client::new()
         .post(format!(
             "{}/session/{session_id}/goog/cdp/execute",
             tools.webdriver_url
         ))
-        .json(&json!({
-            "cmd": "Page.addScriptToEvaluateOnNewDocument",
-            "params": { "source": tools.axe_source },
-        }))
+        .json(&json!({ "cmd": cmd, "params": params }))
         .send()
         .await
         .expect("chromedriver answers");
     assert!(
         response.status().is_success(),
-        "preloading axe-core failed: {}",
+        "{cmd} failed: {}",
         response.text().await.unwrap_or_default()
     );
 }

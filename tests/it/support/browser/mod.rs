@@ -421,29 +421,20 @@ impl Browser {
     /// colour scheme, through the DevTools protocol; the accessibility check of every page
     /// visited after this runs on what such a phone shows.
     pub async fn as_phone_in_the_dark(&mut self) {
-        let http = reqwest::Client::new();
-        let url = format!(
-            "{}/session/{}/goog/cdp/execute",
-            self.tools.webdriver_url, self.session_id
-        );
-        for (cmd, params) in [
-            (
-                "Emulation.setDeviceMetricsOverride",
-                json!({ "width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": true }),
-            ),
-            (
-                "Emulation.setEmulatedMedia",
-                json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
-            ),
-        ] {
-            let response = http
-                .post(&url)
-                .json(&json!({ "cmd": cmd, "params": params }))
-                .send()
-                .await
-                .expect("chromedriver answers");
-            assert!(response.status().is_success(), "{cmd} failed");
-        }
+        checks::devtools(
+            self.tools,
+            &self.session_id,
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": 360, "height": 740, "deviceScaleFactor": 2, "mobile": true }),
+        )
+        .await;
+        checks::devtools(
+            self.tools,
+            &self.session_id,
+            "Emulation.setEmulatedMedia",
+            json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
+        )
+        .await;
     }
 
     /// After [`Browser::as_phone_in_the_dark`]: fails unless the page is shown 360 pixels
